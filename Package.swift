@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No `.package(...)` dependencies: the toolchain plus C libraries Debian ships.
+let package = Package(
+    name: "JournalGateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "journal-gateway", targets: ["journal-gateway"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite3"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "JournalModel"),
+        .target(name: "JournalStore", dependencies: ["CSQLite", "JournalModel"]),
+        .target(name: "Formats", dependencies: ["CZlib"]),
+        .target(name: "SyncEngine", dependencies: ["JournalModel", "JournalStore"]),
+        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "SyncEngine"],
+                resources: []),
+        .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
+        .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
+        .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JournalStore", "JournalModel"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,65 @@
+/// One record of the journal: a kind, a stable id and its fields.
+///
+/// Fields absent from `fields` are null; ``normalized`` fills them in so that two
+/// records compare equal exactly when they say the same thing.
+public struct Record: Sendable, Hashable {
+    public var kind: EntityKind
+    public var id: String
+    public var fields: [String: FieldValue]
+
+    public init(_ kind: EntityKind, id: String, _ fields: [String: FieldValue] = [:]) {
+        self.kind = kind; self.id = id; self.fields = fields
+    }
+
+    public subscript(_ name: String) -> FieldValue {
+        get { fields[name] ?? .null }
+        set { fields[name] = newValue }
+    }
+
+    /// Every declared field present (null where unset), nothing undeclared.
+    public var normalized: Record {
+        var out = Record(kind, id: id)
+        for spec in kind.fields {
+            var v = fields[spec.name] ?? .null
+            if spec.type == .bool, v.isNull { v = .int(0) }
+            out.fields[spec.name] = v
+        }
+        return out
+    }
+
+    /// The natural key as one string (`nil` when a key field is null and the key
+    /// is not allowed to hold nulls, e.g. a student without a file number).
+    public var naturalKey: String? {
+        let key = kind.naturalKey
+        guard !key.isEmpty else { return nil }
+        var parts: [String] = []
+        for name in key {
+            let v = self[name]
+            if v.isNull, kind.field(name)?.required ?? false { return nil }
+            if v.isNull, key.count == 1 { return nil }
+            parts.append(v.text ?? "")
+        }
+        return parts.joined(separator: "\u{1F}")
+    }
+}
+
+/// A field that changed: its value before and after.
+public struct FieldChange: Sendable, Hashable {
+    public let field: String
+    public let old: FieldValue
+    public let new: FieldValue
+    public init(field: String, old: FieldValue, new: FieldValue) { self.field = field; self.old = old; self.new = new }
+}
+
+extension Record {
+    /// The fields that differ from `other` (a record of the same kind), in schema order.
+    public func changes(from other: Record?) -> [FieldChange] {
+        let before = other?.normalized
+        let after = normalized
+        return kind.fields.compactMap { spec in
+            let o = before?.fields[spec.name] ?? .null
+            let n = after.fields[spec.name] ?? .null
+            return o == n ? nil : FieldChange(field: spec.name, old: o, new: n)
+        }
+    }
+}

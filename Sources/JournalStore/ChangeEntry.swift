@@ -1,0 +1,68 @@
+import Foundation
+import JournalModel
+
+/// One entry of the change log: a write to one record, with each changed field's old
+/// and new value and who made it.
+public struct ChangeEntry: Sendable {
+    public let seq: Int
+    public let entity: EntityKind
+    public let recordID: String
+    public let op: String
+    public let changes: [FieldChange]
+    public let origin: Origin
+    public let at: String
+
+    static func json(_ v: FieldValue) -> JSON {
+        switch v {
+        case .null: return .null
+        case .int(let i): return .int(i)
+        case .text(let s): return .string(s)
+        }
+    }
+
+    static func value(_ j: JSON?) -> FieldValue {
+        switch j {
+        case .int(let i)?: return .int(i)
+        case .string(let s)?: return .text(s)
+        default: return .null
+        }
+    }
+
+    static func timestamp(_ d: Date) -> String {
+        var f = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        f.timeZone = TimeZone(identifier: "UTC")!
+        return d.formatted(f)
+    }
+}
+
+extension JournalStore {
+    private static let entrySQL = "SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log"
+
+    private func entries(_ sql: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
+        var out: [ChangeEntry] = []
+        try db.forEach(sql, args) { row in
+            let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
+            let changes = parsed.map { c in
+                FieldChange(field: c["field"]?.string ?? "", old: ChangeEntry.value(c["old"]), new: ChangeEntry.value(c["new"]))
+            }
+            out.append(ChangeEntry(seq: row[0].int ?? 0, entity: EntityKind(rawValue: row[1].text ?? "") ?? .mark,
+                                   recordID: row[2].text ?? "", op: row[3].text ?? "", changes: changes,
+                                   origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),
+                                   at: row[8].text ?? ""))
+        }
+        return out
+    }
+
+    /// The change log of one record (any kind with that id), oldest first.
+    public func history(recordID: String) throws -> [ChangeEntry] {
+        try entries(JournalStore.entrySQL + " WHERE record_id = ? ORDER BY seq", [.text(recordID)])
+    }
+
+    /// Change-log entries after `seq`, oldest first.
+    public func changes(since seq: Int, limit: Int = Int.max) throws -> [ChangeEntry] {
+        try entries(JournalStore.entrySQL + " WHERE seq > ? ORDER BY seq LIMIT ?", [.int(Int64(seq)), .int(Int64(min(limit, Int(Int64.max))))])
+    }
+
+    /// The newest change-log sequence number (0 for an empty log).
+    public var lastSeq: Int { (try? db.scalar("SELECT ifnull(max(seq), 0) FROM change_log")?.int) ?? 0 }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import JournalModel
+
+/// Reading and writing typed records, with the change log kept in step.
+extension JournalStore: RecordLookup {
+    private static func columns(_ kind: EntityKind) -> String {
+        (["id"] + kind.fields.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
+    static func sqlValue(_ v: FieldValue) -> SQLValue {
+        switch v {
+        case .null: return .null
+        case .int(let i): return .int(Int64(i))
+        case .text(let s): return .text(s)
+        }
+    }
+
+    static func fieldValue(_ v: SQLValue) -> FieldValue {
+        switch v {
+        case .null: return .null
+        case .int(let i): return .int(Int(i))
+        case .double(let d): return .int(Int(d))
+        case .text(let s): return .text(s)
+        case .blob(let b): return .text(String(decoding: b, as: UTF8.self))
+        }
+    }
+
+    private func decode(_ kind: EntityKind, _ row: [SQLValue]) -> Record {
+        var r = Record(kind, id: row[0].text ?? "")
+        for (i, spec) in kind.fields.enumerated() { r.fields[spec.name] = JournalStore.fieldValue(row[i + 1]) }
+        return r
+    }
+
+    public func record(_ kind: EntityKind, id: String) -> Record? {
+        var out: Record?
+        try? db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) WHERE id = ?", [.text(id)]) { out = decode(kind, $0) }
+        return out
+    }
+
+    /// Calls `body` with every record of a kind, in id order.
+    public func forEachRecord(_ kind: EntityKind, _ body: (Record) throws -> Void) throws {
+        try db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) ORDER BY id") { try body(decode(kind, $0)) }
+    }
+
+    public func records(_ kind: EntityKind) throws -> [Record] {
+        var out: [Record] = []
+        try forEachRecord(kind) { out.append($0) }
+        return out
+    }
+
+    /// Records of a kind whose field equals a value (e.g. marks of a lesson).
+    public func records(_ kind: EntityKind, where field: String, equals value: FieldValue) throws -> [Record] {
+        precondition(kind.field(field) != nil, "no field \(field) on \(kind)")
+        var out: [Record] = []
+        try db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) WHERE \"\(field)\" = ? ORDER BY id",
+                       [JournalStore.sqlValue(value)]) { out.append(decode(kind, $0)) }
+        return out
+    }
+
+    /// The stored record with the same natural key as `r` (whatever its id), if any.
+    public func recordByNaturalKey(_ r: Record) -> Record? {
+        let key = r.kind.naturalKey
+        guard !key.isEmpty, r.naturalKey != nil else { return nil }
+        let cond = key.map { "ifnull(\"\($0)\", '') = ifnull(?, '')" }.joined(separator: " AND ")
+        var out: Record?
+        try? db.forEach("SELECT \(JournalStore.columns(r.kind)) FROM \(r.kind.table) WHERE \(cond) LIMIT 1",
+                        key.map { JournalStore.sqlValue(r[$0]) }) { out = decode(r.kind, $0) }
+        return out
+    }
+
+    public func count(_ kind: EntityKind) throws -> Int {
+        try db.scalar("SELECT count(*) FROM \(kind.table)")?.int ?? 0
+    }
+
+    /// Creates or updates a record, appending the changed fields to the change log.
+    ///
+    /// Call inside ``transaction(_:)``. Writing the same values again changes nothing
+    /// and logs nothing.
+    @discardableResult
+    public func write(_ record: Record, origin: Origin) throws -> WriteOutcome {
+        let r = record.normalized
+        let old = self.record(r.kind, id: r.id)
+        let changes = r.changes(from: old)
+        if old != nil && changes.isEmpty { return .unchanged }
+        let names = r.kind.fields.map(\.name)
+        let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
+        if old == nil {
+            let marks = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
+            try db.run("INSERT INTO \(r.kind.table) (\(JournalStore.columns(r.kind))) VALUES (\(marks))", values)
+            try db.run("DELETE FROM tombstone WHERE entity = ? AND record_id = ?", [.text(r.kind.rawValue), .text(r.id)])
+        } else {
+            let sets = names.map { "\"\($0)\" = ?" }.joined(separator: ", ")
+            try db.run("UPDATE \(r.kind.table) SET \(sets) WHERE id = ?", Array(values.dropFirst()) + [.text(r.id)])
+        }
+        try log(r.kind, r.id, op: old == nil ? "create" : "update", changes: changes, origin: origin)
+        return old == nil ? .created : .updated(changes)
+    }
+
+    /// Deletes a record, leaving a tombstone and its last values in the change log.
+    @discardableResult
+    public func delete(_ kind: EntityKind, id: String, origin: Origin) throws -> Bool {
+        guard let old = record(kind, id: id) else { return false }
+        let changes = old.normalized.kind.fields.compactMap { spec -> FieldChange? in
+            let v = old[spec.name]
+            return v.isNull ? nil : FieldChange(field: spec.name, old: v, new: .null)
+        }
+        try db.run("DELETE FROM \(kind.table) WHERE id = ?", [.text(id)])
+        let seq = try log(kind, id, op: "delete", changes: changes, origin: origin)
+        try db.run("INSERT INTO tombstone (entity, record_id, seq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq",
+                   [.text(kind.rawValue), .text(id), .int(seq)])
+        return true
+    }
+
+    /// Whether a record of this id was deleted (and not created again since).
+    public func isTombstoned(_ kind: EntityKind, id: String) throws -> Bool {
+        try db.scalar("SELECT 1 FROM tombstone WHERE entity = ? AND record_id = ?", [.text(kind.rawValue), .text(id)]) != nil
+    }
+
+    @discardableResult
+    private func log(_ kind: EntityKind, _ id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int64 {
+        let json = JSON.array(changes.map { c in
+            .object([("field", .string(c.field)), ("old", ChangeEntry.json(c.old)), ("new", ChangeEntry.json(c.new))])
+        }).serialized()
+        try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
+                    origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null,
+                    .text(ChangeEntry.timestamp(now()))])
+        return db.lastInsertRowID
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import JournalModel
+
+/// Who made a change: the use case (`journal-import`, `contingent`, `sync:asu-rso`, …),
+/// the run and the account it acted for.
+public struct Origin: Sendable, Hashable {
+    public var source: String
+    public var runID: String?
+    public var account: String?
+    public init(source: String, runID: String? = nil, account: String? = nil) {
+        self.source = source; self.runID = runID; self.account = account
+    }
+}
+
+/// The school a store belongs to.
+public struct SchoolInfo: Sendable {
+    public let name: String
+    public let timeZoneID: String
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneID)! }
+}
+
+/// What a write did.
+public enum WriteOutcome: Sendable, Equatable {
+    case created
+    case updated([FieldChange])
+    case unchanged
+}
+
+/// One school's journal in one SQLite file: typed tables, a change log, sync state.
+///
+/// Every write goes through ``write(_:origin:)`` or ``delete(_:id:origin:)``, which
+/// append to the change log in the same transaction, so history is never partial.
+public final class JournalStore {
+    public let db: Database
+    public let path: String
+    public private(set) var school: SchoolInfo
+    /// The clock stamped on change-log entries; tests set it.
+    public var now: () -> Date = Date.init
+
+    /// Creates a new store for a school. Refuses a file that already holds one.
+    public static func create(at path: String, school: String, timeZone: String) throws -> JournalStore {
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw StoreError(.invalid, "unknown time zone «\(timeZone)» (use an IANA name such as Europe/Samara)")
+        }
+        let db = try Database(path: path)
+        try configure(db)
+        if try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")?.int == 1 {
+            throw StoreError(.alreadyInitialized, "\(path) already holds a school's journal")
+        }
+        try migrate(db, to: Migrations.latest)
+        try db.transaction {
+            try db.run("INSERT INTO meta (key, value) VALUES ('school_name', ?), ('time_zone', ?), ('created_at', ?)",
+                       [.text(school), .text(timeZone), .text(ISO8601DateFormatter().string(from: Date()))])
+        }
+        return try JournalStore(db: db, path: path)
+    }
+
+    /// Opens an existing store, migrating it to the current schema.
+    public static func open(at path: String, migrateTo version: Int = Migrations.latest) throws -> JournalStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.notInitialized, "no store at \(path): run `journal-gateway init --school NAME --timezone ZONE` first, or pass --store PATH")
+        }
+        let db = try Database(path: path)
+        try configure(db)
+        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")?.int == 1 else {
+            throw StoreError(.notInitialized, "\(path) is not an initialised journal store: run `journal-gateway init` first")
+        }
+        try migrate(db, to: version)
+        return try JournalStore(db: db, path: path)
+    }
+
+    private init(db: Database, path: String) throws {
+        self.db = db
+        self.path = path
+        var meta: [String: String] = [:]
+        try db.forEach("SELECT key, value FROM meta") { meta[$0[0].text ?? ""] = $0[1].text }
+        self.school = SchoolInfo(name: meta["school_name"] ?? "", timeZoneID: meta["time_zone"] ?? "Europe/Moscow")
+    }
+
+    private static func configure(_ db: Database) throws {
+        let mode = try db.scalar("PRAGMA journal_mode = WAL")?.text?.lowercased()
+        guard mode == "wal" else {
+            throw StoreError(.walUnavailable, "\(db.path): SQLite would not switch to WAL (journal_mode is \(mode ?? "unknown")); is the file on a network share?")
+        }
+        try db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        guard try db.scalar("PRAGMA foreign_keys")?.int == 1 else {
+            throw StoreError(.invalid, "this SQLite build cannot enforce foreign keys")
+        }
+    }
+
+    /// The schema version of the file (PRAGMA user_version).
+    public var schemaVersion: Int { (try? db.scalar("PRAGMA user_version")?.int) ?? 0 }
+
+    static func migrate(_ db: Database, to target: Int) throws {
+        let current = try db.scalar("PRAGMA user_version")?.int ?? 0
+        if current > Migrations.latest {
+            throw StoreError(.newerSchema, "\(db.path) has schema version \(current), newer than this gateway knows (\(Migrations.latest)): upgrade journal-gateway")
+        }
+        guard current < target else { return }
+        try db.transaction {
+            for v in current..<target {
+                try db.exec(Migrations.steps[v])
+                try db.exec("PRAGMA user_version = \(v + 1)")
+            }
+        }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [.text(key), .text(value)])
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try db.scalar("SELECT value FROM meta WHERE key = ?", [.text(key)])?.text
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    /// Today's date in the school's time zone.
+    public var today: CivilDate { CivilDate.today(in: school.timeZone, now: now()) }
+}

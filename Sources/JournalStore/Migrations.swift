@@ -1,0 +1,244 @@
+/// The store's schema, one step a version. A step is never edited once shipped:
+/// a change is a new step, and `schemaVersion` (PRAGMA user_version) says how far a file is.
+public enum Migrations {
+    static let steps: [String] = [v1, v2]
+
+    public static var latest: Int { steps.count }
+
+    /// Version 1: the school, the journal's typed tables, the change log and tombstones.
+    static let v1 = """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    CREATE TABLE academic_year (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        UNIQUE (name)
+    ) STRICT;
+    CREATE TABLE study_period (
+        id TEXT PRIMARY KEY,
+        year TEXT NOT NULL REFERENCES academic_year(id),
+        name TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        UNIQUE (year, name)
+    ) STRICT;
+    CREATE TABLE teacher (
+        id TEXT PRIMARY KEY,
+        surname TEXT NOT NULL,
+        name TEXT NOT NULL,
+        patronymic TEXT
+    ) STRICT;
+    CREATE TABLE subject (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        UNIQUE (name)
+    ) STRICT;
+    CREATE TABLE work_type (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        abbr TEXT,
+        UNIQUE (name)
+    ) STRICT;
+    CREATE TABLE class_unit (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        grade INTEGER NOT NULL,
+        teacher TEXT REFERENCES teacher(id),
+        UNIQUE (name)
+    ) STRICT;
+    CREATE TABLE student (
+        id TEXT PRIMARY KEY,
+        file_number TEXT,
+        surname TEXT NOT NULL,
+        name TEXT NOT NULL,
+        patronymic TEXT,
+        birth_date TEXT,
+        snils TEXT,
+        gender TEXT,
+        class TEXT REFERENCES class_unit(id),
+        status TEXT NOT NULL CHECK (status IN ('active','withdrawn')),
+        UNIQUE (file_number)
+    ) STRICT;
+    CREATE TABLE guardian (
+        id TEXT PRIMARY KEY,
+        surname TEXT NOT NULL,
+        name TEXT NOT NULL,
+        patronymic TEXT,
+        snils TEXT,
+        phone TEXT
+    ) STRICT;
+    CREATE TABLE guardianship (
+        id TEXT PRIMARY KEY,
+        student TEXT NOT NULL REFERENCES student(id),
+        guardian TEXT NOT NULL REFERENCES guardian(id),
+        UNIQUE (student, guardian)
+    ) STRICT;
+    CREATE TABLE class_group (
+        id TEXT PRIMARY KEY,
+        class TEXT NOT NULL REFERENCES class_unit(id),
+        subject TEXT NOT NULL REFERENCES subject(id),
+        name TEXT NOT NULL,
+        teacher TEXT REFERENCES teacher(id),
+        UNIQUE (class, subject, name)
+    ) STRICT;
+    CREATE TABLE group_member (
+        id TEXT PRIMARY KEY,
+        "group" TEXT NOT NULL REFERENCES class_group(id),
+        student TEXT NOT NULL REFERENCES student(id),
+        UNIQUE ("group", student)
+    ) STRICT;
+    CREATE TABLE lesson (
+        id TEXT PRIMARY KEY,
+        class TEXT NOT NULL REFERENCES class_unit(id),
+        "group" TEXT REFERENCES class_group(id),
+        subject TEXT NOT NULL REFERENCES subject(id),
+        date TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        teacher TEXT REFERENCES teacher(id),
+        substitute TEXT REFERENCES teacher(id),
+        topic TEXT
+    ) STRICT;
+    CREATE TABLE homework (
+        id TEXT PRIMARY KEY,
+        lesson TEXT NOT NULL REFERENCES lesson(id),
+        text TEXT NOT NULL,
+        due TEXT,
+        UNIQUE (lesson)
+    ) STRICT;
+    CREATE TABLE mark (
+        id TEXT PRIMARY KEY,
+        lesson TEXT NOT NULL REFERENCES lesson(id),
+        student TEXT NOT NULL REFERENCES student(id),
+        work_type TEXT NOT NULL REFERENCES work_type(id),
+        value TEXT,
+        point INTEGER NOT NULL DEFAULT 0,
+        weight INTEGER,
+        UNIQUE (lesson, student, work_type)
+    ) STRICT;
+    CREATE TABLE attendance (
+        id TEXT PRIMARY KEY,
+        lesson TEXT NOT NULL REFERENCES lesson(id),
+        student TEXT NOT NULL REFERENCES student(id),
+        kind TEXT NOT NULL CHECK (kind IN ('absent','late')),
+        reason TEXT,
+        UNIQUE (lesson, student)
+    ) STRICT;
+    CREATE TABLE final_mark (
+        id TEXT PRIMARY KEY,
+        student TEXT NOT NULL REFERENCES student(id),
+        subject TEXT NOT NULL REFERENCES subject(id),
+        period TEXT NOT NULL REFERENCES study_period(id),
+        value TEXT NOT NULL,
+        UNIQUE (student, subject, period)
+    ) STRICT;
+    CREATE TABLE movement (
+        id TEXT PRIMARY KEY,
+        student TEXT NOT NULL REFERENCES student(id),
+        kind TEXT NOT NULL,
+        date TEXT NOT NULL,
+        from_class TEXT,
+        to_class TEXT,
+        details TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX lesson_key ON lesson (class, ifnull("group", ''), date, number);
+    CREATE INDEX lesson_date ON lesson (date);
+    CREATE INDEX mark_student ON mark (student);
+    CREATE INDEX attendance_student ON attendance (student);
+    CREATE INDEX movement_student ON movement (student);
+    CREATE INDEX guardianship_guardian ON guardianship (guardian);    CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('create','update','delete')),
+        changes TEXT NOT NULL,
+        source TEXT NOT NULL,
+        run_id TEXT,
+        account TEXT,
+        at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX change_log_record ON change_log (entity, record_id);
+    CREATE TABLE tombstone (
+        entity TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (entity, record_id)
+    ) STRICT;
+    """
+
+    /// Version 2: what syncing with counterparts needs: the identity map, agreed bases,
+    /// the conflict queue, the run journal and its outbox.
+    static let v2 = """
+    CREATE TABLE identity (
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        natural_key TEXT,
+        PRIMARY KEY (counterpart, entity, external_id),
+        UNIQUE (counterpart, entity, local_id)
+    ) STRICT;
+    CREATE TABLE sync_base (
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        fields TEXT,
+        version TEXT,
+        PRIMARY KEY (counterpart, entity, local_id)
+    ) STRICT;
+    CREATE TABLE conflict (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        base TEXT,
+        local TEXT,
+        remote TEXT,
+        policy TEXT NOT NULL,
+        run_id TEXT,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    ) STRICT;
+    CREATE INDEX conflict_open ON conflict (resolved_at, counterpart, entity, local_id);
+    CREATE TABLE sync_run (
+        id TEXT PRIMARY KEY,
+        counterpart TEXT NOT NULL,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        cursor_start TEXT,
+        cursor_end TEXT,
+        summary TEXT
+    ) STRICT;
+    CREATE TABLE run_checkpoint (
+        run_id TEXT NOT NULL REFERENCES sync_run(id),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    ) STRICT;
+    CREATE TABLE sync_cursor (
+        counterpart TEXT PRIMARY KEY,
+        cursor TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE outbox (
+        key TEXT PRIMARY KEY,
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        result TEXT
+    ) STRICT;
+    CREATE INDEX outbox_pending ON outbox (counterpart, status);
+    """
+}

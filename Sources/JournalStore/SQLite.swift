@@ -1,0 +1,174 @@
+import CSQLite
+import Foundation
+
+/// A value bound to or read from SQLite.
+public enum SQLValue: Sendable, Hashable {
+    case null, int(Int64), double(Double), text(String), blob([UInt8])
+
+    public var text: String? { if case .text(let s) = self { return s }; if case .int(let i) = self { return String(i) }; return nil }
+    public var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
+}
+
+/// An SQLite failure: result code, message, and the statement that failed.
+public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let sql: String?
+
+    public var description: String {
+        var s = "SQLite error \(code): \(message)"
+        if let sql { s += " (in «\(sql.prefix(120))»)" }
+        return s
+    }
+    /// SQLITE_BUSY or SQLITE_LOCKED: another process holds the database.
+    public var isBusy: Bool { (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED }
+}
+
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// One SQLite connection with a statement cache. Not thread-safe: owned by one executor.
+public final class Database {
+    private var handle: OpaquePointer?
+    private var cache: [String: OpaquePointer] = [:]
+    public let path: String
+
+    /// Opens (creating when absent, mode 0600) the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        if !readOnly && !FileManager.default.fileExists(atPath: path) {
+            // Create the file ourselves so that it is 0600 from the first byte (personal data).
+            let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK else {
+            let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(handle)
+            throw DatabaseError(code: rc, message: "\(path): \(msg)", sql: nil)
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5000)
+    }
+
+    deinit {
+        for (_, stmt) in cache { sqlite3_finalize(stmt) }
+        sqlite3_close_v2(handle)
+    }
+
+    private func error(_ rc: Int32, _ sql: String?) -> DatabaseError {
+        DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements without results.
+    public func exec(_ sql: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let msg = err.map { String(cString: $0) } ?? "error"
+            sqlite3_free(err)
+            throw DatabaseError(code: rc, message: msg, sql: sql)
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let s = cache[sql] {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+            return s
+        }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, sql) }
+        cache[sql] = stmt
+        return stmt
+    }
+
+    private func bind(_ stmt: OpaquePointer, _ args: [SQLValue], _ sql: String) throws {
+        for (i, v) in args.enumerated() {
+            let idx = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(stmt, idx)
+            case .int(let n): rc = sqlite3_bind_int64(stmt, idx, n)
+            case .double(let d): rc = sqlite3_bind_double(stmt, idx, d)
+            case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT)
+            case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT) }
+            }
+            guard rc == SQLITE_OK else { throw error(rc, sql) }
+        }
+    }
+
+    private func column(_ stmt: OpaquePointer, _ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(stmt, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, i))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, i))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, i)))
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(stmt, i))
+            guard n > 0, let p = sqlite3_column_blob(stmt, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
+        default: return .null
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    public func run(_ sql: String, _ args: [SQLValue] = []) throws {
+        let stmt = try prepared(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, args, sql)
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc, sql) }
+    }
+
+    /// Calls `body` with each row's columns.
+    public func forEach(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+        let stmt = try prepared(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, args, sql)
+        let n = sqlite3_column_count(stmt)
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc, sql) }
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(n))
+            for i in 0..<n { row.append(column(stmt, i)) }
+            try body(row)
+        }
+    }
+
+    /// All rows.
+    public func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
+        var out: [[SQLValue]] = []
+        try forEach(sql, args) { out.append($0) }
+        return out
+    }
+
+    /// The first column of the first row, or nil.
+    public func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
+        var out: SQLValue?
+        let stmt = try prepared(sql)
+        defer { sqlite3_reset(stmt) }
+        try bind(stmt, args, sql)
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { out = column(stmt, 0) } else if rc != SQLITE_DONE { throw error(rc, sql) }
+        return out
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try exec("BEGIN IMMEDIATE")
+        do {
+            let v = try body()
+            try exec("COMMIT")
+            return v
+        } catch {
+            try? exec("ROLLBACK")
+            throw error
+        }
+    }
+}
