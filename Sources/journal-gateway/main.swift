@@ -1,1 +1,4 @@
-print("stub")
+import Foundation
+import Gateway
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,117 @@
+import Foundation
+import JournalStore
+
+/// One command of `journal-gateway`: its words, what it takes, and what it runs.
+struct Command: Sendable {
+    let words: [String]
+    let summary: String
+    let usage: String
+    var options: [String] = []
+    var flags: [String] = []
+    let run: @Sendable (Arguments, CommandContext) throws -> Int32
+}
+
+/// What a running command has at hand: the console, the store path, the environment.
+public struct CommandContext: Sendable {
+    public let console: Console
+    public let storePath: String
+    public let environment: [String: String]
+
+    /// Opens the store (read-only use: no run lock).
+    public func openStore() throws -> JournalStore { try JournalStore.open(at: storePath) }
+
+    /// Opens the store under the exclusive run lock for a writing command.
+    public func withLockedStore<T>(_ command: String, _ body: (JournalStore) throws -> T) throws -> T {
+        // No store yet: opening it throws the "run init first" error before anything else.
+        if !FileManager.default.fileExists(atPath: storePath) { return try body(try openStore()) }
+        let lock = try RunLock(storePath: storePath, command: command)
+        defer { lock.release() }
+        if let dead = lock.tookOverFrom {
+            console.err("note: took over the run lock left by \(dead), which is no longer running")
+        }
+        return try body(try openStore())
+    }
+}
+
+/// The `journal-gateway` command line: global options, dispatch, help, exit codes.
+public enum CLI {
+    static let commands: [Command] = storeCommands + journalCommands + [demoCommand]
+
+    /// Runs the command line `args` (without the program name) and returns the exit code.
+    public static func run(_ args: [String], console: Console = .standard,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        do {
+            var rest: [String] = []
+            var storePath = environment["JOURNAL_GATEWAY_STORE"] ?? "journal.sqlite"
+            var i = 0
+            while i < args.count {
+                if args[i] == "--store" {
+                    guard i + 1 < args.count else { throw GatewayError.usage("--store needs a path") }
+                    storePath = args[i + 1]; i += 2; continue
+                }
+                if args[i].hasPrefix("--store=") { storePath = String(args[i].dropFirst(8)); i += 1; continue }
+                rest.append(args[i]); i += 1
+            }
+            if rest.isEmpty || rest == ["help"] || rest == ["--help"] || rest == ["-h"] {
+                console.out(overview())
+                return rest.isEmpty ? ExitCode.usage : ExitCode.ok
+            }
+            if rest.first == "help" { rest.removeFirst(); rest.append("--help") }
+            guard let cmd = match(rest) else {
+                throw GatewayError.usage("unknown command «\(rest.prefix(2).joined(separator: " "))»; see `journal-gateway help`")
+            }
+            let tail = Array(rest.dropFirst(cmd.words.count))
+            if tail.contains("--help") || tail.contains("-h") {
+                console.out(help(cmd))
+                return ExitCode.ok
+            }
+            let parsed: Arguments
+            do {
+                parsed = try Arguments.parse(tail, options: cmd.options, flags: cmd.flags)
+            } catch let e as GatewayError {
+                throw GatewayError.usage("\(cmd.words.joined(separator: " ")): \(e.message)\nusage: \(cmd.usage)")
+            }
+            return try cmd.run(parsed, CommandContext(console: console, storePath: storePath, environment: environment))
+        } catch let e as GatewayError {
+            console.err("error: \(e.message)")
+            for d in e.details { console.err(d) }
+            return e.exitCode
+        } catch let e as StoreError {
+            console.err("error: \(e.message)")
+            switch e.kind {
+            case .locked: return ExitCode.tempFailure
+            case .notInitialized, .alreadyInitialized: return ExitCode.usage
+            case .invalid: return ExitCode.dataError
+            default: return ExitCode.failure
+            }
+        } catch let e as DatabaseError {
+            console.err("error: \(e)")
+            return e.isBusy ? ExitCode.tempFailure : ExitCode.failure
+        } catch {
+            console.err("error: \(error)")
+            return ExitCode.failure
+        }
+    }
+
+    private static func match(_ args: [String]) -> Command? {
+        commands.filter { args.starts(with: $0.words) }.max { $0.words.count < $1.words.count }
+    }
+
+    static func overview() -> String {
+        var lines = ["journal-gateway: keeps a school's electronic class journal in step with regional and state portals.",
+                     "", "usage: journal-gateway [--store PATH] COMMAND [OPTIONS]", "",
+                     "The store is --store PATH, else $JOURNAL_GATEWAY_STORE, else ./journal.sqlite.", "", "commands:"]
+        let width = commands.map { $0.words.joined(separator: " ").count }.max() ?? 10
+        for c in commands {
+            let name = c.words.joined(separator: " ")
+            lines.append("  " + name + String(repeating: " ", count: width - name.count + 2) + c.summary)
+        }
+        lines += ["", "`journal-gateway COMMAND --help` describes one command.",
+                  "Exit codes: 0 ok, 64 usage, 65 bad input data, 69 counterpart unavailable, 75 temporary failure, 1 other."]
+        return lines.joined(separator: "\n")
+    }
+
+    static func help(_ c: Command) -> String {
+        "usage: journal-gateway [--store PATH] \(c.usage)\n\n\(c.summary)"
+    }
+}

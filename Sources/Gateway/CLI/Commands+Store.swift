@@ -1,0 +1,55 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+extension CLI {
+    static let storeCommands: [Command] = [
+        Command(words: ["init"], summary: "create a new store for a school",
+                usage: "init --school NAME --timezone ZONE [--json]", options: ["--school", "--timezone"], flags: ["--json"]) { a, ctx in
+            let store = try JournalStore.create(at: ctx.storePath, school: try a.required("--school"), timeZone: try a.required("--timezone"))
+            if a.flag("--json") {
+                ctx.console.out(JSON.object([("store", .string(store.path)), ("school", .string(store.school.name)),
+                                             ("time_zone", .string(store.school.timeZoneID)), ("schema_version", .int(store.schemaVersion))]).pretty())
+            } else {
+                ctx.console.out("Created \(store.path) for «\(store.school.name)» (\(store.school.timeZoneID)).")
+            }
+            return ExitCode.ok
+        },
+        Command(words: ["status"], summary: "counts, open conflicts, pending outbox, last runs and movements",
+                usage: "status [--json]", flags: ["--json"]) { a, ctx in
+            let report = try StatusReport.gather(try ctx.openStore())
+            ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report))
+            return ExitCode.ok
+        },
+        Command(words: ["history"], summary: "the change log of one record",
+                usage: "history RECORD-ID [--json]", flags: ["--json"]) { a, ctx in
+            guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID") }
+            let entries = try ctx.openStore().history(recordID: a.positionals[0])
+            if a.flag("--json") {
+                ctx.console.out(JSON.array(entries.map(historyJSON)).pretty())
+            } else if entries.isEmpty {
+                ctx.console.out("No changes recorded for «\(a.positionals[0])».")
+            } else {
+                for e in entries { ctx.console.out(historyText(e)) }
+            }
+            return ExitCode.ok
+        },
+    ]
+
+    static func historyJSON(_ e: ChangeEntry) -> JSON {
+        func v(_ f: FieldValue) -> JSON { if case .int(let i) = f { return .int(i) }; return f.text.map(JSON.string) ?? .null }
+        return .object([("seq", .int(e.seq)), ("at", .string(e.at)), ("entity", .string(e.entity.rawValue)),
+                        ("id", .string(e.recordID)), ("op", .string(e.op)), ("source", .string(e.origin.source)),
+                        ("run_id", e.origin.runID.map(JSON.string) ?? .null), ("account", e.origin.account.map(JSON.string) ?? .null),
+                        ("changes", .array(e.changes.map { .object([("field", .string($0.field)), ("old", v($0.old)), ("new", v($0.new))]) }))])
+    }
+
+    static func historyText(_ e: ChangeEntry) -> String {
+        var who = e.origin.source
+        if let run = e.origin.runID { who += ", run \(run)" }
+        if let acc = e.origin.account { who += ", account \(acc)" }
+        var lines = ["#\(e.seq)  \(e.at)  \(e.op) \(e.entity.rawValue) \(e.recordID)  (\(who))"]
+        for c in e.changes { lines.append("    \(c.field): \(c.old) → \(c.new)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import JournalStore
+
+extension CLI {
+    /// Where the bundled samples are: `./samples`, else next to the sources this was built from.
+    static func samplesDirectory() -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/samples"
+        if FileManager.default.fileExists(atPath: cwd + "/journal") { return cwd }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent("samples").path
+    }
+
+    static let demoCommand = Command(words: ["demo"], summary: "run the main job end to end on a temporary store with the bundled samples",
+                                     usage: "demo [--keep]", flags: ["--keep"]) { a, ctx in
+        let samples = samplesDirectory()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-demo-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { if !a.flag("--keep") { try? FileManager.default.removeItem(at: dir) } }
+        let store = dir.appendingPathComponent("journal.sqlite").path
+        func step(_ title: String, _ args: [String]) throws {
+            ctx.console.out("\n$ journal-gateway " + args.joined(separator: " ") + "    # " + title)
+            let code = CLI.run(["--store", store] + args, console: ctx.console, environment: ctx.environment)
+            guard code == ExitCode.ok else { throw GatewayError(code, "demo step failed: \(title)") }
+        }
+        ctx.console.out("Demo store: \(store)")
+        try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. Самара", "--timezone", "Europe/Samara"])
+        try step("import the week's journal", ["journal", "import", samples + "/journal/week.jsonl"])
+        try step("import it again: nothing changes", ["journal", "import", samples + "/journal/week.jsonl"])
+        try step("what the store holds", ["status"])
+        if a.flag("--keep") { ctx.console.out("\nKept \(store).") }
+        return ExitCode.ok
+    }
+}

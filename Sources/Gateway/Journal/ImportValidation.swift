@@ -1,0 +1,139 @@
+import JournalModel
+import JournalStore
+
+/// The validating pass of a journal import: every line checked against the schema, the
+/// rules (R1–R3) and the references, using the file and the store together.
+struct ImportValidation {
+    struct Problem { let line: Int; let message: String }
+
+    let store: JournalStore
+    let rules: JournalRules
+    private var problems: [Problem] = []
+    /// Ids defined (or deleted) by the file, with their line.
+    private var defined: [EntityKind: [String: Int]] = [:]
+    private var deleted: [EntityKind: [String: Int]] = [:]
+    private var naturalKeys: [EntityKind: [String: (id: String, line: Int)]] = [:]
+    private var storeKnown: [EntityKind: Set<String>] = [:]
+    /// What R1 needs of lessons and classes defined in the file.
+    private var lessonClass: [String: String] = [:]
+    private var classInfo: [String: Record] = [:]
+    /// Checks that wait for the whole file.
+    private var pendingRefs: [(line: Int, owner: String, field: String, kind: EntityKind, id: String)] = []
+    private var pendingRules: [(line: Int, record: Record)] = []
+    private var pendingKeys: [(line: Int, record: Record, otherID: String)] = []
+    /// Refs of file records to each referenced id, to check deletions.
+    private var fileRefs: [EntityKind: [String: (line: Int, owner: String)]] = [:]
+
+    init(store: JournalStore) {
+        self.store = store
+        self.rules = JournalRules(today: store.today)
+    }
+
+    mutating func visit(line: Int, _ parsed: Result<JournalLine, LineProblems>) {
+        switch parsed {
+        case .failure(let p):
+            for m in p.messages { problems.append(Problem(line: line, message: m)) }
+        case .success(.deletion(let kind, let id)):
+            if let first = defined[kind]?[id] ?? deleted[kind]?[id] {
+                problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) appears twice in the file (also line \(first))"))
+            }
+            deleted[kind, default: [:]][id] = line
+        case .success(.record(let r)):
+            visit(line: line, record: r)
+        }
+    }
+
+    private mutating func visit(line: Int, record r: Record) {
+        let name = "\(r.kind.rawValue) \(r.id)"
+        if let first = defined[r.kind]?[r.id] ?? deleted[r.kind]?[r.id] {
+            problems.append(Problem(line: line, message: "\(name) appears twice in the file (also line \(first))"))
+        }
+        defined[r.kind, default: [:]][r.id] = line
+        for v in JournalRules.checkFields(r) { problems.append(Problem(line: line, message: "\(name): \(v)")) }
+        if let key = r.naturalKey {
+            if let other = naturalKeys[r.kind]?[key], other.id != r.id {
+                problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as \(r.kind.rawValue) \(other.id) on line \(other.line)"))
+            } else {
+                naturalKeys[r.kind, default: [:]][key] = (r.id, line)
+                if let existing = store.recordByNaturalKey(r), existing.id != r.id {
+                    pendingKeys.append((line, r, existing.id))
+                }
+            }
+        }
+        for spec in r.kind.fields {
+            guard case .ref(let target) = spec.type, let id = r[spec.name].text else { continue }
+            fileRefs[target, default: [:]][id] = (line, name)
+            if defined[target]?[id] != nil || knownInStore(target, id) { continue }
+            pendingRefs.append((line, name, spec.name, target, id))
+        }
+        switch r.kind {
+        case .lesson: lessonClass[r.id] = r["class"].text
+        case .classUnit: classInfo[r.id] = r
+        default: break
+        }
+        if r.kind == .mark || r.kind == .homework { pendingRules.append((line, r)) } else { check(rules: r, line: line) }
+    }
+
+    private mutating func knownInStore(_ kind: EntityKind, _ id: String) -> Bool {
+        if storeKnown[kind]?.contains(id) == true { return true }
+        guard (try? store.db.scalar("SELECT 1 FROM \(kind.table) WHERE id = ?", [.text(id)])) != nil else { return false }
+        storeKnown[kind, default: []].insert(id)
+        return true
+    }
+
+    private mutating func check(rules r: Record, line: Int) {
+        let lookup = Lookup(store: store, lessonClass: lessonClass, classInfo: classInfo)
+        for v in rules.checkRules(r, lookup: lookup) {
+            problems.append(Problem(line: line, message: "\(r.kind.rawValue) \(r.id): \(v)"))
+        }
+    }
+
+    /// Runs the checks that needed the whole file; returns every problem, by line.
+    mutating func finish() -> [Problem] {
+        for p in pendingRefs where defined[p.kind]?[p.id] == nil {
+            problems.append(Problem(line: p.line, message: "\(p.owner): field «\(p.field)»: no \(p.kind.rawValue) with id «\(p.id)» in the file or the store"))
+        }
+        for (kind, ids) in deleted {
+            for (id, line) in ids {
+                if let user = fileRefs[kind]?[id] {
+                    problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) is deleted but \(user.owner) on line \(user.line) refers to it"))
+                }
+                for user in storeReferrers(kind, id) where defined[user.kind]?[user.id] == nil && deleted[user.kind]?[user.id] == nil {
+                    problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) cannot be deleted: \(user.kind.rawValue) \(user.id) in the store refers to it"))
+                }
+            }
+        }
+        for p in pendingKeys where defined[p.record.kind]?[p.otherID] == nil && deleted[p.record.kind]?[p.otherID] == nil {
+            problems.append(Problem(line: p.line, message: "\(p.record.kind.rawValue) \(p.record.id) has the same \(p.record.kind.naturalKey.joined(separator: " + ")) as \(p.record.kind.rawValue) \(p.otherID) already in the store"))
+        }
+        for p in pendingRules { check(rules: p.record, line: p.line) }
+        return problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+    }
+
+    private func storeReferrers(_ kind: EntityKind, _ id: String) -> [(kind: EntityKind, id: String)] {
+        var out: [(EntityKind, String)] = []
+        for k in EntityKind.allCases {
+            for spec in k.fields where spec.type == .ref(kind) {
+                try? store.db.forEach("SELECT id FROM \(k.table) WHERE \"\(spec.name)\" = ? LIMIT 20", [.text(id)]) {
+                    out.append((k, $0[0].text ?? ""))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Lessons and classes from the file first, then from the store.
+    private struct Lookup: RecordLookup {
+        let store: JournalStore
+        let lessonClass: [String: String]
+        let classInfo: [String: Record]
+        func record(_ kind: EntityKind, id: String) -> Record? {
+            switch kind {
+            case .lesson: if let c = lessonClass[id] { return Record(.lesson, id: id, ["class": .text(c)]) }
+            case .classUnit: if let r = classInfo[id] { return r }
+            default: break
+            }
+            return store.record(kind, id: id)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// What an import did (or, with `--dry-run`, would do), per record type.
+public struct ImportCounts: Sendable, Equatable {
+    public var created = 0, updated = 0, unchanged = 0, deleted = 0
+    public init() {}
+}
+
+public struct JournalImportResult: Sendable {
+    public var total = ImportCounts()
+    public var byKind: [EntityKind: ImportCounts] = [:]
+    public var lines = 0
+
+    public func json() -> JSON {
+        func obj(_ c: ImportCounts) -> [(String, JSON)] {
+            [("created", .int(c.created)), ("updated", .int(c.updated)), ("unchanged", .int(c.unchanged)), ("deleted", .int(c.deleted))]
+        }
+        let kinds = byKind.keys.sorted().map { ($0.rawValue, JSON.object(obj(byKind[$0]!))) }
+        return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds))])
+    }
+}
+
+/// Imports a native journal file (JSON Lines): everything validated first, then applied
+/// in one transaction, or nothing at all.
+///
+/// The file is read twice (validate, then apply) so memory stays bounded by the ids it
+/// holds, not by its records.
+public struct JournalImporter {
+    public let store: JournalStore
+    public let origin: Origin
+
+    public init(store: JournalStore, origin: Origin) { self.store = store; self.origin = origin }
+
+    /// - Throws: ``GatewayError`` (exit 65) listing every problem as `FILE:LINE: message`.
+    public func run(path: String, dryRun: Bool = false) throws -> JournalImportResult {
+        var check = ImportValidation(store: store)
+        try forEachLine(path) { line, parsed in check.visit(line: line, parsed) }
+        let problems = check.finish()
+        if !problems.isEmpty {
+            let details = problems.map { "\(path):\($0.line): \($0.message)" }
+            throw GatewayError.badInput("\(path): \(problems.count) problem(s); nothing was imported", details: details)
+        }
+        return try apply(path: path, dryRun: dryRun)
+    }
+
+    private struct Rollback: Error {}
+
+    private func apply(path: String, dryRun: Bool) throws -> JournalImportResult {
+        var result = JournalImportResult()
+        let body = {
+            // References may point forward in the file: check them at commit.
+            try store.db.exec("PRAGMA defer_foreign_keys = ON")
+            try forEachLine(path) { _, parsed in
+                guard case .success(let line) = parsed else { return }
+                result.lines += 1
+                var c = result.byKind[line.kind] ?? ImportCounts()
+                switch line {
+                case .record(let r):
+                    switch try store.write(r, origin: origin) {
+                    case .created: c.created += 1; result.total.created += 1
+                    case .updated: c.updated += 1; result.total.updated += 1
+                    case .unchanged: c.unchanged += 1; result.total.unchanged += 1
+                    }
+                case .deletion(let kind, let id):
+                    if try store.delete(kind, id: id, origin: origin) { c.deleted += 1; result.total.deleted += 1 }
+                }
+                result.byKind[line.kind] = c
+            }
+        }
+        do {
+            try store.transaction {
+                try body()
+                if dryRun { throw Rollback() }
+            }
+        } catch is Rollback {}
+        return result
+    }
+
+    /// Calls `body` with each non-blank line's number and decoded content.
+    func forEachLine(_ path: String, _ body: (Int, Result<JournalLine, LineProblems>) throws -> Void) throws {
+        var reader = try LineReader(path: path)
+        while let bytes = try reader.next() {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let parsed: Result<JournalLine, LineProblems>
+            do {
+                parsed = JournalLine.decode(try JSON.parse(bytes: bytes))
+            } catch {
+                parsed = .failure(LineProblems(["\(error)"]))
+            }
+            try body(reader.lineNumber, parsed)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import JournalModel
+import JournalStore
+
+/// What `status` reports: the school, record counts, open conflicts, pending outbox,
+/// recent runs and movements.
+public enum StatusReport {
+    static let countedKinds: [(String, EntityKind)] = [
+        ("students", .student), ("guardians", .guardian), ("classes", .classUnit), ("teachers", .teacher),
+        ("lessons", .lesson), ("marks", .mark), ("attendance", .attendance), ("homework", .homework),
+        ("final_marks", .finalMark), ("movements", .movement),
+    ]
+
+    public static func gather(_ store: JournalStore) throws -> JSON {
+        let db = store.db
+        var counts: [(String, JSON)] = []
+        for (name, kind) in countedKinds { counts.append((name, .int(try store.count(kind)))) }
+        let conflicts = try db.scalar("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")?.int ?? 0
+        let outbox = try db.scalar("SELECT count(*) FROM outbox WHERE status = 'pending'")?.int ?? 0
+        var runs: [JSON] = []
+        try db.forEach("SELECT id, counterpart, command, started_at, finished_at, status, summary FROM sync_run ORDER BY started_at DESC, id DESC LIMIT 5") { r in
+            var o: [(String, JSON)] = [("id", .string(r[0].text ?? "")), ("counterpart", .string(r[1].text ?? "")),
+                                       ("command", .string(r[2].text ?? "")), ("started_at", .string(r[3].text ?? "")),
+                                       ("finished_at", r[4].text.map(JSON.string) ?? .null), ("status", .string(r[5].text ?? ""))]
+            if let s = r[6].text, let j = try? JSON.parse(s) { o.append(("summary", j)) }
+            runs.append(.object(o))
+        }
+        var movements: [JSON] = []
+        try db.forEach("""
+            SELECT m.date, m.kind, s.file_number, m.from_class, m.to_class FROM movement m JOIN student s ON s.id = m.student
+            ORDER BY m.date DESC, m.id DESC LIMIT 10
+            """) { r in
+            movements.append(.object([("date", .string(r[0].text ?? "")), ("kind", .string(r[1].text ?? "")),
+                                      ("file", r[2].text.map(JSON.string) ?? .null),
+                                      ("from", r[3].text.map(JSON.string) ?? .null), ("to", r[4].text.map(JSON.string) ?? .null)]))
+        }
+        return .object([
+            ("school", .string(store.school.name)), ("time_zone", .string(store.school.timeZoneID)),
+            ("store", .string(store.path)), ("schema_version", .int(store.schemaVersion)),
+            ("counts", .object(counts)), ("conflicts_open", .int(conflicts)), ("outbox_pending", .int(outbox)),
+            ("change_log_seq", .int(store.lastSeq)), ("last_runs", .array(runs)), ("recent_movements", .array(movements)),
+        ])
+    }
+
+    /// The same, for people.
+    public static func text(_ j: JSON) -> String {
+        var lines = ["School: \(j["school"]?.string ?? "") (\(j["time_zone"]?.string ?? ""))",
+                     "Store: \(j["store"]?.string ?? "") (schema \(j["schema_version"]?.int ?? 0), change log at #\(j["change_log_seq"]?.int ?? 0))"]
+        if case .object(let counts)? = j["counts"] {
+            lines.append("Records: " + counts.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \($0.1.int ?? 0)" }.joined(separator: ", "))
+        }
+        lines.append("Open conflicts: \(j["conflicts_open"]?.int ?? 0); outbox pending: \(j["outbox_pending"]?.int ?? 0)")
+        let runs = j["last_runs"]?.array ?? []
+        lines.append(runs.isEmpty ? "Runs: none yet" : "Recent runs:")
+        for r in runs {
+            lines.append("  \(r["started_at"]?.string ?? "")  \(r["command"]?.string ?? "")  \(r["status"]?.string ?? "")")
+        }
+        let moves = j["recent_movements"]?.array ?? []
+        if !moves.isEmpty {
+            lines.append("Recent movements:")
+            for m in moves {
+                let from = m["from"]?.string.map { " from \($0)" } ?? ""
+                let to = m["to"]?.string.map { " to \($0)" } ?? ""
+                lines.append("  \(m["date"]?.string ?? "")  \(m["kind"]?.string ?? "")  file \(m["file"]?.string ?? "—")\(from)\(to)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Reads a file line by line in bounded memory, counting lines from 1.
+///
+/// Accepts LF and CRLF line ends; a UTF-8 byte order mark on the first line is dropped.
+struct LineReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+    private(set) var lineNumber = 0
+
+    init(path: String) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw GatewayError(ExitCode.dataError, "\(path): cannot open for reading")
+        }
+        handle = h
+    }
+
+    /// The next line's bytes (without its line end), or nil at the end of the file.
+    mutating func next() throws -> [UInt8]? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Array(buffer[start..<end])
+                start = nl + 1
+                return finish(line)
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                var line = Array(buffer[start...])
+                if line.last == 0x0D { line.removeLast() }
+                start = buffer.count
+                return finish(line)
+            }
+            buffer.removeFirst(start)
+            start = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+
+    private mutating func finish(_ line: [UInt8]) -> [UInt8] {
+        lineNumber += 1
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(line.dropFirst(3)) }
+        return line
+    }
+}

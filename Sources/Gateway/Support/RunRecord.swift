@@ -1,0 +1,34 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// A finished run of an importing command, recorded so `status` can show the last runs.
+///
+/// Written only when the run succeeded, in its own small transaction after the data:
+/// bad input leaves the store exactly as it was.
+public struct RunRecord: Sendable {
+    public let id: String
+    public let counterpart: String
+    public let command: String
+    public let startedAt: String
+
+    public init(counterpart: String, command: String, now: Date = Date()) {
+        startedAt = RunRecord.stamp(now)
+        id = "run-" + startedAt.filter { $0.isNumber }.prefix(14) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        self.counterpart = counterpart
+        self.command = command
+    }
+
+    public func save(_ store: JournalStore, status: String, summary: JSON) throws {
+        try store.db.run("""
+            INSERT INTO sync_run (id, counterpart, command, started_at, finished_at, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [.text(id), .text(counterpart), .text(command), .text(startedAt), .text(RunRecord.stamp(Date())),
+                  .text(status), .text(summary.serialized())])
+    }
+
+    static func stamp(_ d: Date) -> String {
+        var f = Date.ISO8601FormatStyle()
+        f.timeZone = TimeZone(identifier: "UTC")!
+        return d.formatted(f)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import Gateway
+import JournalStore
+
+/// The package root, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let samples = packageRoot.appendingPathComponent("samples").path
+
+/// A temporary directory removed when the test ends.
+final class TempDir {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("jg-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Runs the CLI in-process with a captured console.
+struct CLIResult { let code: Int32; let out: String; let err: String }
+
+@discardableResult
+func cli(_ args: [String], store: String) -> CLIResult {
+    let (console, read) = Console.capturing()
+    let code = CLI.run(["--store", store] + args, console: console, environment: [:])
+    let (o, e) = read()
+    return CLIResult(code: code, out: o, err: e)
+}
+
+/// A store with the sample contingent and week imported.
+func sampleStore(_ dir: TempDir, week: Bool = true) throws -> String {
+    let store = dir.path("journal.sqlite")
+    #expect(cli(["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"], store: store).code == 0)
+    #expect(cli(["journal", "import", samples + "/journal/contingent.jsonl"], store: store).code == 0)
+    if week { #expect(cli(["journal", "import", samples + "/journal/week.jsonl"], store: store).code == 0) }
+    return store
+}
+
+/// The built `journal-gateway` executable, next to the test bundle.
+func gatewayBinary() throws -> URL {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("journal-gateway")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    let fallback = packageRoot.appendingPathComponent(".build/debug/journal-gateway")
+    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+        throw GatewayError(1, "journal-gateway binary not found near \(CommandLine.arguments[0])")
+    }
+    return fallback
+}
+
+/// Runs the real binary as a child process.
+func runBinary(_ args: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    let p = Process()
+    p.executableURL = try gatewayBinary()
+    p.arguments = args
+    p.environment = environment
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CLIResult(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+}
