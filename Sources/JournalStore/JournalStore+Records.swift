@@ -61,7 +61,9 @@ extension JournalStore: RecordLookup {
     public func recordByNaturalKey(_ r: Record) -> Record? {
         let key = r.kind.naturalKey
         guard !key.isEmpty, r.naturalKey != nil else { return nil }
-        let cond = key.map { "ifnull(\"\($0)\", '') = ifnull(?, '')" }.joined(separator: " AND ")
+        // Optional key fields (a lesson's group) are indexed as ifnull(field, ''): same expression here.
+        let cond = key.map { r.kind.field($0)?.required == true ? "\"\($0)\" = ?" : "ifnull(\"\($0)\", '') = ifnull(?, '')" }
+            .joined(separator: " AND ")
         var out: Record?
         try? db.forEach("SELECT \(JournalStore.columns(r.kind)) FROM \(r.kind.table) WHERE \(cond) LIMIT 1",
                         key.map { JournalStore.sqlValue(r[$0]) }) { out = decode(r.kind, $0) }

@@ -25,6 +25,7 @@ extension CLI {
         }
         ctx.console.out("Demo store: \(store)")
         try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. Самара", "--timezone", "Europe/Samara"])
+        try step("import classes, students and guardians", ["journal", "import", samples + "/journal/contingent.jsonl"])
         try step("import the week's journal", ["journal", "import", samples + "/journal/week.jsonl"])
         try step("import it again: nothing changes", ["journal", "import", samples + "/journal/week.jsonl"])
         try step("what the store holds", ["status"])
