@@ -107,3 +107,20 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 }
+
+extension CivilDate {
+    /// An Excel serial day number in the 1900 date system (serial 1 = 1900-01-01).
+    ///
+    /// Excel counts a 29 February 1900 that never was (serial 60, the Lotus bug): serials
+    /// after it are one day ahead, and 60 itself is no date (nil).
+    public init?(excelSerial serial: Int, date1904: Bool = false) {
+        let epoch1900 = CivilDate(year: 1899, month: 12, day: 30)!.daysSinceEpoch
+        if date1904 {
+            guard serial >= 0, serial < 2_958_466 else { return nil }
+            self.init(daysSinceEpoch: CivilDate(year: 1904, month: 1, day: 1)!.daysSinceEpoch + serial)
+            return
+        }
+        guard serial >= 1, serial != 60, serial < 2_958_466 else { return nil }
+        self.init(daysSinceEpoch: epoch1900 + serial + (serial < 60 ? 1 : 0))
+    }
+}

@@ -2,18 +2,9 @@ import Foundation
 import JournalStore
 
 extension CLI {
-    /// Where the bundled samples are: `./samples`, else next to the sources this was built from.
-    static func samplesDirectory() -> String {
-        let cwd = FileManager.default.currentDirectoryPath + "/samples"
-        if FileManager.default.fileExists(atPath: cwd + "/journal") { return cwd }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent("samples").path
-    }
-
     static let demoCommand = Command(words: ["demo"], summary: "run the main job end to end on a temporary store with the bundled samples",
                                      usage: "demo [--keep]", flags: ["--keep"]) { a, ctx in
-        let samples = samplesDirectory()
+        let samples = Resources.samples(ctx.environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-demo-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { if !a.flag("--keep") { try? FileManager.default.removeItem(at: dir) } }

@@ -1,0 +1,168 @@
+import Foundation
+
+/// A CSV file read into rows, with what was detected about it.
+public struct CSVDocument: Sendable {
+    /// The text encoding the bytes were in.
+    public let encoding: TextEncoding
+    /// The field delimiter: `;`, `,` or tab (or the one the caller forced).
+    public let delimiter: Character
+    /// The non-blank records in file order, each with the physical line where it starts.
+    public let rows: [TableRow]
+}
+
+/// Reads secretaries' CSV files: any of the encodings and delimiters Excel and 1С produce.
+///
+/// - Encoding: see ``TextEncoding``; detected from the bytes.
+/// - Delimiter: `;`, `,` or tab, whichever splits the first 50 records into the most
+///   consistent number of fields above one (delimiters inside quotes do not count). Title lines
+///   above the header and footers like «Итого: 795» do not disturb the choice.
+/// - Quoting (RFC 4180): a field that starts with `"` runs to the matching `"`, and may hold
+///   the delimiter, doubled quotes (`""` → `"`) and line breaks (returned as `\n`). Text after the
+///   closing quote is kept (`"ab"c` → `abc`); a quote inside an unquoted field is an ordinary
+///   character. Unquoted fields are kept as is: the caller trims.
+/// - Line ends: CRLF, LF and lone CR. ``TableRow/line`` is the physical line where the record
+///   starts, counting line breaks inside quoted fields.
+/// - Blank records (an empty line, or only delimiters such as `;;;;`) are skipped; the lines of
+///   later rows are unaffected. Trailing empty fields are dropped (see ``TableRow``).
+/// - Cells are `.text` or `.empty`: no numbers or dates are guessed.
+public struct CSVReader {
+    /// Reads a whole CSV file.
+    ///
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - delimiter: Forces the delimiter (an ASCII character) instead of detecting it.
+    /// - Throws: ``FormatError`` `.unreadableText` for binary data, an .xlsx, or damaged UTF-8;
+    ///   `.unterminatedQuote` with the line where the unclosed quote opens.
+    public static func read(_ data: Data, delimiter: Character? = nil) throws -> CSVDocument {
+        let (encoding, bytes) = try TextDecoding.decode(data)
+        let separator: UInt8
+        if let delimiter {
+            guard let ascii = delimiter.asciiValue, ascii != quote, ascii != cr, ascii != lf else {
+                throw FormatError(.unreadableText, "the delimiter must be an ASCII character other than a quote or a line break")
+            }
+            separator = ascii
+        } else {
+            separator = sniffDelimiter(bytes)
+        }
+        var rows: [TableRow] = []
+        let openQuoteLine = bytes.withUnsafeBufferPointer { buffer in
+            scan(buffer, delimiter: separator, makeFields: true) { line, fields, _ in
+                var cells = fields.map { $0.isEmpty ? Cell.empty : Cell.text($0) }
+                while let last = cells.last, last.isEmpty { cells.removeLast() }
+                if !cells.isEmpty { rows.append(TableRow(line: line, cells: cells)) }
+                return true
+            }
+        }
+        if let openQuoteLine {
+            throw FormatError(.unterminatedQuote,
+                              "a quoted field starts here and is never closed: check for a stray \" in this line",
+                              line: openQuoteLine)
+        }
+        return CSVDocument(encoding: encoding, delimiter: Character(Unicode.Scalar(separator)), rows: rows)
+    }
+
+    /// The candidates in order of preference when they score the same.
+    static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
+
+    /// Picks the delimiter that gives the most records with the same field count above one.
+    ///
+    /// Ties go to the larger field count, then to `;`, tab, `,`. With no candidate splitting any
+    /// record (a one-column file), answers `;`.
+    static func sniffDelimiter(_ bytes: [UInt8], sample: Int = 50) -> UInt8 {
+        var best: (delimiter: UInt8, frequency: Int, fields: Int) = (candidates[0], 0, 0)
+        for candidate in candidates {
+            var frequencies: [Int: Int] = [:]
+            var seen = 0
+            _ = bytes.withUnsafeBufferPointer { buffer in
+                scan(buffer, delimiter: candidate, makeFields: false) { _, _, count in
+                    if count > 1 { frequencies[count, default: 0] += 1 }
+                    seen += 1
+                    return seen < sample
+                }
+            }
+            guard let mode = frequencies.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            if (mode.value, mode.key) > (best.frequency, best.fields) {
+                best = (candidate, mode.value, mode.key)
+            }
+        }
+        return best.delimiter
+    }
+
+    /// Splits records and fields, calling `onRecord` for each until it answers false.
+    ///
+    /// Blank lines are passed on too (one empty field). With `makeFields` false no strings are
+    /// built and `onRecord` gets an empty array but the right field count.
+    /// - Returns: The line where an unterminated quoted field opens, or `nil`.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, makeFields: Bool,
+                     onRecord: (_ line: Int, _ fields: [String], _ fieldCount: Int) -> Bool) -> Int? {
+        let end = bytes.count
+        var index = 0
+        var line = 1
+        var scratch: [UInt8] = []
+        var fields: [String] = []
+        while index < end {
+            let recordLine = line
+            var fieldCount = 0
+            fields.removeAll(keepingCapacity: true)
+            while true {
+                if index < end && bytes[index] == quote {
+                    // Quoted field: runs to the closing quote, across line breaks.
+                    let openLine = line
+                    index += 1
+                    scratch.removeAll(keepingCapacity: true)
+                    var closed = false
+                    while index < end {
+                        let byte = bytes[index]
+                        if byte == quote {
+                            if index + 1 < end && bytes[index + 1] == quote {
+                                scratch.append(quote)
+                                index += 2
+                                continue
+                            }
+                            index += 1
+                            closed = true
+                            break
+                        } else if byte == cr || byte == lf {
+                            index += (byte == cr && index + 1 < end && bytes[index + 1] == lf) ? 2 : 1
+                            line += 1
+                            scratch.append(lf)
+                        } else {
+                            scratch.append(byte)
+                            index += 1
+                        }
+                    }
+                    if !closed { return openLine }
+                    while index < end, bytes[index] != delimiter, bytes[index] != cr, bytes[index] != lf {
+                        scratch.append(bytes[index])
+                        index += 1
+                    }
+                    if makeFields { fields.append(String(decoding: scratch, as: UTF8.self)) }
+                } else {
+                    let start = index
+                    while index < end, bytes[index] != delimiter, bytes[index] != cr, bytes[index] != lf {
+                        index += 1
+                    }
+                    if makeFields {
+                        fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                    }
+                }
+                fieldCount += 1
+                if index < end && bytes[index] == delimiter {
+                    index += 1
+                    continue
+                }
+                if index < end {
+                    index += (bytes[index] == cr && index + 1 < end && bytes[index + 1] == lf) ? 2 : 1
+                    line += 1
+                }
+                break
+            }
+            if !onRecord(recordLine, fields, fieldCount) { return nil }
+        }
+        return nil
+    }
+}
+
+private let quote = UInt8(ascii: "\"")
+private let cr = UInt8(ascii: "\r")
+private let lf = UInt8(ascii: "\n")

@@ -1,0 +1,74 @@
+import Foundation
+import Adapters
+import JournalModel
+import JournalStore
+
+/// How a list is read: the whole school (`snapshot`) or only the rows given (`delta`).
+public enum ContingentMode: String, Sendable { case snapshot, delta }
+
+/// What a contingent import did (or, with `--dry-run`, would do).
+public struct ContingentImportResult: Sendable {
+    public var created = 0, updated = 0, unchanged = 0
+    public var arrived: [String] = []
+    public var withdrawn: [String] = []
+    public var transferred: [(file: String, from: String, to: String)] = []
+    public var renamed: [(file: String, from: String, to: String)] = []
+    public var warnings: [(line: Int, message: String)] = []
+    public var date: CivilDate
+    public var mode: ContingentMode
+    public var dryRun = false
+
+    public func json() -> JSON {
+        .object([
+            ("created", .int(created)), ("updated", .int(updated)), ("unchanged", .int(unchanged)),
+            ("arrived", .array(arrived.map(JSON.string))), ("withdrawn", .array(withdrawn.map(JSON.string))),
+            ("transferred", .array(transferred.map { .object([("file", .string($0.file)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
+            ("renamed", .array(renamed.map { .object([("file", .string($0.file)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
+            ("warnings", .array(warnings.map { .object([("line", .int($0.line)), ("message", .string($0.message))]) })),
+            ("date", .string(date.description)), ("mode", .string(mode.rawValue)), ("dry_run", .bool(dryRun)),
+        ])
+    }
+
+    public func text(file: String) -> String {
+        var lines = ["\(dryRun ? "Would import" : "Imported") \(file) (\(mode.rawValue), list date \(date.russian)): \(created) created, \(updated) updated, \(unchanged) unchanged."]
+        if !arrived.isEmpty { lines.append("Arrived (зачисление): \(arrived.joined(separator: ", "))") }
+        if !withdrawn.isEmpty { lines.append("Withdrawn (выбытие): \(withdrawn.joined(separator: ", "))") }
+        for t in transferred { lines.append("Transferred (перевод): \(t.file) \(t.from) → \(t.to)") }
+        for r in renamed { lines.append("Personal data changed: \(r.file) \(r.from) → \(r.to)") }
+        for w in warnings { lines.append("warning: \(file):\(w.line): \(w.message)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Turns a secretary's class list into students, classes, guardians and movements.
+///
+/// Rows are matched to known students by personal-file number, then СНИЛС, then
+/// surname + name + patronymic + birth date. In snapshot mode a known student missing
+/// from the list is withdrawn (a movement; the journal stays). Empty cells never erase
+/// what the store knows. Everything is checked first, then written in one transaction.
+public struct ContingentImporter {
+    public let store: JournalStore
+    public let origin: Origin
+
+    public init(store: JournalStore, origin: Origin) { self.store = store; self.origin = origin }
+
+    public func run(path: String, columns: ColumnMap, mode: ContingentMode, date: CivilDate?, sheet: String?, dryRun: Bool) throws -> ContingentImportResult {
+        let list: ContingentList
+        do { list = try ContingentReader.read(path: path, columns: columns, sheet: sheet) } catch let e as ContingentError {
+            throw GatewayError.badInput(e.description)
+        }
+        var plan = try ContingentPlan(store: store, list: list, file: path, mode: mode,
+                                      date: date ?? list.titleDate ?? store.today)
+        if !plan.errors.isEmpty {
+            throw GatewayError.badInput("\(path): \(plan.errors.count) problem(s); nothing was imported", details: plan.errors)
+        }
+        plan.result.dryRun = dryRun
+        if !dryRun {
+            try store.transaction {
+                for r in plan.writes { try store.write(r, origin: origin) }
+                for (kind, id) in plan.deletions { try store.delete(kind, id: id, origin: origin) }
+            }
+        }
+        return plan.result
+    }
+}

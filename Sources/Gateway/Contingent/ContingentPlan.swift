@@ -1,0 +1,188 @@
+import Foundation
+import Adapters
+import JournalModel
+import JournalStore
+
+/// The writes a class list calls for, worked out against the store before anything is written.
+struct ContingentPlan {
+    var writes: [Record] = []
+    var deletions: [(EntityKind, String)] = []
+    var errors: [String]
+    var result: ContingentImportResult
+
+    private let store: JournalStore
+    private let date: CivilDate
+    private var classIDs: [String: String] = [:]
+    private var guardianByKey: [String: Record] = [:]
+    private var takenIDs: Set<String> = []
+
+    init(store: JournalStore, list: ContingentList, file: String, mode: ContingentMode, date: CivilDate) throws {
+        self.store = store
+        self.date = date
+        errors = list.errors
+        result = ContingentImportResult(warnings: list.warnings, date: date, mode: mode)
+        guard errors.isEmpty else { return }
+
+        let students = try store.records(.student)
+        takenIDs = Set(students.map(\.id))
+        var byFile: [String: Record] = [:], bySnils: [String: Record] = [:], byPerson: [String: Record] = [:]
+        for s in students {
+            if let f = s["file_number"].text { byFile[f] = s }
+            if let n = s["snils"].text { bySnils[n] = s }
+            byPerson[ContingentPlan.personKey(s["surname"].text, s["name"].text, s["patronymic"].text, s["birth_date"].text)] = s
+        }
+        for c in try store.records(.classUnit) { if let n = c["name"].text { classIDs[n] = c.id } }
+        for g in try store.records(.guardian) { guardianByKey[ContingentPlan.guardianKey(g)] = g }
+
+        var matchedBy: [String: Int] = [:]
+        for row in list.rows {
+            let match = row.fileNumber.flatMap { byFile[$0] } ?? row.snils.flatMap { bySnils[$0] }
+                ?? byPerson[ContingentPlan.personKey(row.surname, row.name, row.patronymic, row.birthDate?.description)]
+            if let m = match {
+                if let other = matchedBy[m.id] {
+                    errors.append("\(file):\(row.line): this row and line \(other) are the same student (\(m["file_number"].text ?? m.id))")
+                    continue
+                }
+                matchedBy[m.id] = row.line
+            }
+            plan(row: row, existing: match)
+        }
+        if mode == .snapshot {
+            for s in students where matchedBy[s.id] == nil && s["status"].text == "active" {
+                var w = s
+                w["status"] = .text("withdrawn")
+                writes.append(w)
+                writes.append(movement(s.id, .withdrawal, from: className(of: s), to: nil, details: nil))
+                result.withdrawn.append(s["file_number"].text ?? s.id)
+                result.updated += 1
+            }
+        }
+    }
+
+    static func personKey(_ surname: String?, _ name: String?, _ patronymic: String?, _ birth: String?) -> String {
+        [surname, name, patronymic, birth].map { ($0 ?? "").lowercased() }.joined(separator: "|")
+    }
+
+    static func guardianKey(_ g: Record) -> String {
+        [g["surname"].text, g["name"].text, g["patronymic"].text, g["phone"].text].map { ($0 ?? "").lowercased() }.joined(separator: "|")
+    }
+
+    private func className(of s: Record) -> String? {
+        guard let id = s["class"].text else { return nil }
+        return store.record(.classUnit, id: id)?["name"].text ?? classIDs.first { $0.value == id }?.key
+    }
+
+    private mutating func classID(_ name: String) -> String {
+        if let id = classIDs[name] { return id }
+        let id = "cls-" + name
+        classIDs[name] = id
+        writes.append(Record(.classUnit, id: id, ["name": .text(name), "grade": .int(ClassName.grade(of: name) ?? 0)]))
+        return id
+    }
+
+    private mutating func newID(_ prefix: String, _ basis: String) -> String {
+        var id = prefix + basis
+        var n = 2
+        while takenIDs.contains(id) { id = prefix + basis + "-\(n)"; n += 1 }
+        takenIDs.insert(id)
+        return id
+    }
+
+    private func movement(_ student: String, _ kind: MovementKind, from: String?, to: String?, details: JSON?) -> Record {
+        Record(.movement, id: "mv-\(student)-\(kind.rawValue)-\(date)", [
+            "student": .text(student), "kind": .text(kind.rawValue), "date": .text(date.description),
+            "from_class": FieldValue(from), "to_class": FieldValue(to), "details": FieldValue(details?.serialized()),
+        ])
+    }
+
+    private mutating func plan(row: ContingentRow, existing: Record?) {
+        let cls = classID(row.className)
+        var s = existing ?? Record(.student, id: newID("stu-", row.fileNumber ?? Self.shortHash(Self.personKey(row.surname, row.name, row.patronymic, row.birthDate?.description))))
+        let before = s
+        // Empty cells never erase what the store knows.
+        func set(_ f: String, _ v: String?) { if let v, !v.isEmpty { s[f] = .text(v) } }
+        set("file_number", row.fileNumber)
+        set("surname", row.surname); set("name", row.name); set("patronymic", row.patronymic)
+        set("birth_date", row.birthDate?.description); set("snils", row.snils); set("gender", row.gender)
+        s["class"] = .text(cls)
+        s["status"] = .text("active")
+        let file = row.fileNumber ?? s.id
+        if let old = existing {
+            let personal = ["file_number", "surname", "name", "patronymic", "birth_date", "snils", "gender"]
+            let changed = personal.filter { old[$0] != s[$0] }
+            if old["status"].text == "withdrawn" {
+                writes.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
+                result.arrived.append(file)
+            } else if old["class"] != s["class"] {
+                let from = className(of: old) ?? "—"
+                writes.append(movement(s.id, .transfer, from: from, to: row.className, details: nil))
+                result.transferred.append((file, from, row.className))
+            }
+            if !changed.isEmpty {
+                let details = JSON.object(changed.map { ($0, .object([("old", .string(old[$0].text ?? "")), ("new", .string(s[$0].text ?? ""))])) })
+                writes.append(movement(s.id, .dataChange, from: nil, to: nil, details: details))
+                if changed.contains(where: { ["surname", "name", "patronymic"].contains($0) }) {
+                    func full(_ r: Record) -> String { [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0 }.joined(separator: " ") }
+                    result.renamed.append((file, full(old), full(s)))
+                }
+            }
+        } else {
+            writes.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
+            result.arrived.append(file)
+        }
+        let changedStudent = existing == nil || !s.changes(from: before.normalized).isEmpty
+        if existing == nil { result.created += 1 } else if changedStudent { result.updated += 1 } else { result.unchanged += 1 }
+        // The student record goes before its movements.
+        if changedStudent {
+            let at = writes.firstIndex { $0.kind == .movement && $0["student"].text == s.id } ?? writes.count
+            writes.insert(s, at: at)
+        }
+        if let guardians = row.guardians { planGuardians(student: s.id, guardians, isNew: existing == nil) }
+    }
+
+    /// Links the row's guardians: the same person (name and phone) is one guardian across
+    /// siblings; a guardian no longer listed is unlinked (R8: they stop seeing the child).
+    private mutating func planGuardians(student: String, _ entries: [GuardianEntry], isNew: Bool) {
+        var links: [Record] = []
+        if !isNew { links = (try? store.records(.guardianship, where: "student", equals: .text(student))) ?? [] }
+        var current: [String: Record] = [:]
+        for l in links { if let gid = l["guardian"].text, let g = store.record(.guardian, id: gid) { current[gid] = g } }
+        var keep: Set<String> = []
+        for e in entries {
+            let fields: [String: FieldValue] = ["surname": .text(e.surname), "name": .text(e.name),
+                                                "patronymic": FieldValue(e.patronymic), "phone": FieldValue(e.phone)]
+            // Already linked under the same name: keep that guardian, update the phone.
+            if let (gid, g) = current.first(where: { $0.value["surname"].text == e.surname && $0.value["name"].text == e.name
+                                                      && $0.value["patronymic"].text == e.patronymic }) {
+                keep.insert(gid)
+                if let p = e.phone, g["phone"].text != p {
+                    var u = g; u["phone"] = .text(p); writes.append(u)
+                }
+                continue
+            }
+            var g = Record(.guardian, id: "", fields)
+            let key = ContingentPlan.guardianKey(g)
+            if e.phone != nil, let known = guardianByKey[key] {
+                g = known
+            } else {
+                g.id = "grd-" + Self.shortHash(key + (e.phone == nil ? "|" + student : ""))
+                if let known = store.record(.guardian, id: g.id) { g = known } else {
+                    writes.append(g)
+                    if e.phone != nil { guardianByKey[key] = g }
+                }
+            }
+            keep.insert(g.id)
+            if !links.contains(where: { $0["guardian"].text == g.id }) {
+                writes.append(Record(.guardianship, id: "gs-\(student)-\(g.id)", ["student": .text(student), "guardian": .text(g.id)]))
+            }
+        }
+        for l in links where !keep.contains(l["guardian"].text ?? "") { deletions.append((.guardianship, l.id)) }
+    }
+
+    /// A short stable hash (FNV-1a 64) for generated ids.
+    static func shortHash(_ s: String) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in s.utf8 { h ^= UInt64(b); h = h &* 0x100000001b3 }
+        return String(h, radix: 16)
+    }
+}
