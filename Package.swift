@@ -24,7 +24,6 @@ let package = Package(
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JournalStore", "JournalModel"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
     ],

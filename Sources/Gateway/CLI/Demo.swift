@@ -16,9 +16,12 @@ extension CLI {
         }
         ctx.console.out("Demo store: \(store)")
         try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. Самара", "--timezone", "Europe/Samara"])
-        try step("import classes, students and guardians", ["journal", "import", samples + "/journal/contingent.jsonl"])
-        try step("import the week's journal", ["journal", "import", samples + "/journal/week.jsonl"])
+        try step("the secretary's class list (cp1251, «;», title and footer)",
+                 ["import", "contingent", samples + "/contingent/list-2026-09-01.csv"])
+        try step("the week's journal from the school's own software", ["journal", "import", samples + "/journal/week.jsonl"])
         try step("import it again: nothing changes", ["journal", "import", samples + "/journal/week.jsonl"])
+        try step("next week's list: arrivals, a withdrawal, a transfer, a new surname",
+                 ["import", "contingent", samples + "/contingent/list-2026-09-08.csv"])
         try step("what the store holds", ["status"])
         if a.flag("--keep") { ctx.console.out("\nKept \(store).") }
         return ExitCode.ok

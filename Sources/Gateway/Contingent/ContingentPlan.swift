@@ -107,36 +107,35 @@ struct ContingentPlan {
         s["class"] = .text(cls)
         s["status"] = .text("active")
         let file = row.fileNumber ?? s.id
+        var movements: [Record] = []
         if let old = existing {
             let personal = ["file_number", "surname", "name", "patronymic", "birth_date", "snils", "gender"]
             let changed = personal.filter { old[$0] != s[$0] }
             if old["status"].text == "withdrawn" {
-                writes.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
+                movements.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
                 result.arrived.append(file)
             } else if old["class"] != s["class"] {
                 let from = className(of: old) ?? "—"
-                writes.append(movement(s.id, .transfer, from: from, to: row.className, details: nil))
+                movements.append(movement(s.id, .transfer, from: from, to: row.className, details: nil))
                 result.transferred.append((file, from, row.className))
             }
             if !changed.isEmpty {
                 let details = JSON.object(changed.map { ($0, .object([("old", .string(old[$0].text ?? "")), ("new", .string(s[$0].text ?? ""))])) })
-                writes.append(movement(s.id, .dataChange, from: nil, to: nil, details: details))
+                movements.append(movement(s.id, .dataChange, from: nil, to: nil, details: details))
                 if changed.contains(where: { ["surname", "name", "patronymic"].contains($0) }) {
                     func full(_ r: Record) -> String { [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0 }.joined(separator: " ") }
                     result.renamed.append((file, full(old), full(s)))
                 }
             }
         } else {
-            writes.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
+            movements.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
             result.arrived.append(file)
         }
         let changedStudent = existing == nil || !s.changes(from: before.normalized).isEmpty
         if existing == nil { result.created += 1 } else if changedStudent { result.updated += 1 } else { result.unchanged += 1 }
         // The student record goes before its movements.
-        if changedStudent {
-            let at = writes.firstIndex { $0.kind == .movement && $0["student"].text == s.id } ?? writes.count
-            writes.insert(s, at: at)
-        }
+        if changedStudent { writes.append(s) }
+        writes += movements
         if let guardians = row.guardians { planGuardians(student: s.id, guardians, isNew: existing == nil) }
     }
 
