@@ -22,6 +22,7 @@ public struct CSVDocument: Sendable {
 ///   character. Unquoted fields are kept as is: the caller trims.
 /// - Line ends: CRLF, LF and lone CR. ``TableRow/line`` is the physical line where the record
 ///   starts, counting line breaks inside quoted fields.
+/// - Excel's `sep=;` hint on the first line sets the delimiter and is not returned as a row.
 /// - Blank records (an empty line, or only delimiters such as `;;;;`) are skipped; the lines of
 ///   later rows are unaffected. Trailing empty fields are dropped (see ``TableRow``).
 /// - Cells are `.text` or `.empty`: no numbers or dates are guessed.
@@ -36,17 +37,19 @@ public struct CSVReader {
     public static func read(_ data: Data, delimiter: Character? = nil) throws -> CSVDocument {
         let (encoding, bytes) = try TextDecoding.decode(data)
         let separator: UInt8
+        let hint = separatorHint(bytes)
         if let delimiter {
             guard let ascii = delimiter.asciiValue, ascii != quote, ascii != cr, ascii != lf else {
                 throw FormatError(.unreadableText, "the delimiter must be an ASCII character other than a quote or a line break")
             }
             separator = ascii
         } else {
-            separator = sniffDelimiter(bytes)
+            separator = hint ?? sniffDelimiter(bytes)
         }
         var rows: [TableRow] = []
         let openQuoteLine = bytes.withUnsafeBufferPointer { buffer in
             scan(buffer, delimiter: separator, makeFields: true) { line, fields, _ in
+                if line == 1 && hint != nil { return true }
                 var cells = fields.map { $0.isEmpty ? Cell.empty : Cell.text($0) }
                 while let last = cells.last, last.isEmpty { cells.removeLast() }
                 if !cells.isEmpty { rows.append(TableRow(line: line, cells: cells)) }
@@ -59,6 +62,15 @@ public struct CSVReader {
                               line: openQuoteLine)
         }
         return CSVDocument(encoding: encoding, delimiter: Character(Unicode.Scalar(separator)), rows: rows)
+    }
+
+    /// The delimiter named by Excel's `sep=;` first line, which is then not a row.
+    static func separatorHint(_ bytes: [UInt8]) -> UInt8? {
+        guard bytes.count >= 5, bytes[0] | 0x20 == UInt8(ascii: "s"), bytes[1] | 0x20 == UInt8(ascii: "e"),
+              bytes[2] | 0x20 == UInt8(ascii: "p"), bytes[3] == UInt8(ascii: "="),
+              bytes[4] != quote, bytes[4] != cr, bytes[4] != lf, bytes[4] < 0x80,
+              bytes.count == 5 || bytes[5] == cr || bytes[5] == lf else { return nil }
+        return bytes[4]
     }
 
     /// The candidates in order of preference when they score the same.

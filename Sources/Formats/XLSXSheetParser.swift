@@ -158,7 +158,7 @@ final class XLSXSheetParser: XMLPartParser {
                 return nil
             }
             if styles.isDate(style: style), number >= 0, number < 3_000_000,
-               let date = CivilDate(excelSerial: Int(number.rounded(.down)), date1904: date1904) {
+               let date = CivilDate(excelSerial: Int(number.rounded(.down)), date1904: date1904), date.year <= 9999 {
                 return .date(date)
             }
             return .number(number)

@@ -7,7 +7,7 @@ import Foundation
 /// the cells; ``rows(sheet:)`` parses one worksheet's cells. Parts are found as Excel finds
 /// them, through `_rels/.rels` and the workbook's relationships, with the usual paths as a
 /// fallback. Numbers with a date format become ``Cell/date(_:)``, in the 1900 date system or,
-/// when `workbookPr date1904` says so, the 1904 one. See ``XLSXSheetParser`` for cell types.
+/// when `workbookPr date1904` says so, the 1904 one.
 public struct XLSXWorkbook: Sendable {
     private struct Sheet: Sendable {
         let name: String
@@ -84,6 +84,14 @@ public struct XLSXWorkbook: Sendable {
     }
 
     /// The non-empty rows of a worksheet, each with its row number.
+    ///
+    /// Cells are placed by their `r` reference (`E7`), so missing cells are `.empty` and
+    /// missing rows are absent. Cell types: shared (`s`) and inline (`inlineStr`) strings and
+    /// formula text (`str`) become `.text` (rich text runs joined, spaces kept, `_x000D_`
+    /// decoded); booleans (`b`) become `.text("1")` / `.text("0")`; errors (`e`) their text
+    /// (`#N/A`); ISO dates (`d`) `.date`; numbers `.date` when their style is a date format
+    /// and the serial is a real day (not Lotus's serial 60), else `.number`. Formulas are not
+    /// evaluated: their cached values are read.
     ///
     /// - Parameter name: The sheet's name (exact, else ignoring case), or `nil` for the first
     ///   worksheet.

@@ -116,7 +116,7 @@ extension CivilDate {
     public init?(excelSerial serial: Int, date1904: Bool = false) {
         let epoch1900 = CivilDate(year: 1899, month: 12, day: 30)!.daysSinceEpoch
         if date1904 {
-            guard serial >= 0, serial < 2_958_466 else { return nil }
+            guard serial >= 0, serial < 2_957_004 else { return nil }
             self.init(daysSinceEpoch: CivilDate(year: 1904, month: 1, day: 1)!.daysSinceEpoch + serial)
             return
         }

@@ -136,6 +136,13 @@ struct CSVReaderTests {
         #expect(formatError { _ = try CSVReader.read(Data("a".utf8), delimiter: "\"") }?.code == .unreadableText)
     }
 
+    @Test func excelSeparatorHint() throws {
+        let document = try CSVReader.read(Data("sep=,\r\nФамилия;Имя,Класс\r\nИванов;Иван,5А\r\n".utf8))
+        #expect(document.delimiter == ",")
+        #expect(document.rows.map(\.line) == [2, 3])
+        #expect(texts(document.rows[1]) == ["Иванов;Иван", "5А"])
+    }
+
     @Test func oneColumnAndEmptyFiles() throws {
         let single = try CSVReader.read(Data("Иванов\nПетров\n".utf8))
         #expect(single.delimiter == ";")

@@ -13,6 +13,13 @@ struct TextDecodingTests {
         #expect(String(decoding: decoded.utf8, as: UTF8.self) == "Иванов")
     }
 
+    @Test func windows1251TableMatchesFoundation() throws {
+        for byte in 0...255 where byte != 0 {
+            let foundation = try #require(String(data: Data([UInt8(byte)]), encoding: .windowsCP1251))
+            #expect(TextDecoding.decodeWindows1251([UInt8(byte)]) == Array(foundation.utf8), "byte \(byte)")
+        }
+    }
+
     @Test func everyWindows1251ByteDecodes() throws {
         // Including 0x98, which the code page leaves undefined: a file must never be refused for it.
         let decoded = try TextDecoding.decode(Data([0x41] + (0x80...0xFF).map { UInt8($0) }))
