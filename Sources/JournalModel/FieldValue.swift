@@ -55,3 +55,8 @@ extension FieldValue: Comparable {
         }
     }
 }
+
+extension String {
+    /// Whether the string is empty or only white space (cheaper than trimming).
+    public var isBlank: Bool { !unicodeScalars.contains { !$0.properties.isWhitespace } }
+}

@@ -44,7 +44,7 @@ public struct JournalRules: Sendable {
             }
             switch spec.type {
             case .text, .ref:
-                if (v.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                if (v.text ?? "").isBlank {
                     out.append(Violation(field: spec.name, "is empty"))
                 }
             case .int:

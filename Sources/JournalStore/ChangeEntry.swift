@@ -28,10 +28,13 @@ public struct ChangeEntry: Sendable {
         }
     }
 
+    /// `2026-09-07T08:30:00.123Z` (UTC), formatted by hand: this runs once a write.
     static func timestamp(_ d: Date) -> String {
-        var f = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        f.timeZone = TimeZone(identifier: "UTC")!
-        return d.formatted(f)
+        let ms = Int((d.timeIntervalSince1970 * 1000).rounded(.down))
+        let (days, msOfDay) = (ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000, ((ms % 86_400_000) + 86_400_000) % 86_400_000)
+        func pad(_ n: Int, _ w: Int) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        let t = msOfDay / 1000
+        return "\(CivilDate(daysSinceEpoch: days))T\(pad(t / 3600, 2)):\(pad(t / 60 % 60, 2)):\(pad(t % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 }
 

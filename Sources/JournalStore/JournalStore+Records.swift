@@ -3,9 +3,20 @@ import JournalModel
 
 /// Reading and writing typed records, with the change log kept in step.
 extension JournalStore: RecordLookup {
-    private static func columns(_ kind: EntityKind) -> String {
-        (["id"] + kind.fields.map(\.name)).map { "\"\($0)\"" }.joined(separator: ", ")
+    /// The SQL of each kind, built once.
+    private struct KindSQL {
+        let columns: String, select: String, insert: String, update: String
+        init(_ kind: EntityKind) {
+            let names = kind.fields.map(\.name)
+            columns = (["id"] + names).map { "\"\($0)\"" }.joined(separator: ", ")
+            select = "SELECT \(columns) FROM \(kind.table) WHERE id = ?"
+            insert = "INSERT INTO \(kind.table) (\(columns)) VALUES (\(Array(repeating: "?", count: names.count + 1).joined(separator: ", ")))"
+            update = "UPDATE \(kind.table) SET \(names.map { "\"\($0)\" = ?" }.joined(separator: ", ")) WHERE id = ?"
+        }
     }
+    private static let sql: [EntityKind: KindSQL] = Dictionary(uniqueKeysWithValues: EntityKind.allCases.map { ($0, KindSQL($0)) })
+
+    private static func columns(_ kind: EntityKind) -> String { sql[kind]!.columns }
 
     static func sqlValue(_ v: FieldValue) -> SQLValue {
         switch v {
@@ -33,7 +44,7 @@ extension JournalStore: RecordLookup {
 
     public func record(_ kind: EntityKind, id: String) -> Record? {
         var out: Record?
-        try? db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) WHERE id = ?", [.text(id)]) { out = decode(kind, $0) }
+        try? db.forEach(JournalStore.sql[kind]!.select, [.text(id)]) { out = decode(kind, $0) }
         return out
     }
 
@@ -87,12 +98,10 @@ extension JournalStore: RecordLookup {
         let names = r.kind.fields.map(\.name)
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
         if old == nil {
-            let marks = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
-            try db.run("INSERT INTO \(r.kind.table) (\(JournalStore.columns(r.kind))) VALUES (\(marks))", values)
+            try db.run(JournalStore.sql[r.kind]!.insert, values)
             try db.run("DELETE FROM tombstone WHERE entity = ? AND record_id = ?", [.text(r.kind.rawValue), .text(r.id)])
         } else {
-            let sets = names.map { "\"\($0)\" = ?" }.joined(separator: ", ")
-            try db.run("UPDATE \(r.kind.table) SET \(sets) WHERE id = ?", Array(values.dropFirst()) + [.text(r.id)])
+            try db.run(JournalStore.sql[r.kind]!.update, Array(values.dropFirst()) + [.text(r.id)])
         }
         try log(r.kind, r.id, op: old == nil ? "create" : "update", changes: changes, origin: origin)
         return old == nil ? .created : .updated(changes)

@@ -23,7 +23,7 @@ public enum JournalLine: Sendable {
             let known = EntityKind.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(LineProblems(["unknown type «\(typeName)» (known: \(known))"]))
         }
-        guard let id = json["id"]?.string, !id.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let id = json["id"]?.string, !id.isBlank else {
             return .failure(LineProblems(["\(kind.rawValue): missing or empty \"id\""]))
         }
         if case .bool(true)? = json["deleted"] {
