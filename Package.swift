@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CCrypto"]),
         .target(name: "Adapters", dependencies: ["JournalModel", "Formats", "Transport"]),
         .target(name: "SyncEngine", dependencies: ["JournalModel", "JournalStore"]),
+        .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
         .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
@@ -28,6 +29,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel"]),
+        .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
     ],
     swiftLanguageModes: [.v6]

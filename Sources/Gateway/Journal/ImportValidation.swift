@@ -3,38 +3,50 @@ import JournalStore
 
 /// The validating pass of a journal import: every line checked against the schema, the
 /// rules (R1–R3) and the references, using the file and the store together.
+///
+/// Memory stays small on million-line files: ids and natural keys seen in the file are
+/// kept as 64-bit hashes with their line number, not as strings.
 struct ImportValidation {
     struct Problem { let line: Int; let message: String }
 
     let store: JournalStore
     let rules: JournalRules
     private var problems: [Problem] = []
-    /// Ids defined (or deleted) by the file, with their line.
-    private var defined: [EntityKind: [String: Int]] = [:]
+    /// hash(kind, id) → line, for ids the file defines.
+    private var defined: [Int: Int32] = [:]
+    /// Deletions are rare: kept in full.
     private var deleted: [EntityKind: [String: Int]] = [:]
-    private var naturalKeys: [EntityKind: [String: (id: String, line: Int)]] = [:]
+    /// hash(kind, natural key) → (hash of the id, line).
+    private var naturalKeys: [Int: (id: Int, line: Int32)] = [:]
     private var storeKnown: [EntityKind: Set<String>] = [:]
     /// What R1 needs of lessons and classes defined in the file.
     private var lessonClass: [String: String] = [:]
     private var classInfo: [String: Record] = [:]
-    /// Checks that wait for the whole file.
+    /// Checks that wait for the whole file (only for references not yet seen).
     private var pendingRefs: [(line: Int, owner: String, field: String, kind: EntityKind, id: String)] = []
     private var pendingRules: [(line: Int, record: Record)] = []
     private var pendingKeys: [(line: Int, record: Record, otherID: String)] = []
-    /// Refs of file records to each referenced id, to check deletions.
-    private var fileRefs: [EntityKind: [String: (line: Int, owner: String)]] = [:]
 
     init(store: JournalStore) {
         self.store = store
         self.rules = JournalRules(today: store.today)
     }
 
+    static func key(_ kind: EntityKind, _ s: String) -> Int {
+        var h = Hasher()
+        h.combine(kind)
+        h.combine(s)
+        return h.finalize()
+    }
+
+    private func isDefined(_ kind: EntityKind, _ id: String) -> Bool { defined[Self.key(kind, id)] != nil }
+
     mutating func visit(line: Int, _ parsed: Result<JournalLine, LineProblems>) {
         switch parsed {
         case .failure(let p):
             for m in p.messages { problems.append(Problem(line: line, message: m)) }
         case .success(.deletion(let kind, let id)):
-            if let first = defined[kind]?[id] ?? deleted[kind]?[id] {
+            if let first = defined[Self.key(kind, id)].map(Int.init) ?? deleted[kind]?[id] {
                 problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) appears twice in the file (also line \(first))"))
             }
             deleted[kind, default: [:]][id] = line
@@ -45,16 +57,18 @@ struct ImportValidation {
 
     private mutating func visit(line: Int, record r: Record) {
         let name = "\(r.kind.rawValue) \(r.id)"
-        if let first = defined[r.kind]?[r.id] ?? deleted[r.kind]?[r.id] {
+        let idKey = Self.key(r.kind, r.id)
+        if let first = defined[idKey].map(Int.init) ?? deleted[r.kind]?[r.id] {
             problems.append(Problem(line: line, message: "\(name) appears twice in the file (also line \(first))"))
         }
-        defined[r.kind, default: [:]][r.id] = line
+        defined[idKey] = Int32(truncatingIfNeeded: line)
         for v in JournalRules.checkFields(r) { problems.append(Problem(line: line, message: "\(name): \(v)")) }
         if let key = r.naturalKey {
-            if let other = naturalKeys[r.kind]?[key], other.id != r.id {
-                problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as \(r.kind.rawValue) \(other.id) on line \(other.line)"))
+            let k = Self.key(r.kind, key)
+            if let other = naturalKeys[k], other.id != idKey {
+                problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as the \(r.kind.rawValue) on line \(other.line)"))
             } else {
-                naturalKeys[r.kind, default: [:]][key] = (r.id, line)
+                naturalKeys[k] = (idKey, Int32(truncatingIfNeeded: line))
                 if let existing = store.recordByNaturalKey(r), existing.id != r.id {
                     pendingKeys.append((line, r, existing.id))
                 }
@@ -62,8 +76,7 @@ struct ImportValidation {
         }
         for spec in r.kind.fields {
             guard case .ref(let target) = spec.type, let id = r[spec.name].text else { continue }
-            fileRefs[target, default: [:]][id] = (line, name)
-            if defined[target]?[id] != nil || knownInStore(target, id) { continue }
+            if isDefined(target, id) || knownInStore(target, id) { continue }
             pendingRefs.append((line, name, spec.name, target, id))
         }
         switch r.kind {
@@ -71,7 +84,12 @@ struct ImportValidation {
         case .classUnit: classInfo[r.id] = r
         default: break
         }
-        if r.kind == .mark || r.kind == .homework { pendingRules.append((line, r)) } else { check(rules: r, line: line) }
+        if (r.kind == .mark || r.kind == .homework), let lesson = r["lesson"].text,
+           lessonClass[lesson] == nil, !knownInStore(.lesson, lesson) {
+            pendingRules.append((line, r))   // its lesson comes later in the file
+        } else {
+            check(rules: r, line: line)
+        }
     }
 
     private mutating func knownInStore(_ kind: EntityKind, _ id: String) -> Bool {
@@ -89,21 +107,31 @@ struct ImportValidation {
     }
 
     /// Runs the checks that needed the whole file; returns every problem, by line.
-    mutating func finish() -> [Problem] {
-        for p in pendingRefs where defined[p.kind]?[p.id] == nil {
+    /// `rescan` reads the file again (only when it deletes something).
+    mutating func finish(rescan: ((Int, JournalLine) -> Void) throws -> Void) rethrows -> [Problem] {
+        for p in pendingRefs where !isDefined(p.kind, p.id) {
             problems.append(Problem(line: p.line, message: "\(p.owner): field «\(p.field)»: no \(p.kind.rawValue) with id «\(p.id)» in the file or the store"))
         }
-        for (kind, ids) in deleted {
-            for (id, line) in ids {
-                if let user = fileRefs[kind]?[id] {
-                    problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) is deleted but \(user.owner) on line \(user.line) refers to it"))
+        if !deleted.isEmpty {
+            // A record the file keeps must not refer to one it deletes.
+            var found: [Problem] = []
+            try rescan { line, parsed in
+                guard case .record(let r) = parsed else { return }
+                for spec in r.kind.fields {
+                    guard case .ref(let target) = spec.type, let id = r[spec.name].text, let dline = deleted[target]?[id] else { continue }
+                    found.append(Problem(line: dline, message: "\(target.rawValue) \(id) is deleted but \(r.kind.rawValue) \(r.id) on line \(line) refers to it"))
                 }
-                for user in storeReferrers(kind, id) where defined[user.kind]?[user.id] == nil && deleted[user.kind]?[user.id] == nil {
-                    problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) cannot be deleted: \(user.kind.rawValue) \(user.id) in the store refers to it"))
+            }
+            problems += found
+            for (kind, ids) in deleted {
+                for (id, line) in ids {
+                    for user in storeReferrers(kind, id) where !isDefined(user.kind, user.id) && deleted[user.kind]?[user.id] == nil {
+                        problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) cannot be deleted: \(user.kind.rawValue) \(user.id) in the store refers to it"))
+                    }
                 }
             }
         }
-        for p in pendingKeys where defined[p.record.kind]?[p.otherID] == nil && deleted[p.record.kind]?[p.otherID] == nil {
+        for p in pendingKeys where !isDefined(p.record.kind, p.otherID) && deleted[p.record.kind]?[p.otherID] == nil {
             problems.append(Problem(line: p.line, message: "\(p.record.kind.rawValue) \(p.record.id) has the same \(p.record.kind.naturalKey.joined(separator: " + ")) as \(p.record.kind.rawValue) \(p.otherID) already in the store"))
         }
         for p in pendingRules { check(rules: p.record, line: p.line) }

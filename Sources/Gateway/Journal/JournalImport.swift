@@ -37,7 +37,9 @@ public struct JournalImporter {
     public func run(path: String, dryRun: Bool = false) throws -> JournalImportResult {
         var check = ImportValidation(store: store)
         try forEachLine(path) { line, parsed in check.visit(line: line, parsed) }
-        let problems = check.finish()
+        let problems = try check.finish { visit in
+            try forEachLine(path) { line, parsed in if case .success(let l) = parsed { visit(line, l) } }
+        }
         if !problems.isEmpty {
             let details = problems.map { "\(path):\($0.line): \($0.message)" }
             throw GatewayError.badInput("\(path): \(problems.count) problem(s); nothing was imported", details: details)

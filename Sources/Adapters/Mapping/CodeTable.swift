@@ -1,0 +1,72 @@
+import Foundation
+
+/// A code table a person edits in a spreadsheet: tab-separated, a header line naming the
+/// columns, `#` comments. Used to map a counterpart's codes to the journal's.
+public struct CodeTable: Sendable {
+    public let path: String
+    public let columns: [String]
+    public let rows: [[String: String]]
+
+    /// Reads a table that must have at least `required` columns.
+    /// - Throws: ``CodeTableError`` naming `FILE:LINE`.
+    public init(path: String, required: [String]) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CodeTableError(message: "\(path): cannot read the code table")
+        }
+        try self.init(text: String(decoding: data, as: UTF8.self), path: path, required: required)
+    }
+
+    public init(text: String, path: String, required: [String]) throws {
+        self.path = path
+        var header: [String]?
+        var rows: [[String: String]] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            if line.isEmpty || line.hasPrefix("#") || line.allSatisfy({ $0 == "\t" || $0 == " " }) { continue }
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let h = header else {
+                let missing = required.filter { !cells.contains($0) }
+                guard missing.isEmpty else {
+                    throw CodeTableError(message: "\(path):\(i + 1): the header needs the columns \(required.joined(separator: ", ")); missing \(missing.joined(separator: ", "))")
+                }
+                header = cells
+                continue
+            }
+            guard cells.count <= h.count else {
+                throw CodeTableError(message: "\(path):\(i + 1): \(cells.count) columns, the header has \(h.count)")
+            }
+            var row: [String: String] = [:]
+            for (k, name) in h.enumerated() { row[name] = k < cells.count ? cells[k] : "" }
+            for name in required where (row[name] ?? "").isEmpty && name == required.first {
+                throw CodeTableError(message: "\(path):\(i + 1): column «\(name)» is empty")
+            }
+            rows.append(row)
+        }
+        guard let h = header else { throw CodeTableError(message: "\(path): the table is empty") }
+        columns = h
+        self.rows = rows
+    }
+
+    /// The rows whose `column` equals `value` (compared ignoring case and ё/е).
+    public func rows(where column: String, is value: String) -> [[String: String]] {
+        let key = CodeTable.fold(value)
+        return rows.filter { CodeTable.fold($0[column] ?? "") == key }
+    }
+
+    /// The value of `target` in the one row whose `column` is `value`, or an error naming
+    /// the code and this table (never a silent default).
+    public func map(_ value: String, from column: String, to target: String, what: String) throws -> String {
+        guard let row = rows(where: column, is: value).first, let v = row[target] else {
+            throw CodeTableError(message: "unmapped \(what) «\(value)»: add a line for it to \(path)")
+        }
+        return v
+    }
+
+    static func fold(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "ё", with: "е") }
+}
+
+/// A code with no line in its table, or a table that cannot be read.
+public struct CodeTableError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
