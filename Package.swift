@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Adapters", dependencies: ["JournalModel", "Formats", "Transport"]),
         .target(name: "SyncEngine", dependencies: ["JournalModel", "JournalStore"]),
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
-        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine"]),
+        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "Transport", "PortalEmulator"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),

@@ -1,0 +1,42 @@
+import Foundation
+import PortalEmulator
+
+extension CLI {
+    /// Blocks until SIGINT or SIGTERM, then calls `stop`.
+    static func waitForTermination(_ stop: @escaping @Sendable () -> Void, wait: () -> Void) {
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler(handler: stop)
+            s.resume()
+            sources.append(s)
+        }
+        wait()
+        sources.forEach { $0.cancel() }
+    }
+
+    static func faultSpec(_ text: String?) throws -> FaultSpec {
+        guard let text else { return .none }
+        do { return try FaultSpec(parsing: text) } catch { throw GatewayError.usage("--faults: \(error)") }
+    }
+
+    static let emulatorCommands: [Command] = [
+        Command(words: ["emulator", "asu-rso"], summary: "serve the АСУ РСО exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
+                usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention"]) { a, ctx in
+            let port = try a.int("--port") ?? 0
+            guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+            let options = EmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
+                                          seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/asu-rso",
+                                          faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
+                                          feedRetention: try a.int("--feed-retention"))
+            let emulator: RunningEmulator
+            do { emulator = try ASURSOEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
+            ctx.console.out(emulator.readyLine)
+            ctx.console.err("АСУ РСО emulator ready; stop it with Ctrl-C or SIGTERM.")
+            waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
+            return ExitCode.ok
+        },
+    ]
+}
