@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel"]),
         .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
