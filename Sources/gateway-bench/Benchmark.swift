@@ -1,0 +1,43 @@
+import Foundation
+
+/// One benchmark stage, in the style of swift-nio's performance tester: `setUp` prepares
+/// (untimed), `run` does the measured work and says how many records it handled.
+protocol Benchmark {
+    var name: String { get }
+    /// Prepares inputs in `dir` (untimed; runs in the child process before `run`).
+    func setUp(_ ctx: BenchContext) throws
+    /// The measured work; returns the number of records handled.
+    func run(_ ctx: BenchContext) throws -> Int
+}
+
+struct BenchContext {
+    let dir: String          // shared inputs (generated school), read-only
+    let work: String         // this run's scratch directory
+    let students: Int
+}
+
+/// What one measured run of a stage gave.
+struct Sample: Sendable {
+    let records: Int
+    let wall: Double
+    let peakRSSMB: Double
+}
+
+enum ProcStatus {
+    /// Peak resident set size of this process (VmHWM), in MiB.
+    static func peakRSSMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}
+
+/// Wall-clock seconds of `body`.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let v = try body()
+    return (v, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}

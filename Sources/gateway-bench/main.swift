@@ -1,0 +1,150 @@
+import Foundation
+import Gateway
+import JournalModel
+
+// gateway-bench: speed and memory of each stage, as ratios to SQLite's own import of the
+// same rows measured in the same run. Every measured run is a child process, so its peak
+// RSS (VmHWM) is its own.
+
+nonisolated(unsafe) let stages: [Benchmark] = [
+    SQLiteImportReference(), SQLiteInsertLoop(),
+    ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
+    JournalImport(),
+]
+
+struct Options {
+    var students = 2000
+    var quick = false
+    var json = false
+    var filter: String?
+    var repeats = 3
+    var child: String?
+    var dir: String?
+    var seed = 1
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = Array(CommandLine.arguments.dropFirst())
+    func value() -> String { args.isEmpty ? "" : args.removeFirst() }
+    while !args.isEmpty {
+        switch args.removeFirst() {
+        case "--students": o.students = Int(value()) ?? o.students
+        case "--quick": o.quick = true
+        case "--json": o.json = true
+        case "--filter": o.filter = value()
+        case "--repeats": o.repeats = max(1, Int(value()) ?? 3)
+        case "--child": o.child = value()
+        case "--dir": o.dir = value()
+        case "--seed": o.seed = Int(value()) ?? 1
+        case "-h", "--help":
+            print("usage: gateway-bench [--students N] [--quick] [--filter TEXT] [--repeats K] [--json]")
+            exit(0)
+        case let other:
+            FileHandle.standardError.write(Data("gateway-bench: unknown argument \(other)\n".utf8)); exit(64)
+        }
+    }
+    if o.quick { o.students = min(o.students, 200); o.repeats = 1 }
+    return o
+}
+
+/// The generated school (cached per size and seed) plus the reference CSV of its rows.
+func prepareInputs(_ o: Options) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-\(o.students)-\(o.seed)").path
+    if FileManager.default.fileExists(atPath: dir + "/rows.csv") { return dir }
+    try? FileManager.default.removeItem(atPath: dir)
+    let gen = SchoolGenerator(students: o.students, year: 2025, seed: UInt64(o.seed), today: CivilDate(year: 2026, month: 11, day: 1)!)
+    _ = try gen.write(to: dir)
+    // One CSV row per journal record: type, id and up to eight field values.
+    FileManager.default.createFile(atPath: dir + "/rows.csv.part", contents: nil)
+    guard let out = FileHandle(forWritingAtPath: dir + "/rows.csv.part") else { throw BenchError("cannot write rows.csv") }
+    var buffer = Data()
+    try forEachLine(dir + "/journal.jsonl") { line in
+        guard case .object(let pairs) = try JSON.parse(bytes: Array(line)) else { return }
+        var cols = pairs.prefix(10).map { pair -> String in
+            let v: String
+            switch pair.1 { case .string(let s): v = s; default: v = pair.1.serialized() }
+            return v.replacingOccurrences(of: ",", with: ";").replacingOccurrences(of: "\"", with: "'")
+        }
+        while cols.count < 10 { cols.append("") }
+        buffer.append(contentsOf: (cols.joined(separator: ",") + "\n").utf8)
+        if buffer.count > 1 << 20 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+    out.write(buffer)
+    try out.close()
+    try FileManager.default.moveItem(atPath: dir + "/rows.csv.part", toPath: dir + "/rows.csv")
+    return dir
+}
+
+@MainActor func runChild(_ o: Options) -> Never {
+    guard let name = o.child, let stage = stages.first(where: { $0.name == name }), let dir = o.dir else { exit(64) }
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-run-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    let ctx = BenchContext(dir: dir, work: work, students: o.students)
+    do {
+        try stage.setUp(ctx)
+        let (records, wall) = try timed { try stage.run(ctx) }
+        print(JSON.object([("records", .int(records)), ("wall_s", .double(wall)), ("peak_rss_mb", .double(ProcStatus.peakRSSMB()))]).serialized())
+        try? FileManager.default.removeItem(atPath: work)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+        try? FileManager.default.removeItem(atPath: work)
+        exit(1)
+    }
+}
+
+@MainActor func measure(_ stage: Benchmark, _ o: Options, dir: String) throws -> Sample {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    p.arguments = ["--child", stage.name, "--dir", dir, "--students", String(o.students)]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0, let j = try? JSON.parse(bytes: Array(data)) else { throw BenchError("\(stage.name) failed") }
+    func num(_ k: String) -> Double { if case .double(let d)? = j[k] { return d }; return Double(j[k]?.int ?? 0) }
+    return Sample(records: j["records"]?.int ?? 0, wall: num("wall_s"), peakRSSMB: num("peak_rss_mb"))
+}
+
+let options = parseOptions()
+if options.child != nil { runChild(options) }
+do {
+    let dir = try prepareInputs(options)
+    var rows: [(name: String, records: Int, rate: Double, ratio: Double, rss: Double, wall: Double, minW: Double, maxW: Double)] = []
+    var reference: Double?
+    for stage in stages where options.filter.map({ stage.name.contains($0) || stage.name.hasPrefix("sqlite3-import") }) ?? true {
+        if !options.json { FileHandle.standardError.write(Data("… \(stage.name)\n".utf8)) }
+        var samples: [Sample] = []
+        // One warm-up run (page cache, lazy binding), then the measured repeats.
+        if options.repeats > 1 { _ = try measure(stage, options, dir: dir) }
+        for _ in 0..<options.repeats { samples.append(try measure(stage, options, dir: dir)) }
+        let walls = samples.map(\.wall).sorted()
+        let median = walls[walls.count / 2]
+        let records = samples[0].records
+        let rate = Double(records) / max(median, 1e-9)
+        if reference == nil { reference = rate }
+        rows.append((stage.name, records, rate, rate / (reference ?? rate), samples.map(\.peakRSSMB).max() ?? 0, median, walls.first!, walls.last!))
+    }
+    if options.json {
+        print(JSON.object([("students", .int(options.students)), ("stages", .array(rows.map { r in
+            .object([("name", .string(r.name)), ("records", .int(r.records)), ("records_per_s", .double((r.rate).rounded())),
+                     ("ratio_to_sqlite_import", .double((r.ratio * 1000).rounded() / 1000)), ("peak_rss_mb", .double((r.rss * 10).rounded() / 10)),
+                     ("wall_s", .double((r.wall * 1000).rounded() / 1000)), ("wall_min_s", .double((r.minW * 1000).rounded() / 1000)),
+                     ("wall_max_s", .double((r.maxW * 1000).rounded() / 1000))])
+        }))]).pretty())
+    } else {
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        print(pad("stage", 34) + lpad("records", 10) + lpad("rec/s", 12) + lpad("× sqlite", 10) + lpad("RSS MB", 9) + lpad("wall s (min…max)", 26))
+        for r in rows {
+            print(pad(r.name, 34) + lpad(String(r.records), 10) + lpad(String(Int(r.rate)), 12) + lpad(String(format: "%.3f", r.ratio), 10)
+                  + lpad(String(format: "%.1f", r.rss), 9) + lpad(String(format: "%.3f (%.3f…%.3f)", r.wall, r.minW, r.maxW), 26))
+        }
+    }
+} catch {
+    FileHandle.standardError.write(Data("gateway-bench: \(error)\n".utf8))
+    exit(1)
+}
