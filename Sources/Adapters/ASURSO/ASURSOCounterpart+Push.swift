@@ -1,0 +1,182 @@
+import Foundation
+import JournalModel
+import SyncEngine
+
+/// Canonical operations → `journal/batch` operations, and the answers back.
+extension ASURSOCounterpart {
+    static let maxBatch = 200
+
+    public func push(_ ops: [OutboundOperation]) async throws -> [OperationResult] {
+        let ref = try await loadReference()
+        var results: [String: OperationResult] = [:]
+        // Marks need their assignment: create the missing ones first, one idempotent batch.
+        try await ensureAssignments(for: ops, ref: ref)
+        var wire: [(op: OutboundOperation, json: JSON)] = []
+        for op in ops {
+            do { wire.append((op, try batchOperation(op, ref: ref))) } catch { results[op.key] = .rejected(message: "\(error)") }
+        }
+        var start = 0
+        while start < wire.count {
+            let chunk = Array(wire[start..<min(start + Self.maxBatch, wire.count)])
+            start += chunk.count
+            let answer = try await sendBatch(chunk.map(\.json), key: OutboundOperation.batchKey(chunk.map(\.op)))
+            var byKey: [String: JSON] = [:]
+            for r in answer { if let k = r["key"]?.string { byKey[k] = r } }
+            for (op, _) in chunk {
+                guard let r = byKey[op.key] else { results[op.key] = .rejected(message: "the portal gave no answer for this operation"); continue }
+                results[op.key] = try result(r, for: op, ref: ref)
+            }
+        }
+        return ops.map { results[$0.key] ?? .rejected(message: "not sent") }
+    }
+
+    func sendBatch(_ operations: [JSON], key: String) async throws -> [JSON] {
+        requests += 1
+        let r = try await session.request("POST", "webapi/journal/batch", json: .object([("operations", .array(operations))]),
+                                          headers: ["Idempotency-Key": key])
+        guard r.status == 200, let results = r.body?["results"]?.array else {
+            throw PortalError(kind: .rejected, status: r.status, message: "journal/batch: \(r.body?["message"]?.string ?? "HTTP \(r.status)")")
+        }
+        return results
+    }
+
+    static func int(_ v: FieldValue) -> JSON { v.text.flatMap(Int.init).map(JSON.int) ?? .null }
+    static func str(_ v: FieldValue) -> JSON { v.text.map(JSON.string) ?? .null }
+    static func dateTime(_ v: FieldValue) -> JSON { v.text.map { .string($0 + "T00:00:00") } ?? .null }
+    static func baseVer(_ op: OutboundOperation) -> JSON { op.baseVersion.flatMap(Int.init).map(JSON.int) ?? .null }
+
+    /// (assignment, student) of a mark's external id `A:S`.
+    static func split(_ id: String?) -> (Int, Int)? {
+        let p = (id ?? "").split(separator: ":").compactMap { Int($0) }
+        return p.count >= 2 ? (p[0], p[1]) : nil
+    }
+
+    func slot(_ op: OutboundOperation) -> String { "\(op.fields["lesson"]?.text ?? "")/\(op.fields["work_type"]?.text ?? "")" }
+
+    func ensureAssignments(for ops: [OutboundOperation], ref: Reference) async throws {
+        var missing: [String: OutboundOperation] = [:]
+        for op in ops where op.kind == .mark && op.op == .upsert && Self.split(op.externalID) == nil {
+            if assignmentBySlot[slot(op)] == nil, let lid = op.fields["lesson"]?.text.flatMap(Int.init) {
+                if lessonPlace[lid] != nil || lessonLocator?(String(lid)) != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
+            }
+            if assignmentBySlot[slot(op)] == nil { missing[slot(op)] = op }
+        }
+        guard !missing.isEmpty else { return }
+        var creates: [(String, JSON)] = []
+        for (slot, op) in missing.sorted(by: { $0.key < $1.key }) {
+            let typeID = op.fields["work_type"]?.text.flatMap(Int.init)
+            let name = typeID.flatMap { ref.types[$0]?.name } ?? "Работа на уроке"
+            let key = "A-" + StableHash.hex("asu-rso/assignment/\(slot)")
+            creates.append((slot, .object([("op", .string("upsertAssignment")), ("key", .string(key)),
+                                           ("classmeetingId", Self.int(op.fields["lesson"] ?? .null)), ("typeId", typeID.map(JSON.int) ?? .null),
+                                           ("assignmentName", .string(name)), ("weight", .int(op.fields["weight"]?.int ?? 1)), ("baseVer", .null)])))
+        }
+        let answer = try await sendBatch(creates.map(\.1), key: StableHash.hex(creates.map { $0.0 }.joined(separator: ",")))
+        for (i, r) in answer.enumerated() where i < creates.count {
+            let (slot, _) = creates[i]
+            if let id = r["id"]?.int ?? r["current"]?["id"]?.int {
+                assignmentBySlot[slot] = id
+                let parts = slot.split(separator: "/")
+                assignments[id] = (Int(parts.first ?? "") ?? 0, Int(parts.last ?? "") ?? 0, 1)
+            }
+        }
+    }
+
+    func batchOperation(_ op: OutboundOperation, ref: Reference) throws -> JSON {
+        let f = op.fields
+        var o: [(String, JSON)] = [("key", .string(op.key))]
+        switch (op.kind, op.op) {
+        case (.lesson, .upsert):
+            o = [("op", .string("upsertLesson"))] + o
+            if let id = op.externalID.flatMap(Int.init) { o.append(("classmeetingId", .int(id))) }
+            o += [("classId", Self.int(f["class"] ?? .null)), ("date", Self.dateTime(f["date"] ?? .null)), ("number", .int(f["number"]?.int ?? 0)),
+                  ("subjectId", Self.int(f["subject"] ?? .null)), ("groupId", Self.int(f["group"] ?? .null)),
+                  ("teacherId", Self.int(f["teacher"] ?? .null)), ("substituteTeacherId", Self.int(f["substitute"] ?? .null)),
+                  ("lessonTheme", Self.str(f["topic"] ?? .null))]
+        case (.homework, .upsert):
+            guard let type = ref.homeworkType else { throw CodeTableError(message: "the portal has no «Домашнее задание» assignment type") }
+            o = [("op", .string("upsertAssignment"))] + o
+            if let id = op.externalID.flatMap(Int.init) { o.append(("assignmentId", .int(id))) }
+            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("typeId", .int(type)), ("assignmentName", Self.str(f["text"] ?? .null)),
+                  ("weight", .int(0)), ("dueDate", Self.dateTime(f["due"] ?? .null))]
+        case (.homework, .delete):
+            o = [("op", .string("deleteAssignment"))] + o + [("assignmentId", Self.int(.text(op.externalID ?? "")))]
+        case (.mark, .upsert):
+            let aid = Self.split(op.externalID)?.0 ?? assignmentBySlot[slot(op)]
+            guard let aid else { throw CodeTableError(message: "no assignment for this mark's lesson and work type") }
+            let point = f["point"]?.bool ?? false
+            o = [("op", .string("upsertMark"))] + o
+            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("assignmentId", .int(aid)), ("studentId", Self.int(f["student"] ?? .null)),
+                  ("mark", point ? .null : .string(try codes.markToPortal(f["value"]?.text ?? ""))), ("dutyMark", .bool(point))]
+        case (.mark, .delete):
+            guard let (aid, sid) = Self.split(op.externalID) else { throw CodeTableError(message: "mark \(op.localID) has no АСУ РСО id") }
+            let lesson = assignments[aid]?.lesson
+            o = [("op", .string("deleteMark"))] + o + [("assignmentId", .int(aid)), ("studentId", .int(sid))]
+            if let lesson { o.append(("classmeetingId", .int(lesson))) }
+        case (.attendance, .upsert):
+            let (code, reason) = try codes.attendanceToPortal(kind: f["kind"]?.text ?? "", reason: f["reason"]?.text)
+            o = [("op", .string("upsertAttendance"))] + o
+            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("studentId", Self.int(f["student"] ?? .null)),
+                  ("code", .string(code)), ("reason", reason.map(JSON.string) ?? .null)]
+        case (.attendance, .delete):
+            let p = Self.split(op.externalID)
+            o = [("op", .string("deleteAttendance"))] + o + [("classmeetingId", p.map { .int($0.0) } ?? .null), ("studentId", p.map { .int($0.1) } ?? .null)]
+        case (.finalMark, .upsert):
+            o = [("op", .string("upsertFinalMark"))] + o
+            o += [("studentId", Self.int(f["student"] ?? .null)), ("subjectId", Self.int(f["subject"] ?? .null)),
+                  ("termId", Self.int(f["period"] ?? .null)), ("mark", .string(try codes.markToPortal(f["value"]?.text ?? "")))]
+        default:
+            throw CodeTableError(message: "АСУ РСО takes no \(op.op.rawValue) of \(op.kind.rawValue) records")
+        }
+        o.append(("baseVer", Self.baseVer(op)))
+        return .object(o)
+    }
+
+    /// The external id an applied operation gives its record.
+    func appliedID(_ op: OutboundOperation, _ r: JSON) -> String {
+        let f = op.fields
+        switch op.kind {
+        case .mark:
+            if let id = op.externalID { return id }
+            let aid = r["id"]?.int ?? assignmentBySlot[slot(op)] ?? 0
+            return "\(aid):\(f["student"]?.text ?? "")"
+        case .attendance: return op.externalID ?? "\(f["lesson"]?.text ?? ""):\(f["student"]?.text ?? "")"
+        case .finalMark: return op.externalID ?? "\(f["student"]?.text ?? ""):\(f["subject"]?.text ?? ""):\(f["period"]?.text ?? "")"
+        default: return r["id"].flatMap(Self.id) ?? op.externalID ?? ""
+        }
+    }
+
+    func result(_ r: JSON, for op: OutboundOperation, ref: Reference) throws -> OperationResult {
+        switch r["status"]?.string {
+        case "applied":
+            return .applied(externalID: appliedID(op, r), version: r["ver"]?.int.map(String.init))
+        case "conflict":
+            let id = op.externalID ?? appliedID(op, r)
+            guard let current = r["current"], !current.isNull else {
+                return .conflict(current: RemoteRecord(op.kind, externalID: id, version: nil, deleted: true))
+            }
+            return .conflict(current: try currentRecord(current, op: op, id: id, ref: ref))
+        default:
+            return .rejected(message: r["message"]?.string ?? "rejected by the portal")
+        }
+    }
+
+    /// The portal's current object of a conflicting operation, as a canonical record.
+    func currentRecord(_ c: JSON, op: OutboundOperation, id: String, ref: Reference) throws -> RemoteRecord {
+        var rec: RemoteRecord?
+        switch op.kind {
+        case .mark:
+            if let (aid, _) = Self.split(id) { rec = try mark(c, assignmentID: aid) }
+        case .attendance: rec = try attendance(c, lessonID: Self.id(c["classmeetingId"]) ?? op.fields["lesson"]?.text ?? "")
+        case .finalMark: rec = try finalMark(c)
+        case .homework: rec = assignment(c, lessonID: (c["classMeetingId"] ?? c["classmeetingId"])?.int ?? 0, ref: ref)
+        case .lesson:
+            if let cid = c["classId"]?.int ?? op.fields["class"]?.text.flatMap(Int.init),
+               let date = CivilDate(iso: c["date"]?.string ?? op.fields["date"]?.text ?? "") { rec = lesson(c, classID: cid, date: date) }
+        default: break
+        }
+        guard var out = rec else { return RemoteRecord(op.kind, externalID: id, version: Self.ver(c), deleted: false) }
+        out.version = Self.ver(c)
+        return out
+    }
+}

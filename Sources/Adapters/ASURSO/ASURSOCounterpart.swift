@@ -1,0 +1,135 @@
+import Foundation
+import JournalModel
+import SyncEngine
+import Transport
+
+/// The АСУ РСО counterpart: pulls class-week pages (full) or the change feed
+/// (incremental), maps the platform's ids and codes to canonical records, and pushes
+/// operations through `journal/batch`.
+///
+/// Cursors: `full:<page>:<feed start>` while a full pull runs, `feed:<ver>` after.
+/// See docs/adapters/asu-rso.md.
+public actor ASURSOCounterpart: Counterpart {
+    public nonisolated let name = "asu-rso"
+    let session: ASURSOSession
+    let codes: ASURSOCodes
+    let zone: TimeZone
+    let today: CivilDate
+    var reference: Reference?
+    /// Assignments seen: id → (lesson, type, weight); and (lesson, type) → id for marks.
+    var assignments: [Int: (lesson: Int, type: Int, weight: Int)] = [:]
+    var assignmentBySlot: [String: Int] = [:]
+    /// Lessons seen: id → (class, week start), to fetch the page of a lesson when needed.
+    var lessonPlace: [Int: (classID: Int, date: CivilDate)] = [:]
+    public internal(set) var requests = 0
+    /// Finds the class and date of a lesson the store knows by its АСУ РСО id (set by the
+    /// gateway, which holds the identity map): needed when the feed names an old lesson.
+    var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?
+
+    public func setLessonLocator(_ f: @escaping @Sendable (String) -> (classID: Int, date: CivilDate)?) { lessonLocator = f }
+
+    public init(session: ASURSOSession, codes: ASURSOCodes, timeZone: TimeZone, today: CivilDate) {
+        self.session = session; self.codes = codes; self.zone = timeZone; self.today = today
+    }
+
+    public nonisolated func accepts(_ kind: EntityKind) -> Bool {
+        [.lesson, .homework, .mark, .attendance, .finalMark].contains(kind)
+    }
+
+    /// Reference data, read once per run.
+    struct Reference {
+        var yearID: Int
+        var yearStart: CivilDate
+        var terms: [(id: Int, start: CivilDate)]
+        var types: [Int: (abbr: String, name: String)]
+        var homeworkType: Int?
+        var classes: [Int]
+        var records: [RemoteRecord]
+        var maxVer: Int
+    }
+
+    func get(_ path: String, _ query: [(String, String)] = []) async throws -> (Int, JSON?) {
+        requests += 1
+        let r = try await session.request("GET", path, query: query)
+        return (r.status, r.body)
+    }
+
+    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSON {
+        let (status, body) = try await get(path, query)
+        guard status == 200, let body else {
+            throw PortalError(kind: .unexpected, status: status, message: "GET \(path): \(body?["message"]?.string ?? "HTTP \(status)")")
+        }
+        return body
+    }
+
+    // MARK: pull
+
+    public func pull(cursor: String?) async throws -> PullPage {
+        let parts = (cursor ?? "full:0:").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.first == "feed", parts.count == 2, let since = Int(parts[1]) {
+            return try await pullFeed(since: since)
+        }
+        let page = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        var feedStart = parts.count > 2 ? Int(parts[2]) : nil
+        let ref = try await loadReference()
+        if page == 0 {
+            // Where the change feed will start once the full pull is done: its newest ver now.
+            let (status, body) = try await get("webapi/changes", [("since", "0"), ("limit", "1")])
+            feedStart = status == 200 ? body?["latest"]?.int : ref.maxVer
+            return .records(ref.records, next: "full:1:\(feedStart ?? ref.maxVer)", hasMore: true)
+        }
+        let weeks = weekStarts(from: ref.yearStart)
+        let journalPages = ref.classes.count * weeks.count
+        let start = feedStart ?? ref.maxVer
+        if page <= journalPages {
+            let i = page - 1
+            let classID = ref.classes[i / weeks.count], week = weeks[i % weeks.count]
+            let body = try await getOK("webapi/journal", [("classId", String(classID)), ("weekStart", week.description)])
+            let records = try journalRecords(body, classID: classID, ref: ref)
+            return .records(records, next: "full:\(page + 1):\(start)", hasMore: true)
+        }
+        let termIndex = page - journalPages - 1
+        let started = ref.terms.filter { $0.start <= today }
+        if termIndex < started.count * ref.classes.count {
+            let term = started[termIndex / ref.classes.count], classID = ref.classes[termIndex % ref.classes.count]
+            let body = try await getOK("webapi/finalmarks", [("classId", String(classID)), ("termId", String(term.id))])
+            let records = try (body.array ?? []).map { try finalMark($0) }
+            return .records(records, next: "full:\(page + 1):\(start)", hasMore: true)
+        }
+        return .records([], next: "feed:\(start)", hasMore: false)
+    }
+
+    /// Mondays from the start of the year up to this week.
+    func weekStarts(from start: CivilDate) -> [CivilDate] {
+        var out: [CivilDate] = []
+        var w = start.weekStart
+        while w <= today { out.append(w); w = w.adding(days: 7) }
+        return out
+    }
+
+    func pullFeed(since: Int) async throws -> PullPage {
+        let (status, body) = try await get("webapi/changes", [("since", String(since)), ("limit", "500")])
+        if status == 410 { return .resetToFull }
+        guard status == 200, let body else {
+            throw PortalError(kind: .unexpected, status: status, message: "GET webapi/changes: \(body?["message"]?.string ?? "HTTP \(status)")")
+        }
+        let ref = try await loadReference()
+        var records: [RemoteRecord] = []
+        var position: [String: Int] = [:]
+        var last = since
+        for item in (body["items"]?.array ?? []) {
+            guard let ver = item["ver"]?.int, ver > since else { continue }   // edge repeats
+            last = max(last, ver)
+            let kind = item["kind"]?.string ?? "", op = item["op"]?.string ?? "upsert"
+            guard let data = item["data"] else { continue }
+            // Items come in ver order: a later item for the same object replaces the earlier one.
+            for r in try await feedRecords(kind: kind, delete: op == "delete", data: data, ver: ver, ref: ref) {
+                let key = "\(r.kind.rawValue)/\(r.externalID)"
+                if let i = position[key] { records[i] = r } else { position[key] = records.count; records.append(r) }
+            }
+        }
+        let next = max(last, body["next"]?.int ?? last)
+        let latest = body["latest"]?.int ?? next
+        return .records(records, next: "feed:\(next)", hasMore: next < latest)
+    }
+}

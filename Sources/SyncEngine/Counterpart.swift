@@ -1,0 +1,98 @@
+import Foundation
+import JournalModel
+
+/// What a counterpart (a regional portal, a diary feed) offers the engine: pages of its
+/// records from a cursor, and a batch write answered per operation.
+///
+/// Adapters parse and map codes; they never touch the store. Both calls may throw when
+/// the counterpart cannot be reached: the engine retries a pull a few times and keeps
+/// unsent operations in the outbox, under the same idempotency keys, for the next run.
+public protocol Counterpart: Sendable {
+    /// The name used in the store (`asu-rso`): identity map, bases, outbox, change-log origins.
+    var name: String { get }
+
+    /// The page of records after `cursor` (nil: from the beginning, a full pull).
+    func pull(cursor: String?) async throws -> PullPage
+
+    /// Applies operations, answering one ``OperationResult`` per operation, in order.
+    /// An operation whose key was seen before must get the answer it got then.
+    func push(_ ops: [OutboundOperation]) async throws -> [OperationResult]
+
+    /// Whether the counterpart takes writes of this kind (default: every kind).
+    func accepts(_ kind: EntityKind) -> Bool
+
+    /// How two of its versions compare, or nil when they do not order (ETags).
+    /// Default: whole numbers numerically, anything else unordered.
+    func compareVersions(_ a: String, _ b: String) -> ComparisonResult?
+}
+
+extension Counterpart {
+    public func accepts(_ kind: EntityKind) -> Bool { true }
+
+    public func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
+        guard let x = Int(a), let y = Int(b) else { return a == b ? .orderedSame : nil }
+        return x < y ? .orderedAscending : (x == y ? .orderedSame : .orderedDescending)
+    }
+}
+
+/// A record as a counterpart holds it: reference fields hold the counterpart's external
+/// ids of the referenced records; a deleted record carries only its identity.
+public struct RemoteRecord: Sendable, Hashable {
+    public var kind: EntityKind
+    public var externalID: String
+    public var fields: [String: FieldValue]
+    /// The counterpart's version of the record (ver, ETag, updated_at).
+    public var version: String?
+    public var deleted: Bool
+
+    public init(_ kind: EntityKind, externalID: String, _ fields: [String: FieldValue] = [:], version: String? = nil, deleted: Bool = false) {
+        self.kind = kind; self.externalID = externalID; self.fields = fields; self.version = version; self.deleted = deleted
+    }
+}
+
+/// One answer to a pull.
+public enum PullPage: Sendable {
+    /// Records after the cursor; `next` is where the following page (or the next run) starts.
+    case records([RemoteRecord], next: String, hasMore: Bool)
+    /// The cursor is older than what the counterpart keeps: pull everything again.
+    case resetToFull
+}
+
+/// One write to a counterpart, as the engine plans it.
+public struct OutboundOperation: Sendable, Hashable {
+    public enum Op: String, Sendable { case upsert, delete }
+
+    /// The idempotency key: the same pending change always gets the same key.
+    public var key: String
+    public var kind: EntityKind
+    public var localID: String
+    /// The record's id at the counterpart; nil when the operation creates it.
+    public var externalID: String?
+    public var op: Op
+    /// The whole record as it should be after the write (references as external ids); empty for a delete.
+    public var fields: [String: FieldValue]
+    /// The fields that differ from the agreed base (an adapter may send only these).
+    public var changed: [String]
+    /// The counterpart's version the change was made against (nil for a new record).
+    public var baseVersion: String?
+
+    public init(key: String, kind: EntityKind, localID: String, externalID: String?, op: Op,
+                fields: [String: FieldValue], changed: [String], baseVersion: String?) {
+        self.key = key; self.kind = kind; self.localID = localID; self.externalID = externalID; self.op = op
+        self.fields = fields; self.changed = changed; self.baseVersion = baseVersion
+    }
+
+    /// A key for a whole batch (protocols with one idempotency key per request): the same
+    /// operations in the same order give the same key, and the engine resends a batch unchanged.
+    public static func batchKey(_ ops: [OutboundOperation]) -> String {
+        StableHash.hex(ops.map(\.key).joined(separator: ","))
+    }
+}
+
+/// A counterpart's answer to one operation.
+public enum OperationResult: Sendable, Hashable {
+    case applied(externalID: String, version: String?)
+    /// The counterpart's record changed since the base (or already exists): its current state.
+    case conflict(current: RemoteRecord)
+    case rejected(message: String)
+}
