@@ -46,7 +46,7 @@ extension SchoolGenerator {
             guard c.grade >= 2 else { continue }
             for g in 1...2 {
                 let gid = "grp-\(c.name)-eng-\(g)"
-                emit(.group, gid, ["class": .text(c.id), "subject": .text("sub-eng"), "name": .text("\(c.name) англ. \(g) гр."),
+                emit(.group, gid, ["class": .text(c.id), "subject": .text("sub-eng"), "name": .text("\(g) гр."),
                                    "teacher": .text("t-\((ci * 2 + g) % teachers + 1)")])
                 for (k, pi) in members[ci].enumerated() where k % 2 == g - 1 {
                     emit(.groupMember, "gm-\(c.name)-\(g)-\(pupils[pi].file)", ["group": .text(gid), "student": .text(pupils[pi].id)])
