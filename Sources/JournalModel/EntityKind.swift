@@ -39,7 +39,8 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Hashable, Compa
     private static let schema: [EntityKind: (fields: [FieldSpec], naturalKey: [String])] = [
         .year: ([.text("name"), .date("start_date"), .date("end_date")], ["name"]),
         .period: ([.ref("year", .year), .text("name"), .date("start_date"), .date("end_date")], ["year", "name"]),
-        .teacher: ([.text("surname"), .text("name"), .text("patronymic", required: false)], []),
+        // Teachers are matched by name across counterparts (portals send no other key).
+        .teacher: ([.text("surname"), .text("name"), .text("patronymic", required: false)], ["surname", "name", "patronymic"]),
         .subject: ([.text("name")], ["name"]),
         .workType: ([.text("name"), .text("abbr", required: false)], ["name"]),
         .classUnit: ([.text("name"), .int("grade"), .ref("teacher", .teacher, required: false)], ["name"]),

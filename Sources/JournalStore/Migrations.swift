@@ -142,6 +142,7 @@ public enum Migrations {
         details TEXT
     ) STRICT;
     CREATE UNIQUE INDEX lesson_key ON lesson (class, ifnull("group", ''), date, number);
+    CREATE UNIQUE INDEX teacher_key ON teacher (surname, name, ifnull(patronymic, ''));
     CREATE INDEX lesson_date ON lesson (date);
     CREATE INDEX mark_student ON mark (student);
     CREATE INDEX attendance_student ON attendance (student);
@@ -167,7 +168,7 @@ public enum Migrations {
     """
 
     /// Version 2: what syncing with counterparts needs: the identity map, agreed bases,
-    /// the conflict queue, the run journal and its outbox.
+    /// the conflict queue, the run journal and its outbox (docs/sync.md explains each).
     static let v2 = """
     CREATE TABLE identity (
         counterpart TEXT NOT NULL,
@@ -184,6 +185,7 @@ public enum Migrations {
         local_id TEXT NOT NULL,
         fields TEXT,
         version TEXT,
+        epoch INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (counterpart, entity, local_id)
     ) STRICT;
     CREATE TABLE conflict (
@@ -195,13 +197,14 @@ public enum Migrations {
         base TEXT,
         local TEXT,
         remote TEXT,
+        remote_version TEXT,
         policy TEXT NOT NULL,
         run_id TEXT,
         created_at TEXT NOT NULL,
         resolved_at TEXT,
         resolution TEXT
     ) STRICT;
-    CREATE INDEX conflict_open ON conflict (resolved_at, counterpart, entity, local_id);
+    CREATE INDEX conflict_open ON conflict (counterpart, entity, local_id) WHERE resolved_at IS NULL;
     CREATE TABLE sync_run (
         id TEXT PRIMARY KEY,
         counterpart TEXT NOT NULL,
@@ -223,22 +226,45 @@ public enum Migrations {
     ) STRICT;
     CREATE TABLE sync_cursor (
         counterpart TEXT PRIMARY KEY,
-        cursor TEXT NOT NULL,
+        cursor TEXT,
+        epoch INTEGER NOT NULL DEFAULT 0,
+        full_pull INTEGER NOT NULL DEFAULT 0,
+        push_mark INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE sync_pending (
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        PRIMARY KEY (counterpart, entity, local_id)
+    ) STRICT;
+    CREATE TABLE sync_parked (
+        counterpart TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        record TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        run_id TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (counterpart, entity, external_id)
     ) STRICT;
     CREATE TABLE outbox (
         key TEXT PRIMARY KEY,
         counterpart TEXT NOT NULL,
         entity TEXT NOT NULL,
         local_id TEXT NOT NULL,
-        op TEXT NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('upsert','delete')),
         payload TEXT NOT NULL,
-        status TEXT NOT NULL,
+        base_version TEXT,
+        wire TEXT,
+        batch TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending','applied','conflict','rejected','failed')),
         run_id TEXT,
         created_at TEXT NOT NULL,
         sent_at TEXT,
         result TEXT
     ) STRICT;
     CREATE INDEX outbox_pending ON outbox (counterpart, status);
+    CREATE INDEX change_log_account ON change_log (account, at);
     """
 }

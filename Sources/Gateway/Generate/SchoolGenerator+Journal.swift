@@ -30,12 +30,17 @@ extension SchoolGenerator {
         for p in periods {
             emit(.period, p.id, ["year": .text("y-\(year)"), "name": .text(p.name), "start_date": .text(p.start.description), "end_date": .text(p.end.description)])
         }
+        var teacherNames: Set<String> = []
         for t in 1...teachers {
-            let male = rng.chance(0.25)
-            let surname = rng.pick(Self.surnames)
-            emit(.teacher, "t-\(t)", ["surname": .text(male ? surname : Self.feminine(surname)),
-                                      "name": .text(male ? rng.pick(Self.fathers) : rng.pick(Self.mothers)),
-                                      "patronymic": .text(Self.patronymic(rng.pick(Self.fathers), male: male))])
+            var fields: [String: FieldValue]
+            repeat {   // teachers are matched by full name: keep names unique
+                let male = rng.chance(0.25)
+                let surname = rng.pick(Self.surnames)
+                fields = ["surname": .text(male ? surname : Self.feminine(surname)),
+                          "name": .text(male ? rng.pick(Self.fathers) : rng.pick(Self.mothers)),
+                          "patronymic": .text(Self.patronymic(rng.pick(Self.fathers), male: male))]
+            } while !teacherNames.insert("\(fields["surname"]!) \(fields["name"]!) \(fields["patronymic"]!)").inserted
+            emit(.teacher, "t-\(t)", fields)
         }
         for s in Self.subjectsByGrade { emit(.subject, s.id, ["name": .text(s.name)]) }
         for w in Self.workTypes { emit(.workType, w.0, ["name": .text(w.1), "abbr": .text(w.2)]) }

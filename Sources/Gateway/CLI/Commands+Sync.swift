@@ -1,0 +1,52 @@
+import Foundation
+import Adapters
+import JournalModel
+import JournalStore
+import SyncEngine
+
+extension CLI {
+    static let syncCommands: [Command] = [
+        Command(words: ["sync", "asu-rso"],
+                summary: "nightly sync with АСУ РСО: pull, three-way merge, push, queue conflicts",
+                usage: "sync asu-rso --url URL --school-id ID --login LOGIN [--password-file F] [--full] [--dry-run] [--json]",
+                options: ["--url", "--school-id", "--login", "--password-file"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
+            guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
+                throw GatewayError.usage("--url must be an http(s) address")
+            }
+            let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
+                                                  environment: ctx.environment, what: "password")
+            let account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
+            let codes: ASURSOCodes
+            do { codes = try ASURSOCodes(directory: Resources.mappings(ctx.environment) + "/asu-rso") } catch let e as CodeTableError {
+                throw GatewayError.badInput(e.message)
+            }
+            let runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
+            return try runner.run(command: "sync asu-rso") { store in
+                let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
+                                          timeZone: store.school.timeZone, today: store.today)
+                let places = try ASURSOLessonPlaces.load(store)
+                try blockingAwait { await c.setLessonLocator { places[$0] } }
+                return c
+            }
+        },
+    ]
+}
+
+/// Where each lesson the store shares with АСУ РСО is (class id there, date), so the
+/// adapter can read the page of an old lesson the change feed mentions.
+enum ASURSOLessonPlaces {
+    static func load(_ store: JournalStore) throws -> [String: (classID: Int, date: CivilDate)] {
+        var out: [String: (classID: Int, date: CivilDate)] = [:]
+        try store.db.forEach("""
+            SELECT il.external_id, ic.external_id, l.date FROM identity il
+            JOIN lesson l ON l.id = il.local_id
+            JOIN identity ic ON ic.counterpart = il.counterpart AND ic.entity = 'class' AND ic.local_id = l.class
+            WHERE il.counterpart = 'asu-rso' AND il.entity = 'lesson'
+            """) { row in
+            if let lesson = row[0].text, let cls = row[1].text.flatMap(Int.init), let d = CivilDate(iso: row[2].text ?? "") {
+                out[lesson] = (cls, d)
+            }
+        }
+        return out
+    }
+}

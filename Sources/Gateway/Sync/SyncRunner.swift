@@ -1,0 +1,84 @@
+import Foundation
+import JournalModel
+import JournalStore
+import SyncEngine
+import Transport
+
+/// Runs the sync engine against a counterpart for the `sync` commands: policy, `--full`,
+/// `--dry-run` on a copy of the store, progress, the summary and its exit code.
+struct SyncRunner {
+    let ctx: CommandContext
+    let json: Bool
+    let dryRun: Bool
+    let full: Bool
+
+    /// A retrying HTTP client whose retries show on a terminal.
+    func client() -> HTTPClient {
+        let console = ctx.console
+        return HTTPClient(onRetry: { attempt, reason, delay in console.progress("retry \(attempt): \(reason); waiting \(delay)") })
+    }
+
+    func run(command: String, makeCounterpart: (JournalStore) throws -> any Counterpart) throws -> Int32 {
+        try ctx.withLockedStore(command) { real in
+            var store = real
+            var copy: String?
+            if dryRun {
+                // Work on a copy: the real store is not touched, and nothing is sent.
+                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-dry-\(getpid()).sqlite").path
+                try? FileManager.default.removeItem(atPath: tmp)
+                try real.db.exec("VACUUM INTO '\(tmp.replacingOccurrences(of: "'", with: "''"))'")
+                store = try JournalStore.open(at: tmp)
+                copy = tmp
+            }
+            defer { if let copy { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + s) } } }
+            var counterpart = try makeCounterpart(store)
+            if dryRun { counterpart = DryRunCounterpart(inner: counterpart) }
+            if full {
+                var c = try store.syncCursor(counterpart: counterpart.name)
+                c.cursor = nil
+                c.fullPull = true
+                try store.transaction { try store.setSyncCursor(counterpart: counterpart.name, c) }
+            }
+            let policyPath = Resources.mappings(ctx.environment) + "/policy.tsv"
+            let policy = FileManager.default.fileExists(atPath: policyPath) ? try PolicyTable.load(path: policyPath) : .defaults
+            var engine = SyncEngine(store: store, counterpart: counterpart, policy: policy)
+            engine.command = command + (dryRun ? " --dry-run" : "")
+            // The engine runs on a task while this thread waits: one user of the store at a time.
+            nonisolated(unsafe) let running = engine
+            let summary = try blockingAwait { try await running.run() }
+            ctx.console.progressDone()
+            if json {
+                var j = summary.json
+                if case .object(var pairs) = j {
+                    pairs.insert(("run_id", .string(summary.runID)), at: 0)
+                    pairs.insert(("dry_run", .bool(dryRun)), at: 1)
+                    j = .object(pairs)
+                }
+                ctx.console.out(j.pretty())
+            } else {
+                for line in summary.lines { ctx.console.out(line) }
+                if dryRun { ctx.console.out("(dry run: nothing was written to the store or sent)") }
+            }
+            return summary.exitCode
+        }
+    }
+}
+
+/// Runs async work from the synchronous CLI and waits for it.
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    done.wait()
+    return try box.get()
+}
+
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+    func set(_ r: Result<T, Error>) { lock.withLock { result = r } }
+    func get() throws -> T { try lock.withLock { result! }.get() }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import JournalModel
+
+/// The agreed state of one record with one counterpart: what both sides last held.
+///
+/// `fields` are in local terms (references hold local ids); `nil` means both sides
+/// agreed the record is deleted. `epoch` is the full-pull epoch that last touched the
+/// base (see ``SyncCursorState``).
+public struct SyncBase: Sendable, Equatable {
+    public var fields: [String: FieldValue]?
+    public var version: String?
+    public var epoch: Int
+    public init(fields: [String: FieldValue]?, version: String?, epoch: Int) {
+        self.fields = fields; self.version = version; self.epoch = epoch
+    }
+}
+
+/// Where a counterpart's pull stands and how far its push has read the change log.
+///
+/// `cursor` is the counterpart's opaque position (nil: the next pull is a full pull).
+/// A full pull runs under a new `epoch`; `fullPull` is set until the records the full
+/// pull did not list have been swept as deleted. `pushMark` is the last change-log
+/// `seq` turned into outbox operations.
+public struct SyncCursorState: Sendable, Equatable {
+    public var cursor: String?
+    public var epoch: Int
+    public var fullPull: Bool
+    public var pushMark: Int
+    public init(cursor: String? = nil, epoch: Int = 0, fullPull: Bool = false, pushMark: Int = 0) {
+        self.cursor = cursor; self.epoch = epoch; self.fullPull = fullPull; self.pushMark = pushMark
+    }
+}
+
+/// A pulled item that could not be applied yet (a reference not known yet, or a delete
+/// still referenced), kept until a later page or run lets it through.
+public struct ParkedItem: Sendable, Equatable {
+    public let entity: EntityKind
+    public let externalID: String
+    public let record: JSON
+    public let reason: String
+}
+
+/// Store-side state of synchronisation: identity map, bases, cursors, pending and
+/// parked records, and change-log reads for the push. The engine's SQL lives here.
+extension JournalStore {
+    static func encode(_ fields: [String: FieldValue]) -> String {
+        JSON.object(fields.keys.sorted().map { ($0, ChangeEntry.json(fields[$0]!)) }).serialized()
+    }
+
+    static func decodeFields(_ text: String?) -> [String: FieldValue]? {
+        guard let text, case .object(let pairs)? = try? JSON.parse(text) else { return nil }
+        var out: [String: FieldValue] = [:]
+        for (k, v) in pairs { out[k] = ChangeEntry.value(v) }
+        return out
+    }
+
+    /// The current time as the change log stamps it (`2026-09-07T08:30:00.123Z`, UTC).
+    public var timestampNow: String { ChangeEntry.timestamp(now()) }
+
+    /// The same stamp for any instant (quarantine compares change-log times with it).
+    public static func timestamp(_ date: Date) -> String { ChangeEntry.timestamp(date) }
+
+    // MARK: Identity map
+
+    public func localID(counterpart: String, _ kind: EntityKind, externalID: String) throws -> String? {
+        try db.scalar("SELECT local_id FROM identity WHERE counterpart = ? AND entity = ? AND external_id = ?",
+                      [.text(counterpart), .text(kind.rawValue), .text(externalID)])?.text
+    }
+
+    public func externalID(counterpart: String, _ kind: EntityKind, localID: String) throws -> String? {
+        try db.scalar("SELECT external_id FROM identity WHERE counterpart = ? AND entity = ? AND local_id = ?",
+                      [.text(counterpart), .text(kind.rawValue), .text(localID)])?.text
+    }
+
+    /// Binds a local id to a counterpart's external id (replacing any other binding of either).
+    public func bindIdentity(counterpart: String, _ kind: EntityKind, localID: String, externalID: String, naturalKey: String?) throws {
+        let args: [SQLValue] = [.text(counterpart), .text(kind.rawValue), .text(localID), .text(externalID)]
+        if try self.externalID(counterpart: counterpart, kind, localID: localID) == externalID {
+            try db.run("UPDATE identity SET natural_key = ? WHERE counterpart = ? AND entity = ? AND local_id = ?",
+                       [naturalKey.map(SQLValue.text) ?? .null] + args.prefix(3))
+            return
+        }
+        try db.run("DELETE FROM identity WHERE counterpart = ? AND entity = ? AND (local_id = ? OR external_id = ?)", args)
+        try db.run("INSERT INTO identity (counterpart, entity, local_id, external_id, natural_key) VALUES (?, ?, ?, ?, ?)",
+                   args + [naturalKey.map(SQLValue.text) ?? .null])
+    }
+
+    /// Every binding with a counterpart, ordered by kind and local id (for tests and reports).
+    public func identities(counterpart: String) throws -> [(entity: EntityKind, localID: String, externalID: String)] {
+        var out: [(EntityKind, String, String)] = []
+        try db.forEach("SELECT entity, local_id, external_id FROM identity WHERE counterpart = ? ORDER BY entity, local_id", [.text(counterpart)]) {
+            if let k = EntityKind(rawValue: $0[0].text ?? "") { out.append((k, $0[1].text ?? "", $0[2].text ?? "")) }
+        }
+        return out.map { (entity: $0.0, localID: $0.1, externalID: $0.2) }
+    }
+
+    // MARK: Bases
+
+    public func syncBase(counterpart: String, _ kind: EntityKind, localID: String) throws -> SyncBase? {
+        var out: SyncBase?
+        try db.forEach("SELECT fields, version, epoch FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?",
+                       [.text(counterpart), .text(kind.rawValue), .text(localID)]) {
+            out = SyncBase(fields: JournalStore.decodeFields($0[0].text), version: $0[1].text, epoch: $0[2].int ?? 0)
+        }
+        return out
+    }
+
+    public func setSyncBase(counterpart: String, _ kind: EntityKind, localID: String, _ base: SyncBase) throws {
+        try db.run("""
+            INSERT INTO sync_base (counterpart, entity, local_id, fields, version, epoch) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (counterpart, entity, local_id) DO UPDATE SET fields = excluded.fields, version = excluded.version, epoch = excluded.epoch
+            """, [.text(counterpart), .text(kind.rawValue), .text(localID), base.fields.map { .text(JournalStore.encode($0)) } ?? .null,
+                  base.version.map(SQLValue.text) ?? .null, .int(Int64(base.epoch))])
+    }
+
+    /// Records agreed to exist whose base no pull or push of `epoch` touched (a full pull did not list them).
+    public func basesNotSeen(counterpart: String, epoch: Int) throws -> [(entity: EntityKind, localID: String)] {
+        var out: [(EntityKind, String)] = []
+        try db.forEach("SELECT entity, local_id FROM sync_base WHERE counterpart = ? AND epoch < ? AND fields IS NOT NULL ORDER BY entity, local_id",
+                       [.text(counterpart), .int(Int64(epoch))]) {
+            if let k = EntityKind(rawValue: $0[0].text ?? "") { out.append((k, $0[1].text ?? "")) }
+        }
+        return out.map { (entity: $0.0, localID: $0.1) }
+    }
+
+    /// Every base with a counterpart (for tests and reports).
+    public func syncBases(counterpart: String) throws -> [(entity: EntityKind, localID: String, base: SyncBase)] {
+        var out: [(EntityKind, String, SyncBase)] = []
+        try db.forEach("SELECT entity, local_id, fields, version, epoch FROM sync_base WHERE counterpart = ? ORDER BY entity, local_id", [.text(counterpart)]) {
+            if let k = EntityKind(rawValue: $0[0].text ?? "") {
+                out.append((k, $0[1].text ?? "", SyncBase(fields: JournalStore.decodeFields($0[2].text), version: $0[3].text, epoch: $0[4].int ?? 0)))
+            }
+        }
+        return out.map { (entity: $0.0, localID: $0.1, base: $0.2) }
+    }
+
+    // MARK: Cursor and push mark
+
+    public func syncCursor(counterpart: String) throws -> SyncCursorState {
+        var out = SyncCursorState()
+        try db.forEach("SELECT cursor, epoch, full_pull, push_mark FROM sync_cursor WHERE counterpart = ?", [.text(counterpart)]) {
+            out = SyncCursorState(cursor: $0[0].text, epoch: $0[1].int ?? 0, fullPull: ($0[2].int ?? 0) != 0, pushMark: $0[3].int ?? 0)
+        }
+        return out
+    }
+
+    public func setSyncCursor(counterpart: String, _ s: SyncCursorState) throws {
+        try db.run("""
+            INSERT INTO sync_cursor (counterpart, cursor, epoch, full_pull, push_mark, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (counterpart) DO UPDATE SET cursor = excluded.cursor, epoch = excluded.epoch, full_pull = excluded.full_pull,
+                push_mark = excluded.push_mark, updated_at = excluded.updated_at
+            """, [.text(counterpart), s.cursor.map(SQLValue.text) ?? .null, .int(Int64(s.epoch)), .int(s.fullPull ? 1 : 0),
+                  .int(Int64(s.pushMark)), .text(timestampNow)])
+    }
+
+    // MARK: Records waiting for a push decision
+
+    public func markPending(counterpart: String, _ kind: EntityKind, localID: String) throws {
+        try db.run("INSERT INTO sync_pending (counterpart, entity, local_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                   [.text(counterpart), .text(kind.rawValue), .text(localID)])
+    }
+
+    public func pendingRecords(counterpart: String) throws -> [(entity: EntityKind, localID: String)] {
+        var out: [(EntityKind, String)] = []
+        try db.forEach("SELECT entity, local_id FROM sync_pending WHERE counterpart = ?", [.text(counterpart)]) {
+            if let k = EntityKind(rawValue: $0[0].text ?? "") { out.append((k, $0[1].text ?? "")) }
+        }
+        return out.map { (entity: $0.0, localID: $0.1) }
+    }
+
+    public func clearPending(counterpart: String, _ kind: EntityKind, localID: String) throws {
+        try db.run("DELETE FROM sync_pending WHERE counterpart = ? AND entity = ? AND local_id = ?",
+                   [.text(counterpart), .text(kind.rawValue), .text(localID)])
+    }
+
+    // MARK: Parked items
+
+    /// Keeps a pulled item that cannot be applied yet; a later delivery of the same item replaces it.
+    public func park(counterpart: String, _ kind: EntityKind, externalID: String, record: JSON, reason: String, runID: String?) throws {
+        try db.run("""
+            INSERT INTO sync_parked (counterpart, entity, external_id, record, reason, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (counterpart, entity, external_id) DO UPDATE SET record = excluded.record, reason = excluded.reason,
+                run_id = excluded.run_id, at = excluded.at
+            """, [.text(counterpart), .text(kind.rawValue), .text(externalID), .text(record.serialized()), .text(reason),
+                  runID.map(SQLValue.text) ?? .null, .text(timestampNow)])
+    }
+
+    public func parkedItems(counterpart: String) throws -> [ParkedItem] {
+        var out: [ParkedItem] = []
+        try db.forEach("SELECT entity, external_id, record, reason FROM sync_parked WHERE counterpart = ? ORDER BY at, entity, external_id",
+                       [.text(counterpart)]) {
+            guard let k = EntityKind(rawValue: $0[0].text ?? ""), let rec = try? JSON.parse($0[2].text ?? "") else { return }
+            out.append(ParkedItem(entity: k, externalID: $0[1].text ?? "", record: rec, reason: $0[3].text ?? ""))
+        }
+        return out
+    }
+
+    public func unpark(counterpart: String, _ kind: EntityKind, externalID: String) throws {
+        try db.run("DELETE FROM sync_parked WHERE counterpart = ? AND entity = ? AND external_id = ?",
+                   [.text(counterpart), .text(kind.rawValue), .text(externalID)])
+    }
+
+    // MARK: Change-log reads and writes for the engine
+
+    /// The records changed after `seq`, skipping entries whose origin source is in `skipping`,
+    /// each once, in order of first change; and the last `seq` read.
+    public func changedRecords(since seq: Int, skipping: Set<String>) throws -> (records: [(entity: EntityKind, localID: String)], lastSeq: Int) {
+        var out: [(EntityKind, String)] = []
+        var seen = Set<String>()
+        var last = seq
+        try db.forEach("SELECT seq, entity, record_id, source FROM change_log WHERE seq > ? ORDER BY seq", [.int(Int64(seq))]) { row in
+            last = row[0].int ?? last
+            guard !skipping.contains(row[3].text ?? ""), let k = EntityKind(rawValue: row[1].text ?? "") else { return }
+            let id = row[2].text ?? ""
+            if seen.insert(k.rawValue + "\u{1F}" + id).inserted { out.append((k, id)) }
+        }
+        return (out.map { (entity: $0.0, localID: $0.1) }, last)
+    }
+
+    /// Appends a change-log entry that records a decision rather than a write of the
+    /// record (a counterpart's value overruled, a conflict resolved in favour of the
+    /// value already stored). Call inside ``transaction(_:)``.
+    @discardableResult
+    public func logDecision(_ kind: EntityKind, id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int {
+        let json = JSON.array(changes.map { c in
+            .object([("field", .string(c.field)), ("old", ChangeEntry.json(c.old)), ("new", ChangeEntry.json(c.new))])
+        }).serialized()
+        try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
+                    origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null, .text(timestampNow)])
+        return Int(db.lastInsertRowID)
+    }
+
+    /// Change-log entries made by `account` at or after `at` (a ``timestamp(_:)`` string), oldest first.
+    public func changes(byAccount account: String, since at: String) throws -> [ChangeEntry] {
+        try logEntries("WHERE account = ? AND at >= ? ORDER BY seq", [.text(account), .text(at)])
+    }
+
+    /// Change-log entries of one record after `seq`, oldest first.
+    public func changes(of kind: EntityKind, id: String, after seq: Int) throws -> [ChangeEntry] {
+        try logEntries("WHERE entity = ? AND record_id = ? AND seq > ? ORDER BY seq", [.text(kind.rawValue), .text(id), .int(Int64(seq))])
+    }
+
+    private func logEntries(_ condition: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
+        var out: [ChangeEntry] = []
+        try db.forEach("SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log " + condition, args) { row in
+            let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
+            let changes = parsed.map { c in
+                FieldChange(field: c["field"]?.string ?? "", old: ChangeEntry.value(c["old"]), new: ChangeEntry.value(c["new"]))
+            }
+            guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
+            out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind, recordID: row[2].text ?? "", op: row[3].text ?? "",
+                                   changes: changes, origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),
+                                   at: row[8].text ?? ""))
+        }
+        return out
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// The conflict queue as the CLI uses it: `conflicts list`, `show ID`, `resolve ID`.
+///
+/// Resolving writes a normal change with its own change-log entry (origin source
+/// `conflicts`, run id `conflict-ID`, the operator's account) and marks the record for
+/// the counterpart's next run, which pushes it. `--take local` keeps the journal's
+/// value: the entry then records the decision (old: the counterpart's value, new: the
+/// journal's).
+public enum ConflictQueue {
+    public enum Take: Sendable, Equatable {
+        case local
+        case remote
+        /// A value typed by a person (`--value V`; empty or `∅` for none).
+        case value(String)
+    }
+
+    /// A queue entry with the journal's value as it is now, ready to print.
+    public struct Item: Sendable {
+        public let conflict: ConflictRecord
+        /// The journal's current value of the field (or the record, or null when deleted).
+        public let current: JSON
+
+        public var json: JSON {
+            let c = conflict
+            return .object([("id", .int(c.id)), ("counterpart", .string(c.counterpart)), ("entity", .string(c.entity.rawValue)),
+                            ("record", .string(c.localID)), ("field", .string(c.field)), ("base", c.base), ("local", c.local),
+                            ("current", current), ("remote", c.remote), ("remote_version", c.remoteVersion.map(JSON.string) ?? .null),
+                            ("policy", .string(c.policy)), ("run", c.runID.map(JSON.string) ?? .null), ("created_at", .string(c.createdAt)),
+                            ("resolved_at", c.resolvedAt.map(JSON.string) ?? .null), ("resolution", c.resolution.map(JSON.string) ?? .null)])
+        }
+
+        /// One line for `conflicts list`.
+        public var line: String {
+            let c = conflict
+            let state = c.resolvedAt == nil ? "" : "  [\(c.resolution ?? "resolved")]"
+            return "#\(c.id)  \(c.counterpart)  \(c.entity.rawValue) \(c.localID)  \(c.field): base \(show(c.base)) · local \(show(c.local)) · remote \(show(c.remote))\(state)"
+        }
+
+        /// The lines of `conflicts show ID`.
+        public var detail: [String] {
+            let c = conflict
+            return ["Conflict #\(c.id) with \(c.counterpart), queued \(c.createdAt) by run \(c.runID ?? "—")",
+                    "Record: \(c.entity.rawValue) \(c.localID), field \(c.field)",
+                    "Base (last agreed): \(show(c.base))",
+                    "Local when queued:  \(show(c.local))",
+                    "Local now:          \(show(current))",
+                    "Remote:             \(show(c.remote))" + (c.remoteVersion.map { " (version \($0))" } ?? ""),
+                    "Why: \(c.policy)",
+                    c.resolvedAt.map { "Resolved \($0): \(c.resolution ?? "")" }
+                        ?? "Resolve: journal-gateway conflicts resolve \(c.id) --take local|remote" + (c.field == PolicyTable.recordField ? "" : " or --value V")]
+        }
+
+        private func show(_ j: JSON) -> String {
+            switch j {
+            case .null: return conflict.field == PolicyTable.recordField ? "deleted" : "∅"
+            case .string(let s): return "«\(s)»"
+            default: return j.serialized()
+            }
+        }
+    }
+
+    /// The queue, oldest first.
+    public static func list(store: JournalStore, includeResolved: Bool = false) throws -> [Item] {
+        try store.conflicts(includeResolved: includeResolved).map { try item($0, store) }
+    }
+
+    /// One entry. - Throws: ``ConflictError`` when there is no such conflict.
+    public static func show(store: JournalStore, id: Int) throws -> Item {
+        guard let c = try store.conflict(id: id) else { throw ConflictError.notFound(id) }
+        return try item(c, store)
+    }
+
+    private static func item(_ c: ConflictRecord, _ store: JournalStore) throws -> Item {
+        let record = store.record(c.entity, id: c.localID)?.normalized
+        let current: JSON = c.field == PolicyTable.recordField ? (record.map { Wire.json($0.fields) } ?? .null)
+                                                               : Wire.json(record?[c.field] ?? .null)
+        return Item(conflict: c, current: current)
+    }
+
+    /// Decides a conflict. Returns the entry as resolved.
+    /// - Throws: ``ConflictError`` (unknown id, already resolved, a value the field does
+    ///   not take, a record-level conflict given `--value`).
+    @discardableResult
+    public static func resolve(store: JournalStore, id: Int, take: Take, account: String? = nil) throws -> Item {
+        guard let c = try store.conflict(id: id) else { throw ConflictError.notFound(id) }
+        guard c.resolvedAt == nil else {
+            throw ConflictError(kind: .alreadyResolved, message: "conflict #\(id) was already resolved at \(c.resolvedAt!) (\(c.resolution ?? ""))")
+        }
+        let origin = Origin(source: "conflicts", runID: "conflict-\(id)", account: account)
+        let resolution: String
+        switch take {
+        case .local: resolution = "local"
+        case .remote: resolution = "remote"
+        case .value(let v): resolution = "value: " + v
+        }
+        try store.transaction {
+            if c.field == PolicyTable.recordField {
+                try resolveRecord(c, take: take, store: store, origin: origin)
+            } else {
+                try resolveField(c, take: take, store: store, origin: origin)
+            }
+            try store.closeConflict(id: id, resolution: resolution)
+            if c.counterpart != Quarantine.counterpart {
+                try store.markPending(counterpart: c.counterpart, c.entity, localID: c.localID)
+            }
+        }
+        return try show(store: store, id: id)
+    }
+
+    private static func resolveField(_ c: ConflictRecord, take: Take, store: JournalStore, origin: Origin) throws {
+        guard var record = store.record(c.entity, id: c.localID)?.normalized else {
+            throw ConflictError(kind: .cannotApply, message: "\(c.entity.rawValue) \(c.localID) was deleted in the journal after conflict #\(c.id) was queued; "
+                                + "the next sync decides the delete against the edit")
+        }
+        let value: FieldValue
+        switch take {
+        case .local:
+            if c.counterpart != Quarantine.counterpart {
+                try store.logDecision(c.entity, id: c.localID, op: "update",
+                                      changes: [FieldChange(field: c.field, old: Wire.value(c.remote), new: record[c.field])], origin: origin)
+            }
+            return
+        case .remote: value = Wire.value(c.remote)
+        case .value(let text): value = try parse(text, field: c.field, kind: c.entity)
+        }
+        record[c.field] = value
+        let problems = JournalRules.checkFields(record)
+        guard problems.isEmpty else {
+            throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
+        }
+        try store.write(record, origin: origin)
+    }
+
+    private static func resolveRecord(_ c: ConflictRecord, take: Take, store: JournalStore, origin: Origin) throws {
+        let current = store.record(c.entity, id: c.localID)
+        switch take {
+        case .value:
+            throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id) is about the whole record (deleted on one side): use --take local or --take remote")
+        case .local:
+            try store.logDecision(c.entity, id: c.localID, op: current == nil ? "delete" : "update",
+                                  changes: [FieldChange(field: PolicyTable.recordField, old: .text(c.remote.isNull ? "deleted" : "present"),
+                                                        new: .text(current == nil ? "deleted" : "present"))], origin: origin)
+        case .remote:
+            if let fields = Wire.fields(c.remote) {
+                let record = Record(c.entity, id: c.localID, fields)
+                let problems = JournalRules.checkFields(record)
+                guard problems.isEmpty else {
+                    throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
+                }
+                try store.write(record, origin: origin)
+            } else if current != nil {
+                do { try store.delete(c.entity, id: c.localID, origin: origin) } catch let e as DatabaseError where e.code == 787 {
+                    throw ConflictError(kind: .cannotApply, message: "\(c.entity.rawValue) \(c.localID) is still referenced by other records; delete or move them first")
+                }
+            }
+        }
+    }
+
+    /// A typed value for a field: whole numbers for int fields, 0/1 (да/нет, true/false) for flags.
+    static func parse(_ text: String, field: String, kind: EntityKind) throws -> FieldValue {
+        guard let spec = kind.field(field) else {
+            throw ConflictError(kind: .invalidValue, message: "\(kind.rawValue) has no field «\(field)»")
+        }
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty || t == "∅" { return .null }
+        switch spec.type {
+        case .int:
+            guard let i = Int(t) else { throw ConflictError(kind: .invalidValue, message: "«\(t)» is not a whole number (field \(field))") }
+            return .int(i)
+        case .bool:
+            switch t.lowercased() {
+            case "1", "true", "да", "yes": return .int(1)
+            case "0", "false", "нет", "no": return .int(0)
+            default: throw ConflictError(kind: .invalidValue, message: "«\(t)» is not true or false (field \(field))")
+            }
+        default:
+            return .text(t)
+        }
+    }
+}
+
+/// Why a conflict cannot be shown or resolved as asked.
+public struct ConflictError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case notFound, alreadyResolved, invalidValue, cannotApply }
+    public let kind: Kind
+    public let message: String
+    public var description: String { message }
+
+    static func notFound(_ id: Int) -> ConflictError {
+        ConflictError(kind: .notFound, message: "there is no conflict #\(id); `journal-gateway conflicts list` shows the open ones")
+    }
+}

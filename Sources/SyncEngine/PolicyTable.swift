@@ -1,0 +1,121 @@
+import Foundation
+import JournalModel
+
+/// Who wins a field that both the journal and a counterpart changed since they last agreed.
+public enum Authority: String, Sendable, CaseIterable {
+    /// The journal's value wins; the counterpart's is kept in the change log as the loser.
+    case local
+    /// The counterpart's value wins; the journal's old value stays in the change log.
+    case remote
+    /// Neither: the conflict queue holds it for a person.
+    case queue
+}
+
+/// The authority policy: (entity, field) → ``Authority``, read from `mappings/policy.tsv`.
+///
+/// A line names an entity (`mark`, `student`, … as in `EntityKind`), a field of it, `*`
+/// for every field without a line of its own, or `@record` for the record as a whole
+/// (who owns a delete against an edit; defaults to the `*` line). Entities without
+/// lines keep ``defaults``: the counterpart (regional contingent) owns identity,
+/// membership and reference data; the journal owns lessons, homework, marks,
+/// attendance and final marks.
+public struct PolicyTable: Sendable, Equatable {
+    public static let recordField = "@record"
+    private var table: [EntityKind: [String: Authority]]
+    private var origins: [EntityKind: [String: String]]
+
+    /// The built-in policy (design.md "Authority defaults"), one `*` line per entity.
+    public static let defaults: PolicyTable = {
+        let local: Set<EntityKind> = [.lesson, .homework, .mark, .attendance, .finalMark]
+        var t = PolicyTable(table: [:], origins: [:])
+        for kind in EntityKind.allCases {
+            t.table[kind] = ["*": local.contains(kind) ? .local : .remote]
+            t.origins[kind] = ["*": "default"]
+        }
+        return t
+    }()
+
+    /// The same authority for every field of every entity (tests, and the merge table).
+    public static func uniform(_ a: Authority) -> PolicyTable {
+        var t = PolicyTable(table: [:], origins: [:])
+        for kind in EntityKind.allCases { t.table[kind] = ["*": a]; t.origins[kind] = ["*": "uniform"] }
+        return t
+    }
+
+    /// The authority for a field (or ``recordField``).
+    public func authority(_ kind: EntityKind, _ field: String) -> Authority {
+        table[kind]?[field] ?? table[kind]?["*"] ?? .queue
+    }
+
+    /// Where the rule for a field comes from: `policy.tsv:12`, `default`.
+    public func origin(_ kind: EntityKind, _ field: String) -> String {
+        origins[kind]?[field] ?? origins[kind]?["*"] ?? "default"
+    }
+
+    /// This policy with one rule set (for code that builds policies, and tests).
+    public func setting(_ kind: EntityKind, _ field: String, _ a: Authority) -> PolicyTable {
+        var t = self
+        t.table[kind, default: [:]][field] = a
+        t.origins[kind, default: [:]][field] = "set"
+        return t
+    }
+
+    /// Reads a policy file over the defaults.
+    /// - Throws: ``PolicyError`` naming `file:line` for a line that cannot be read.
+    public static func load(path: String) throws -> PolicyTable {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw PolicyError(file: path, line: 0, message: "cannot read the policy file: \(error.localizedDescription)")
+        }
+        return try parse(text, file: (path as NSString).lastPathComponent)
+    }
+
+    /// Parses policy text (tab-separated `entity  field  authority`, a header line,
+    /// `#` comments and blank lines) over the defaults.
+    public static func parse(_ text: String, file: String = "policy.tsv") throws -> PolicyTable {
+        var t = defaults
+        var set = Set<String>()
+        var sawHeader = false
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            func fail(_ m: String) -> PolicyError { PolicyError(file: file, line: i + 1, message: m) }
+            let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cols.count == 3 else {
+                throw fail("expected 3 tab-separated columns (entity, field, authority), found \(cols.count)")
+            }
+            if !sawHeader {
+                sawHeader = true
+                guard cols.map({ $0.lowercased() }) == ["entity", "field", "authority"] else {
+                    throw fail("the first line must be the header «entity<TAB>field<TAB>authority»")
+                }
+                continue
+            }
+            guard let kind = EntityKind(rawValue: cols[0]) else {
+                throw fail("unknown entity «\(cols[0])» (one of \(EntityKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let field = cols[1]
+            guard field == "*" || field == recordField || kind.field(field) != nil else {
+                throw fail("\(kind.rawValue) has no field «\(field)» (fields: \(kind.fields.map(\.name).joined(separator: ", ")), or * or @record)")
+            }
+            guard let a = Authority(rawValue: cols[2]) else {
+                throw fail("unknown authority «\(cols[2])» (local, remote or queue)")
+            }
+            guard set.insert(kind.rawValue + "\t" + field).inserted else {
+                throw fail("\(kind.rawValue) \(field) is given twice")
+            }
+            t.table[kind, default: [:]][field] = a
+            t.origins[kind, default: [:]][field] = "\(file):\(i + 1)"
+        }
+        return t
+    }
+}
+
+/// A policy line that cannot be read: `policy.tsv:7: unknown entity «marks» (…)`.
+public struct PolicyError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+}

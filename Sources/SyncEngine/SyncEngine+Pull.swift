@@ -1,0 +1,272 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// The pull: pages applied with their cursor in one transaction, items merged against
+/// their base, items that cannot apply yet parked, and after a full pull the records
+/// it did not list treated as deleted by the counterpart.
+extension SyncEngine {
+    func pull(_ ctx: RunContext) async throws {
+        let cp = counterpart.name
+        var state = try store.syncCursor(counterpart: cp)
+        if fullPull { state.cursor = nil }
+        // From no cursor, a full pull starts (again) under a new epoch: nothing of it has
+        // committed yet, so the bases it will touch are told apart from older ones.
+        if state.cursor == nil {
+            state.epoch += 1
+            state.fullPull = true
+            try store.transaction {
+                try store.setSyncCursor(counterpart: cp, state)
+                try store.addCheckpoint(runID: ctx.runID, kind: "full-pull", detail: .object([("epoch", .int(state.epoch))]))
+            }
+        }
+        ctx.epoch = state.epoch
+        var complete = false, resets = 0
+        pages: while true {
+            let cursor = state.cursor
+            let page = try await reach("the pull from \(cursor ?? "the start")", attempts: pullAttempts) {
+                try await counterpart.pull(cursor: cursor)
+            }
+            try crash(.afterPull)
+            switch page {
+            case .resetToFull:
+                resets += 1
+                guard resets <= 2 else {
+                    ctx.failures.append("\(cp) asked for a full pull again right after one: stopped pulling; try again later")
+                    break pages
+                }
+                state.cursor = nil
+                state.epoch += 1
+                state.fullPull = true
+                ctx.epoch = state.epoch
+                try store.transaction {
+                    try store.setSyncCursor(counterpart: cp, state)
+                    try store.addCheckpoint(runID: ctx.runID, kind: "reset-to-full", detail: .object([("epoch", .int(state.epoch))]))
+                }
+            case .records(let items, let next, let hasMore):
+                var stop: String?
+                try store.transaction {
+                    for item in order(items, ctx) {
+                        if let failure = try deliver(item, ctx, retrying: false), stop == nil { stop = failure }
+                    }
+                    try crash(.beforeCursorAdvance)
+                    if stop == nil {
+                        state.cursor = next
+                        try store.setSyncCursor(counterpart: cp, state)
+                    }
+                    try store.addCheckpoint(runID: ctx.runID, kind: "page", detail: .object([
+                        ("from", cursor.map(JSON.string) ?? .null), ("to", .string(next)), ("items", .int(items.count)),
+                        ("advanced", .bool(stop == nil))]))
+                }
+                try crash(.afterLocalCommit)
+                if let stop {
+                    ctx.failures.append("the cursor stays at \(cursor ?? "the start") until this is fixed: \(stop)")
+                    break pages
+                }
+                if !hasMore { complete = true; break pages }
+            }
+        }
+        if complete && state.fullPull { try sweep(ctx, &state) }
+        try retryParked(ctx)
+    }
+
+    /// The items of a page in the order they can apply: the newest delivery of each
+    /// record, creations and updates by kind, then deletions in reverse kind order.
+    func order(_ items: [RemoteRecord], _ ctx: RunContext) -> [RemoteRecord] {
+        var out: [RemoteRecord] = []
+        var index: [String: Int] = [:]
+        for item in items {
+            ctx.expect(item.kind)
+            let key = item.kind.rawValue + "\u{1F}" + item.externalID
+            guard let i = index[key] else { index[key] = out.count; out.append(item); continue }
+            ctx.count(item.kind, .unchanged)   // one of the two deliveries is a duplicate
+            if let a = item.version, let b = out[i].version, counterpart.compareVersions(a, b) == .orderedAscending { continue }
+            out[i] = item
+        }
+        return out.enumerated().sorted { x, y in
+            let (a, b) = (x.element, y.element)
+            if a.deleted != b.deleted { return !a.deleted }
+            if a.kind != b.kind { return a.deleted ? b.kind < a.kind : a.kind < b.kind }
+            return x.offset < y.offset
+        }.map(\.element)
+    }
+
+    /// Applies one delivery and counts it; returns the message of a hard failure.
+    func deliver(_ item: RemoteRecord, _ ctx: RunContext, retrying: Bool) throws -> String? {
+        let key = item.kind.rawValue + "\u{1F}" + item.externalID
+        let outcome = try absorbItem(item, ctx)
+        switch outcome {
+        case .parked:
+            if !retrying && !ctx.parkedThisRun.insert(key).inserted { ctx.count(item.kind, .unchanged) }
+            return nil
+        case .failed(let m):
+            ctx.count(item.kind, outcome)
+            if retrying { ctx.parkedThisRun.remove(key) }
+            return m
+        default:
+            ctx.count(item.kind, outcome)
+            if ctx.parkedThisRun.remove(key) != nil && !retrying { ctx.count(item.kind, .unchanged) }
+            return nil
+        }
+    }
+
+    /// Merges one item in a savepoint; parks it when it cannot apply yet.
+    func absorbItem(_ item: RemoteRecord, _ ctx: RunContext) throws -> ItemOutcome {
+        let cp = counterpart.name
+        do {
+            let outcome = try savepoint { try absorb(item, ctx) }
+            try store.unpark(counterpart: cp, item.kind, externalID: item.externalID)
+            return outcome
+        } catch let f as ItemFailure {
+            guard f.park else { return .failed(f.message) }
+            try store.park(counterpart: cp, item.kind, externalID: item.externalID, record: Wire.json(item), reason: f.message, runID: ctx.runID)
+            // A parked record is still listed by a full pull: keep it from the sweep.
+            if let id = try store.localID(counterpart: cp, item.kind, externalID: item.externalID),
+               var base = try store.syncBase(counterpart: cp, item.kind, localID: id), base.epoch != ctx.epoch {
+                base.epoch = ctx.epoch
+                try store.setSyncBase(counterpart: cp, item.kind, localID: id, base)
+            }
+            return .parked(f.message)
+        }
+    }
+
+    /// Translates an item to local terms, finds or makes its local id, and merges it.
+    func absorb(_ item: RemoteRecord, _ ctx: RunContext) throws -> ItemOutcome {
+        let cp = counterpart.name, kind = item.kind
+        var fields: [String: FieldValue] = [:]
+        if !item.deleted {
+            for spec in kind.fields {
+                var v = item.fields[spec.name] ?? .null
+                if case .ref(let target) = spec.type, let ext = v.text {
+                    guard let id = try store.localID(counterpart: cp, target, externalID: ext) else {
+                        throw ItemFailure(message: "\(cp) \(kind.rawValue) \(item.externalID): its \(spec.name) is \(target.rawValue) \(ext), which has not arrived yet",
+                                          park: true)
+                    }
+                    v = .text(id)
+                }
+                fields[spec.name] = v
+            }
+        }
+        var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
+        if localID == nil {
+            if item.deleted { return .unchanged }   // deleted before we ever saw it
+            if let match = store.recordByNaturalKey(Record(kind, id: "", fields)),
+               try store.externalID(counterpart: cp, kind, localID: match.id) == nil {
+                localID = match.id
+            } else {
+                localID = SyncEngine.localID(counterpart: cp, kind, externalID: item.externalID)
+            }
+        }
+        let id = localID!
+        let base = try store.syncBase(counterpart: cp, kind, localID: id)
+        if var base, let bv = base.version, let rv = item.version, counterpart.compareVersions(rv, bv) == .orderedAscending {
+            if base.epoch != ctx.epoch { base.epoch = ctx.epoch; try store.setSyncBase(counterpart: cp, kind, localID: id, base) }
+            return .unchanged   // a stale delivery: we already hold a newer version
+        }
+        let remote: RecordState = item.deleted ? .deleted : .present(Record(kind, id: id, fields).normalized.fields)
+        return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx)
+    }
+
+    /// Merges the counterpart's state of a record into the journal and records the outcome.
+    func merge(_ kind: EntityKind, id: String, externalID: String, remote: RecordState, version: String?,
+               base: SyncBase?, _ ctx: RunContext) throws -> ItemOutcome {
+        let cp = counterpart.name
+        let baseState: RecordState = base.map { $0.fields.map(RecordState.present) ?? .deleted } ?? .absent
+        let current = store.record(kind, id: id)
+        let local: RecordState = try current.map { .present($0.normalized.fields) } ?? (store.isTombstoned(kind, id: id) ? .deleted : .absent)
+        let open = try store.openConflicts(counterpart: cp, kind, localID: id)
+        let d = RecordMerge.merge(kind: kind, base: baseState, local: local, remote: remote, policy: policy, blocked: Set(open.map(\.field)))
+        var naturalKey = current?.naturalKey
+        switch d.local {
+        case .keep: break
+        case .write(let f):
+            let r = Record(kind, id: id, f)
+            let problems = JournalRules.checkFields(r)
+            guard problems.isEmpty else {
+                throw ItemFailure(message: "\(cp) \(kind.rawValue) \(externalID): \(problems.map(\.description).joined(separator: "; "))", park: false)
+            }
+            try guarded(kind, externalID) { try store.write(r, origin: ctx.origin) }
+            naturalKey = r.naturalKey
+        case .delete:
+            try guarded(kind, externalID) { try store.delete(kind, id: id, origin: ctx.origin) }
+        }
+        if !d.remoteLosers.isEmpty {
+            try store.logDecision(kind, id: id, op: "update", changes: d.remoteLosers, origin: ctx.loserOrigin)
+        }
+        try store.bindIdentity(counterpart: cp, kind, localID: id, externalID: externalID, naturalKey: naturalKey)
+        try store.setSyncBase(counterpart: cp, kind, localID: id, SyncBase(fields: d.base.fields, version: version, epoch: ctx.epoch))
+        for c in open {
+            if d.agreed.contains(c.field) {
+                try store.closeConflict(id: c.id, resolution: "agreed")
+            } else if d.superseded.contains(c.field) {
+                try store.closeConflict(id: c.id, resolution: "superseded")
+            } else {
+                let value = c.field == PolicyTable.recordField ? remote.json : Wire.json(remote.fields?[c.field] ?? .null)
+                try store.updateConflictRemote(id: c.id, remote: value, remoteVersion: version)
+            }
+        }
+        for c in d.conflicts {
+            try store.insertConflict(counterpart: cp, kind, localID: id, field: c.field, base: c.base, local: c.local, remote: c.remote,
+                                     remoteVersion: version, policy: c.reason, runID: ctx.runID)
+        }
+        if d.push { try store.markPending(counterpart: cp, kind, localID: id) }
+        if !d.conflicts.isEmpty { return .conflict }
+        return d.local == .keep ? .unchanged : .applied
+    }
+
+    /// Runs a journal write, turning constraint failures into item failures: a foreign
+    /// key (a referenced record missing, or a deleted one still referenced) parks the item.
+    private func guarded(_ kind: EntityKind, _ externalID: String, _ body: () throws -> Void) throws {
+        do { try body() } catch let e as DatabaseError where e.code & 0xff == 19 {
+            let what = "\(counterpart.name) \(kind.rawValue) \(externalID)"
+            if e.code == 787 { throw ItemFailure(message: "\(what): waits for related records (\(e.message))", park: true) }
+            throw ItemFailure(message: "\(what): the journal refuses it: \(e.message)", park: false)
+        }
+    }
+
+    /// After a complete full pull: records agreed to exist that it did not list are deleted there.
+    func sweep(_ ctx: RunContext, _ state: inout SyncCursorState) throws {
+        let cp = counterpart.name
+        let unseen = try store.basesNotSeen(counterpart: cp, epoch: state.epoch).sorted { $0.entity > $1.entity }
+        try store.transaction {
+            for (kind, id) in unseen {
+                guard let ext = try store.externalID(counterpart: cp, kind, localID: id) else { continue }
+                ctx.expect(kind)
+                _ = try deliver(RemoteRecord(kind, externalID: ext, deleted: true), ctx, retrying: false)
+            }
+            state.fullPull = false
+            try store.setSyncCursor(counterpart: cp, state)
+            try store.addCheckpoint(runID: ctx.runID, kind: "sweep", detail: .object([("epoch", .int(state.epoch)), ("deleted", .int(unseen.count))]))
+        }
+    }
+
+    /// Tries parked items again until none moves; those left count as failed.
+    func retryParked(_ ctx: RunContext) throws {
+        let cp = counterpart.name
+        let parked = try store.parkedItems(counterpart: cp)
+        guard !parked.isEmpty else { return }
+        try store.transaction {
+            var waiting: [RemoteRecord] = []
+            for p in parked {
+                guard let r = Wire.remote(p.record) else { continue }
+                if ctx.parkedThisRun.insert(p.entity.rawValue + "\u{1F}" + p.externalID).inserted { ctx.expect(p.entity) }
+                waiting.append(r)
+            }
+            var moved = true
+            while moved && !waiting.isEmpty {
+                moved = false
+                var still: [RemoteRecord] = []
+                for r in order(waiting, RunContext(runID: ctx.runID, counterpart: cp)) {
+                    _ = try deliver(r, ctx, retrying: true)
+                    if ctx.parkedThisRun.contains(r.kind.rawValue + "\u{1F}" + r.externalID) { still.append(r) } else { moved = true }
+                }
+                waiting = still
+            }
+            for r in waiting {
+                let reason = try store.parkedItems(counterpart: cp).first { $0.entity == r.kind && $0.externalID == r.externalID }?.reason ?? "parked"
+                ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
+            }
+            try store.addCheckpoint(runID: ctx.runID, kind: "parked", detail: .object([("tried", .int(parked.count)), ("left", .int(waiting.count))]))
+        }
+    }
+}

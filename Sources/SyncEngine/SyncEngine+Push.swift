@@ -1,0 +1,204 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// The push: local changes since the push mark planned into the outbox under
+/// deterministic keys, batches fixed before they are sent, answers recorded per batch.
+extension SyncEngine {
+    /// Plans outbox operations for records changed since the push mark (skipping this
+    /// counterpart's own writes) and records the pull marked pending; advances the mark.
+    func plan(_ ctx: RunContext) throws {
+        let cp = counterpart.name
+        try store.transaction {
+            var state = try store.syncCursor(counterpart: cp)
+            let (changed, last) = try store.changedRecords(since: state.pushMark, skipping: [SyncEngine.source(cp), SyncEngine.loserSource(cp)])
+            var seen = Set<String>()
+            var candidates: [(kind: EntityKind, id: String)] = []
+            for c in changed + (try store.pendingRecords(counterpart: cp)) where seen.insert(c.entity.rawValue + "\u{1F}" + c.localID).inserted {
+                candidates.append((c.entity, c.localID))
+            }
+            candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
+            var planned = 0
+            for (kind, id) in candidates {
+                try store.clearPending(counterpart: cp, kind, localID: id)
+                guard counterpart.accepts(kind), let entry = try planOperation(kind, id: id, ctx) else { continue }
+                switch try store.outboxEntry(key: entry.key) {
+                case let old? where old.status == "rejected":
+                    // The same operation again would get the same answer: report it, keep the record waiting.
+                    try store.markPending(counterpart: cp, kind, localID: id)
+                    if ctx.reported.insert(entry.key).inserted {
+                        let why = old.result?["message"]?.string ?? "refused"
+                        ctx.expect(kind)
+                        ctx.fail(kind, "\(kind.rawValue) \(id): \(cp) still refuses it (\(why)); correct the record and run again")
+                    }
+                case let old? where old.status == "applied":
+                    continue
+                default:
+                    try store.enqueueOutbox(entry)
+                    planned += 1
+                }
+            }
+            state.pushMark = last
+            try store.setSyncCursor(counterpart: cp, state)
+            try store.addCheckpoint(runID: ctx.runID, kind: "plan", detail: .object([("push_mark", .int(last)), ("planned", .int(planned))]))
+        }
+    }
+
+    /// The operation that brings the counterpart from the base to the journal's record, if any.
+    ///
+    /// The key hashes counterpart, kind, local id, operation, payload (local terms), the
+    /// base version and whether a base exists: the same pending change, the same key.
+    func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext) throws -> OutboxEntry? {
+        let cp = counterpart.name
+        let blocked = Set(try store.openConflicts(counterpart: cp, kind, localID: id).map(\.field))
+        if blocked.contains(PolicyTable.recordField) { return nil }
+        let base = try store.syncBase(counterpart: cp, kind, localID: id)
+        let local = store.record(kind, id: id)?.normalized.fields
+        let names = kind.fields.map(\.name)
+        var fields: [String: FieldValue] = [:]
+        var changed: [String] = []
+        let op: String
+        switch (base?.fields, local) {
+        case (nil, nil):
+            return nil
+        case (.some, nil):
+            op = "delete"
+        case (nil, let l?):
+            op = "upsert"
+            fields = l
+            changed = names.filter { l[$0] != .null }
+        case (let b?, let l?):
+            changed = names.filter { !blocked.contains($0) && l[$0] != (b[$0] ?? .null) }
+            if changed.isEmpty { return nil }
+            op = "upsert"
+            fields = b
+            for f in changed { fields[f] = l[f] }
+        }
+        let payload = JSON.object([("fields", Wire.json(fields)), ("changed", .array(changed.map(JSON.string)))])
+        let baseState = base == nil ? "none" : base?.fields == nil ? "deleted" : "present"
+        let key = StableHash.hex([cp, kind.rawValue, id, op, payload.serialized(), base?.version ?? "∅", baseState])
+        return OutboxEntry(key: key, counterpart: cp, entity: kind, localID: id, op: op, payload: payload,
+                           baseVersion: base?.version, runID: ctx.runID)
+    }
+
+    /// Sends every pending operation: batches fixed by an earlier (killed) run first,
+    /// exactly as they were; then new ones, creations and updates by kind, deletions
+    /// in reverse kind order. Returns how many operations were sent.
+    func sendPending(_ ctx: RunContext) async throws -> Int {
+        let pending = try store.pendingOutbox(counterpart: counterpart.name)
+        guard !pending.isEmpty else { return 0 }
+        var sent = 0
+        var batchOrder: [String] = []
+        var batches: [String: [OutboundOperation]] = [:]
+        var fresh: [OutboxEntry] = []
+        for e in pending {
+            guard let b = e.batch, let op = e.wire.flatMap(Wire.operation) else { fresh.append(e); continue }
+            if batches[b] == nil { batchOrder.append(b) }
+            batches[b, default: []].append(op)
+        }
+        for b in batchOrder { sent += try await sendBatch(batches[b]!, ctx) }
+        let upserts = Dictionary(grouping: fresh.filter { $0.op == "upsert" }, by: \.entity).sorted { $0.key < $1.key }
+        let deletes = Dictionary(grouping: fresh.filter { $0.op == "delete" }, by: \.entity).sorted { $0.key > $1.key }
+        for (_, entries) in upserts + deletes {
+            for start in stride(from: 0, to: entries.count, by: max(1, batchSize)) {
+                let ops = try prepare(Array(entries[start..<min(start + max(1, batchSize), entries.count)]), ctx)
+                if !ops.isEmpty { sent += try await sendBatch(ops, ctx) }
+            }
+        }
+        return sent
+    }
+
+    /// Translates a chunk to the counterpart's ids and fixes it as one batch in the outbox.
+    private func prepare(_ chunk: [OutboxEntry], _ ctx: RunContext) throws -> [OutboundOperation] {
+        let cp = counterpart.name
+        var ops: [OutboundOperation] = []
+        try store.transaction {
+            for e in chunk {
+                do {
+                    ops.append(try translate(e))
+                } catch let f as ItemFailure {
+                    try store.settleOutbox(key: e.key, status: "failed", result: .object([("message", .string(f.message))]), runID: ctx.runID)
+                    try store.markPending(counterpart: cp, e.entity, localID: e.localID)
+                    if ctx.reported.insert(e.key).inserted { ctx.expect(e.entity); ctx.fail(e.entity, f.message) }
+                }
+            }
+            guard !ops.isEmpty else { return }
+            let batch = OutboundOperation.batchKey(ops)
+            for op in ops { try store.assignBatch(key: op.key, batch: batch, wire: Wire.json(op)) }
+            try store.addCheckpoint(runID: ctx.runID, kind: "batch", detail: .object([("batch", .string(batch)), ("keys", .array(ops.map { .string($0.key) }))]))
+        }
+        return ops
+    }
+
+    private func translate(_ e: OutboxEntry) throws -> OutboundOperation {
+        let cp = counterpart.name
+        let local = Wire.fields(e.payload["fields"]) ?? [:]
+        var fields: [String: FieldValue] = [:]
+        if e.op == "upsert" {
+            for spec in e.entity.fields {
+                var v = local[spec.name] ?? .null
+                if case .ref(let target) = spec.type, let id = v.text {
+                    guard let ext = try store.externalID(counterpart: cp, target, localID: id) else {
+                        throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): its \(spec.name) is \(target.rawValue) \(id), which \(cp) does not know yet (not sent, or refused); tried again on the next run", park: false)
+                    }
+                    v = .text(ext)
+                }
+                fields[spec.name] = v
+            }
+        }
+        let ext = try store.externalID(counterpart: cp, e.entity, localID: e.localID)
+        if e.op == "delete" && ext == nil {
+            throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): no \(cp) id to delete", park: false)
+        }
+        return OutboundOperation(key: e.key, kind: e.entity, localID: e.localID, externalID: ext, op: e.op == "delete" ? .delete : .upsert,
+                                 fields: fields, changed: (e.payload["changed"]?.array ?? []).compactMap(\.string), baseVersion: e.baseVersion)
+    }
+
+    /// Sends one batch and records its answers in one transaction.
+    private func sendBatch(_ ops: [OutboundOperation], _ ctx: RunContext) async throws -> Int {
+        try crash(.beforePush)
+        let results = try await reach("the push of \(ops.count) operation(s)", attempts: pullAttempts) { try await counterpart.push(ops) }
+        try crash(.afterPush)
+        try store.transaction {
+            for op in ops { ctx.expect(op.kind) }
+            guard results.count == ops.count else {
+                for op in ops { ctx.fail(op.kind, "\(counterpart.name) answered \(results.count) result(s) for \(ops.count) operation(s); \(op.key) is sent again next run") }
+                return
+            }
+            for (op, result) in zip(ops, results) { try record(op, result, ctx) }
+            try store.addCheckpoint(runID: ctx.runID, kind: "pushed", detail: .object([("batch", .string(OutboundOperation.batchKey(ops))),
+                                                                                      ("results", .array(results.map(Wire.json)))]))
+        }
+        try crash(.afterPushCommit)
+        return ops.count
+    }
+
+    private func record(_ op: OutboundOperation, _ result: OperationResult, _ ctx: RunContext) throws {
+        let cp = counterpart.name
+        switch result {
+        case .applied(let ext, let version):
+            var fields: [String: FieldValue]?
+            if op.op == .upsert {
+                fields = try store.outboxEntry(key: op.key).flatMap { Wire.fields($0.payload["fields"]) } ?? [:]
+                try store.bindIdentity(counterpart: cp, op.kind, localID: op.localID, externalID: ext,
+                                       naturalKey: Record(op.kind, id: op.localID, fields ?? [:]).naturalKey)
+            }
+            try store.setSyncBase(counterpart: cp, op.kind, localID: op.localID, SyncBase(fields: fields, version: version, epoch: ctx.epoch))
+            try store.settleOutbox(key: op.key, status: "applied", result: Wire.json(result), runID: ctx.runID)
+            ctx.count(op.kind, .pushed)
+        case .conflict(let current):
+            try store.settleOutbox(key: op.key, status: "conflict", result: Wire.json(result), runID: ctx.runID)
+            ctx.conflictAnswers += 1
+            switch try absorbItem(current, ctx) {
+            case .parked(let m), .failed(let m): ctx.fail(op.kind, m)
+            case .conflict: ctx.count(op.kind, .conflict)
+            default: ctx.count(op.kind, .unchanged)
+            }
+        case .rejected(let message):
+            try store.settleOutbox(key: op.key, status: "rejected", result: Wire.json(result), runID: ctx.runID)
+            try store.markPending(counterpart: cp, op.kind, localID: op.localID)
+            ctx.reported.insert(op.key)
+            ctx.fail(op.kind, "\(cp) refused \(op.op.rawValue) of \(op.kind.rawValue) \(op.localID): \(message); correct the record and run again")
+        }
+    }
+}

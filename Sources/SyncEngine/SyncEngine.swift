@@ -1,0 +1,158 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// One synchronisation run with one counterpart: resend what a killed run left in the
+/// outbox, pull pages and merge them, push local changes, and report.
+///
+/// Every step commits with its checkpoint in one transaction, so a run killed at any
+/// point and started again ends in the same state as an uninterrupted one (docs/sync.md).
+/// The caller holds the store's ``RunLock`` for the whole run.
+public struct SyncEngine {
+    public let store: JournalStore
+    public let counterpart: any Counterpart
+    public var policy: PolicyTable
+    /// Operations per push request (АСУ РСО takes at most 200).
+    public var batchSize = 200
+    /// Attempts at each page before the run stops as unavailable.
+    public var pullAttempts = 3
+    /// Plan-and-push rounds; a round follows one whose answers held conflicts.
+    public var pushRounds = 3
+    /// Interrupts the run at checkpoint boundaries (tests).
+    public var crash = CrashHook.none
+    /// The run's id; generated from the clock when nil.
+    public var runID: String?
+    /// The command recorded in the run journal.
+    public var command = "sync"
+    /// Pull everything again from no cursor (records the counterpart no longer lists
+    /// count as deleted there). Also what a nil cursor in the store means.
+    public var fullPull = false
+
+    public init(store: JournalStore, counterpart: any Counterpart, policy: PolicyTable = .defaults) {
+        self.store = store; self.counterpart = counterpart; self.policy = policy
+    }
+
+    /// The id a record first seen at a counterpart gets in the journal: the same on every
+    /// run, so a pull killed and run again creates the same ids.
+    public static func localID(counterpart: String, _ kind: EntityKind, externalID: String) -> String {
+        kind.rawValue + "-" + StableHash.hex([counterpart, kind.rawValue, externalID])
+    }
+
+    /// The origin source of records written by the pull (`sync:asu-rso`).
+    public static func source(_ counterpart: String) -> String { "sync:" + counterpart }
+    /// The origin source of change-log entries keeping a counterpart's losing values.
+    public static func loserSource(_ counterpart: String) -> String { "sync:" + counterpart + ":remote-loser" }
+
+    /// Runs once. Returns the summary; throws only on a store error or an injected crash
+    /// (a counterpart that cannot be reached ends the run with exit code 69 instead).
+    public func run() async throws -> SyncSummary {
+        let cp = counterpart.name
+        let id = runID ?? "sync-" + JournalStore.timestamp(store.now()).filter(\.isNumber).prefix(17) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let start = try store.syncCursor(counterpart: cp)
+        let ctx = RunContext(runID: id, counterpart: cp)
+        ctx.epoch = start.epoch
+        try store.transaction {
+            ctx.resumedAfter = try store.interruptRunningRuns(counterpart: cp)
+            try store.beginSyncRun(id: id, counterpart: cp, command: command, cursorStart: start.cursor)
+            try store.addCheckpoint(runID: id, kind: "start", detail: .object([
+                ("cursor", start.cursor.map(JSON.string) ?? .null), ("push_mark", .int(start.pushMark)),
+                ("resuming", .array(ctx.resumedAfter.map(JSON.string)))]))
+        }
+        do {
+            ctx.resent = try await sendPending(ctx)
+            try await pull(ctx)
+            for _ in 0..<max(1, pushRounds) {
+                try plan(ctx)
+                try crash(.afterPlan)
+                ctx.conflictAnswers = 0
+                _ = try await sendPending(ctx)
+                if ctx.conflictAnswers == 0 { break }
+            }
+        } catch let e as Unavailable {
+            ctx.unavailable = e.message
+        }
+        let summary = SyncSummary(runID: id, counterpart: cp, cursorStart: start.cursor, cursorEnd: try store.syncCursor(counterpart: cp).cursor,
+                                  entities: ctx.counts, failures: ctx.failures, resumedAfter: ctx.resumedAfter, resent: ctx.resent,
+                                  unavailable: ctx.unavailable, openConflicts: try openConflictCount(cp))
+        try store.transaction {
+            try store.addCheckpoint(runID: id, kind: "finish", detail: .object([("status", .string(summary.status))]))
+            try store.finishSyncRun(id: id, status: summary.status, cursorEnd: summary.cursorEnd, summary: summary.json)
+        }
+        return summary
+    }
+
+    private func openConflictCount(_ cp: String) throws -> Int {
+        try store.conflicts().filter { $0.counterpart == cp }.count
+    }
+
+    /// Calls the counterpart, turning any error it throws into ``Unavailable``.
+    func reach<T>(_ what: String, attempts: Int, _ body: () async throws -> T) async throws -> T {
+        var last: any Error = Unavailable(message: what)
+        for _ in 0..<max(1, attempts) {
+            do { return try await body() } catch { last = error }
+        }
+        throw Unavailable(message: "\(counterpart.name) did not answer \(what) (\(last)); the next run continues from here")
+    }
+
+    /// Runs `body` in a savepoint: a throw undoes only what `body` wrote.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try store.db.exec("SAVEPOINT item")
+        do {
+            let v = try body()
+            try store.db.exec("RELEASE item")
+            return v
+        } catch {
+            try? store.db.exec("ROLLBACK TO item")
+            try? store.db.exec("RELEASE item")
+            throw error
+        }
+    }
+}
+
+/// The counterpart could not be reached: the run stops, keeping everything done so far.
+struct Unavailable: Error { let message: String }
+
+/// An item or operation that cannot be applied now, with the reason for people.
+struct ItemFailure: Error { let message: String; let park: Bool }
+
+/// What became of one pulled item or one answered operation.
+enum ItemOutcome: Equatable { case applied, unchanged, pushed, conflict, parked(String), failed(String) }
+
+/// Mutable state of one run: counts, failures, what was parked.
+final class RunContext {
+    let runID: String
+    let counterpart: String
+    var counts: [EntityKind: EntityCounts] = [:]
+    var failures: [String] = []
+    var resumedAfter: [String] = []
+    var resent = 0
+    var unavailable: String?
+    var conflictAnswers = 0
+    /// The full-pull epoch stamped on every base this run writes.
+    var epoch = 0
+    /// Items parked by this run (counted when they leave the parking, or at the end).
+    var parkedThisRun = Set<String>()
+    /// Records already reported as still rejected in this run.
+    var reported = Set<String>()
+    var origin: Origin { Origin(source: SyncEngine.source(counterpart), runID: runID) }
+    var loserOrigin: Origin { Origin(source: SyncEngine.loserSource(counterpart), runID: runID) }
+
+    init(runID: String, counterpart: String) { self.runID = runID; self.counterpart = counterpart }
+
+    func expect(_ kind: EntityKind, _ n: Int = 1) { counts[kind, default: EntityCounts()].expected += n }
+
+    func count(_ kind: EntityKind, _ outcome: ItemOutcome) {
+        switch outcome {
+        case .applied: counts[kind, default: EntityCounts()].applied += 1
+        case .unchanged: counts[kind, default: EntityCounts()].unchanged += 1
+        case .pushed: counts[kind, default: EntityCounts()].pushed += 1
+        case .conflict: counts[kind, default: EntityCounts()].conflicts += 1
+        case .failed(let m), .parked(let m): fail(kind, m)
+        }
+    }
+
+    func fail(_ kind: EntityKind, _ message: String) {
+        counts[kind, default: EntityCounts()].failed += 1
+        failures.append(message)
+    }
+}

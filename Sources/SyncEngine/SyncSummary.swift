@@ -1,0 +1,94 @@
+import JournalModel
+
+/// Per entity, what a run expected and what became of it. Every pulled item and every
+/// sent operation counts once in `expected` and once in exactly one outcome.
+public struct EntityCounts: Sendable, Equatable {
+    /// Items pulled (duplicates included) and operations sent.
+    public var expected = 0
+    /// Pulled items that changed the journal.
+    public var applied = 0
+    /// Items and operations that needed no change: duplicates, echoes of our own
+    /// pushes, stale deliveries, agreed values, answers merged without a conflict.
+    public var unchanged = 0
+    /// Operations the counterpart applied.
+    public var pushed = 0
+    /// Items and operations that left a conflict in the queue.
+    public var conflicts = 0
+    /// Items and operations that failed (see the summary's failures).
+    public var failed = 0
+
+    public init() {}
+
+    /// Items neither applied, unchanged, pushed, queued nor failed: should be 0.
+    public var unexplained: Int { expected - applied - unchanged - pushed - conflicts - failed }
+
+    var json: JSON {
+        .object([("expected", .int(expected)), ("applied", .int(applied)), ("unchanged", .int(unchanged)), ("pushed", .int(pushed)),
+                 ("conflicts", .int(conflicts)), ("failed", .int(failed)), ("unexplained", .int(unexplained))])
+    }
+}
+
+/// How a run ended: per-entity counts, failures, and the exit code for the CLI.
+public struct SyncSummary: Sendable {
+    public let runID: String
+    public let counterpart: String
+    public let cursorStart: String?
+    public let cursorEnd: String?
+    public let entities: [EntityKind: EntityCounts]
+    /// One line per failed item or operation: what, where, what to do.
+    public let failures: [String]
+    /// Runs found still marked running (killed) and continued by this one.
+    public let resumedAfter: [String]
+    /// Operations from an earlier run sent again with their original keys.
+    public let resent: Int
+    /// Why the run stopped early because the counterpart could not be reached, if it did.
+    public let unavailable: String?
+    /// Conflicts open in the queue for this counterpart after the run.
+    public let openConflicts: Int
+
+    /// 0 when everything is explained and nothing failed; 69 when the counterpart could
+    /// not be reached; 1 when an item failed, a count does not add up, or the pull stopped.
+    public var exitCode: Int32 {
+        if unavailable != nil { return 69 }
+        let totals = total
+        return totals.failed > 0 || totals.unexplained != 0 || !failures.isEmpty ? 1 : 0
+    }
+
+    public var status: String { unavailable != nil ? "unavailable" : exitCode == 0 ? "ok" : "failed" }
+
+    /// All entities added up.
+    public var total: EntityCounts {
+        entities.values.reduce(into: EntityCounts()) { t, c in
+            t.expected += c.expected; t.applied += c.applied; t.unchanged += c.unchanged
+            t.pushed += c.pushed; t.conflicts += c.conflicts; t.failed += c.failed
+        }
+    }
+
+    public var json: JSON {
+        .object([("run", .string(runID)), ("counterpart", .string(counterpart)), ("status", .string(status)),
+                 ("exit_code", .int(Int(exitCode))), ("cursor_start", cursorStart.map(JSON.string) ?? .null),
+                 ("cursor_end", cursorEnd.map(JSON.string) ?? .null), ("resent", .int(resent)),
+                 ("resumed_after", .array(resumedAfter.map(JSON.string))), ("open_conflicts", .int(openConflicts)),
+                 ("unavailable", unavailable.map(JSON.string) ?? .null),
+                 ("entities", .object(entities.keys.sorted().map { ($0.rawValue, entities[$0]!.json) })),
+                 ("failures", .array(failures.map(JSON.string)))])
+    }
+
+    /// A table for people: one line per entity, then failures.
+    public var lines: [String] {
+        var out = ["Sync with \(counterpart), run \(runID): \(status)"]
+        if !resumedAfter.isEmpty { out.append("Continued after interrupted run(s): \(resumedAfter.joined(separator: ", ")); resent \(resent) operation(s)") }
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        out.append(pad("entity", 14) + "expected  applied  pushed  conflicts  failed  unchanged")
+        for k in entities.keys.sorted() {
+            let c = entities[k]!
+            out.append(pad(k.rawValue, 14) + pad(String(c.expected), 10) + pad(String(c.applied), 9) + pad(String(c.pushed), 8)
+                       + pad(String(c.conflicts), 11) + pad(String(c.failed), 8) + String(c.unchanged)
+                       + (c.unexplained != 0 ? "  UNEXPLAINED \(c.unexplained)" : ""))
+        }
+        if let unavailable { out.append("Stopped: \(unavailable)") }
+        out += failures.map { "failed: " + $0 }
+        if openConflicts > 0 { out.append("\(openConflicts) conflict(s) wait in the queue: journal-gateway conflicts list") }
+        return out
+    }
+}

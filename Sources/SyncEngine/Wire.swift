@@ -1,0 +1,71 @@
+import JournalModel
+
+/// JSON forms of field maps, remote records and operations: how the outbox, the parked
+/// items and the conflict queue keep them. Keys are sorted, so equal values give equal text.
+enum Wire {
+    static func json(_ v: FieldValue) -> JSON {
+        switch v {
+        case .null: return .null
+        case .int(let i): return .int(i)
+        case .text(let s): return .string(s)
+        }
+    }
+
+    static func value(_ j: JSON?) -> FieldValue {
+        switch j {
+        case .int(let i)?: return .int(i)
+        case .string(let s)?: return .text(s)
+        case .bool(let b)?: return .int(b ? 1 : 0)
+        default: return .null
+        }
+    }
+
+    static func json(_ fields: [String: FieldValue]) -> JSON {
+        .object(fields.keys.sorted().map { ($0, json(fields[$0]!)) })
+    }
+
+    static func fields(_ j: JSON?) -> [String: FieldValue]? {
+        guard case .object(let pairs)? = j else { return nil }
+        var out: [String: FieldValue] = [:]
+        for (k, v) in pairs { out[k] = value(v) }
+        return out
+    }
+
+    static func json(_ r: RemoteRecord) -> JSON {
+        .object([("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),
+                 ("version", r.version.map(JSON.string) ?? .null), ("deleted", .bool(r.deleted))])
+    }
+
+    static func remote(_ j: JSON) -> RemoteRecord? {
+        guard let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)), let id = j["id"]?.string else { return nil }
+        var deleted = false
+        if case .bool(let b)? = j["deleted"] { deleted = b }
+        return RemoteRecord(kind, externalID: id, fields(j["fields"]) ?? [:], version: j["version"]?.string, deleted: deleted)
+    }
+
+    static func json(_ op: OutboundOperation) -> JSON {
+        .object([("key", .string(op.key)), ("kind", .string(op.kind.rawValue)), ("local_id", .string(op.localID)),
+                 ("external_id", op.externalID.map(JSON.string) ?? .null), ("op", .string(op.op.rawValue)),
+                 ("fields", json(op.fields)), ("changed", .array(op.changed.map(JSON.string))),
+                 ("base_version", op.baseVersion.map(JSON.string) ?? .null)])
+    }
+
+    static func operation(_ j: JSON) -> OutboundOperation? {
+        guard let key = j["key"]?.string, let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)),
+              let local = j["local_id"]?.string, let op = j["op"]?.string.flatMap(OutboundOperation.Op.init(rawValue:)) else { return nil }
+        return OutboundOperation(key: key, kind: kind, localID: local, externalID: j["external_id"]?.string, op: op,
+                                 fields: fields(j["fields"]) ?? [:], changed: (j["changed"]?.array ?? []).compactMap(\.string),
+                                 baseVersion: j["base_version"]?.string)
+    }
+
+    static func json(_ result: OperationResult) -> JSON {
+        switch result {
+        case .applied(let id, let version):
+            return .object([("status", .string("applied")), ("id", .string(id)), ("version", version.map(JSON.string) ?? .null)])
+        case .conflict(let current):
+            return .object([("status", .string("conflict")), ("current", json(current))])
+        case .rejected(let message):
+            return .object([("status", .string("rejected")), ("message", .string(message))])
+        }
+    }
+}
