@@ -1,5 +1,7 @@
 import Foundation
+import JournalModel
 import JournalStore
+import PortalEmulator
 
 extension CLI {
     static let demoCommand = Command(words: ["demo"], summary: "run the main job end to end on a temporary store with the bundled samples",
@@ -9,21 +11,58 @@ extension CLI {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { if !a.flag("--keep") { try? FileManager.default.removeItem(at: dir) } }
         let store = dir.appendingPathComponent("journal.sqlite").path
-        func step(_ title: String, _ args: [String]) throws {
+        var env = ctx.environment
+        func step(_ title: String, _ args: [String], expect: Int32 = ExitCode.ok) throws {
             ctx.console.out("\n$ journal-gateway " + args.joined(separator: " ") + "    # " + title)
-            let code = CLI.run(["--store", store] + args, console: ctx.console, environment: ctx.environment)
-            guard code == ExitCode.ok else { throw GatewayError(code, "demo step failed: \(title)") }
+            let code = CLI.run(["--store", store] + args, console: ctx.console, environment: env)
+            guard code == expect else { throw GatewayError(code == 0 ? ExitCode.failure : code, "demo step failed: \(title) (exit \(code))") }
         }
         ctx.console.out("Demo store: \(store)")
-        try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. Самара", "--timezone", "Europe/Samara"])
+        try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. о. Самара", "--timezone", "Europe/Samara"])
         try step("the secretary's class list (cp1251, «;», title and footer)",
                  ["import", "contingent", samples + "/contingent/list-2026-09-01.csv"])
         try step("the week's journal from the school's own software", ["journal", "import", samples + "/journal/week.jsonl"])
         try step("import it again: nothing changes", ["journal", "import", samples + "/journal/week.jsonl"])
-        try step("next week's list: arrivals, a withdrawal, a transfer, a new surname",
-                 ["import", "contingent", samples + "/contingent/list-2026-09-08.csv"])
+
+        // The regional portal, in-process, on loopback.
+        let emulator: RunningEmulator
+        do { emulator = try ASURSOEmulator.start(EmulatorOptions(seedDir: samples + "/asu-rso")) } catch {
+            throw GatewayError(ExitCode.failure, "demo: cannot start the АСУ РСО emulator: \(error)")
+        }
+        defer { emulator.stop() }
+        ctx.console.out("\nАСУ РСО emulator: \(emulator.url) (school \(emulator.schoolID))")
+        env["JOURNAL_GATEWAY_PASSWORD"] = emulator.password
+        let sync = ["sync", "asu-rso", "--url", emulator.url.absoluteString, "--school-id", emulator.schoolID, "--login", emulator.login]
+        try step("first nightly sync: pull the portal's journal, merge, push ours", sync)
+        try step("the next night: nothing new", sync)
+
+        // The same final mark changed on both sides: a person decides (mappings/policy.tsv).
+        let s = try JournalStore.open(at: store)
+        guard var fm = s.record(.finalMark, id: "fm-1") else { throw GatewayError(ExitCode.failure, "demo: sample final mark fm-1 missing") }
+        fm["value"] = .text("5")
+        try JournalLine.record(fm).encoded().write(toFile: dir.appendingPathComponent("teacher.jsonl").path, atomically: false, encoding: .utf8)
+        try step("the teacher raises a final mark to 5 in the school's journal", ["journal", "import", dir.appendingPathComponent("teacher.jsonl").path])
+        _ = emulator.edit([.object([("op", .string("upsertFinalMark")), ("studentId", .int(9022)), ("subjectId", .int(77)),
+                                    ("termId", .int(11)), ("mark", .string("3"))])])
+        ctx.console.out("\n(on the portal, the deputy head sets the same final mark to 3)")
+        try step("sync: the two values disagree, so the conflict is queued", sync)
+        try step("the conflict queue", ["conflicts", "list"])
+        let queued = try ConflictIDs.open(store)
+        guard let first = queued.first else { throw GatewayError(ExitCode.failure, "demo: expected a queued conflict") }
+        try step("one conflict in full", ["conflicts", "show", String(first)])
+        try step("the administrator keeps the journal's value", ["conflicts", "resolve", String(first), "--take", "local"])
+        try step("sync: the decision is pushed to the portal", sync)
         try step("what the store holds", ["status"])
+        ctx.console.out("\nPortal counters: \(emulator.stats().serialized())")
         if a.flag("--keep") { ctx.console.out("\nKept \(store).") }
         return ExitCode.ok
+    }
+}
+
+/// Open conflict ids, for the demo's walk through the queue.
+enum ConflictIDs {
+    static func open(_ path: String) throws -> [Int] {
+        let s = try JournalStore.open(at: path)
+        return try s.db.rows("SELECT id FROM conflict WHERE resolved_at IS NULL ORDER BY id").compactMap { $0[0].int }
     }
 }

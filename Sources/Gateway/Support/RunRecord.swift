@@ -26,9 +26,6 @@ public struct RunRecord: Sendable {
                   .text(status), .text(summary.serialized())])
     }
 
-    static func stamp(_ d: Date) -> String {
-        var f = Date.ISO8601FormatStyle()
-        f.timeZone = TimeZone(identifier: "UTC")!
-        return d.formatted(f)
-    }
+    /// The store's timestamp format, so runs of every kind sort together.
+    static func stamp(_ d: Date) -> String { JournalStore.timestamp(d) }
 }
