@@ -181,7 +181,7 @@ private final class TaskBox: @unchecked Sendable {
     func set(_ t: URLSessionDataTask) { lock.withLock { task = t } }
     func timeOut() {
         let t: URLSessionDataTask? = lock.withLock {
-            guard let t = task, t.state == .running else { return nil }
+            guard let t = task else { return nil }
             _timedOut = true
             return t
         }

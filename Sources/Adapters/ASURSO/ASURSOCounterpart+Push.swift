@@ -51,7 +51,10 @@ extension ASURSOCounterpart {
         return p.count >= 2 ? (p[0], p[1]) : nil
     }
 
-    func slot(_ op: OutboundOperation) -> String { "\(op.fields["lesson"]?.text ?? "")/\(op.fields["work_type"]?.text ?? "")" }
+    /// Lesson, work type and weight: the assignment a mark belongs to.
+    func slot(_ op: OutboundOperation) -> String {
+        "\(op.fields["lesson"]?.text ?? "")/\(op.fields["work_type"]?.text ?? "")/\(op.fields["weight"]?.int ?? 1)"
+    }
 
     func ensureAssignments(for ops: [OutboundOperation], ref: Reference) async throws {
         var missing: [String: OutboundOperation] = [:]
@@ -76,8 +79,8 @@ extension ASURSOCounterpart {
             let (slot, _) = creates[i]
             if let id = r["id"]?.int ?? r["current"]?["id"]?.int {
                 assignmentBySlot[slot] = id
-                let parts = slot.split(separator: "/")
-                assignments[id] = (Int(parts.first ?? "") ?? 0, Int(parts.last ?? "") ?? 0, 1)
+                let parts = slot.split(separator: "/").map { Int($0) ?? 0 }
+                assignments[id] = (parts[0], parts[1], parts[2])
             }
         }
     }

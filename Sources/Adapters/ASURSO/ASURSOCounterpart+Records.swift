@@ -123,7 +123,8 @@ extension ASURSOCounterpart {
         guard let id = a["id"]?.int ?? a["assignmentId"]?.int, let type = a["typeId"]?.int else { return nil }
         let weight = a["weight"]?.int ?? 1
         assignments[id] = (lessonID, type, weight)
-        if assignmentBySlot["\(lessonID)/\(type)"] == nil || weight > 0 { assignmentBySlot["\(lessonID)/\(type)"] = id }
+        // A mark's weight is its assignment's: marks go to an assignment of their weight.
+        if assignmentBySlot["\(lessonID)/\(type)/\(weight)"] == nil { assignmentBySlot["\(lessonID)/\(type)/\(weight)"] = id }
         guard type == ref.homeworkType, weight == 0 else { return nil }
         return RemoteRecord(.homework, externalID: String(id), ["lesson": .text(String(lessonID)), "text": Self.text(a["assignmentName"]),
                                                                "due": Self.date(a["dueDate"])], version: Self.ver(a))
