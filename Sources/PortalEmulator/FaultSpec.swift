@@ -4,13 +4,15 @@ import Foundation
 ///
 /// Written as `500=0.05,429=0.05,drop=0.02,truncate=0.01,dup-page=0.02,latency=20ms,expire-token=0.01`.
 /// Every key is optional; probabilities are per protocol request and together at most 1.
-/// - `500`, `503`, `429`: answer that status without touching anything (429 and 503 carry
-///   `Retry-After: <retry-after>`).
+/// - `500`, `502`, `503`, `504`, `429`: answer that status without touching anything (429 and
+///   503 carry `Retry-After: <retry-after>`).
 /// - `drop`: close the connection without an answer; a batch is dropped before or after
 ///   it is applied, half and half.
 /// - `truncate`: answer a `Content-Length` larger than the bytes sent, then close (the
 ///   request itself was processed).
 /// - `dup-page`: a change-feed page repeats items at its edges (other requests: no fault).
+/// - `mutate-while-paging`: after a page of a paged list is served, one of its rows is edited
+///   so that it moves to the end of the order (ЭПОС lists; other requests: no fault).
 /// - `expire-token`: the session ends just now: this request answers 401.
 /// - `latency=20ms` (or `1s`, or a bare number of milliseconds): every protocol request waits that long.
 /// - `retry-after=0`: the `Retry-After` seconds sent with 429/503 (default 1).
@@ -18,10 +20,13 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     public var http500: Double = 0
     public var http503: Double = 0
     public var http429: Double = 0
+    public var http502: Double = 0
+    public var http504: Double = 0
     public var drop: Double = 0
     public var truncate: Double = 0
     public var dupPage: Double = 0
     public var expireToken: Double = 0
+    public var mutateWhilePaging: Double = 0
     /// Delay before every protocol answer, in seconds.
     public var latency: Double = 0
     /// Seconds sent in `Retry-After` with 429 and 503.
@@ -54,6 +59,9 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
             case "truncate": truncate = try Self.probability(key, value, spec)
             case "dup-page": dupPage = try Self.probability(key, value, spec)
             case "expire-token": expireToken = try Self.probability(key, value, spec)
+            case "502": http502 = try Self.probability(key, value, spec)
+            case "504": http504 = try Self.probability(key, value, spec)
+            case "mutate-while-paging": mutateWhilePaging = try Self.probability(key, value, spec)
             case "latency": latency = try Self.duration(key, value, spec)
             case "retry-after":
                 guard let s = Int(value), s >= 0 else {
@@ -70,16 +78,20 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The keys a specification may use.
-    public static let keys = ["500", "503", "429", "drop", "truncate", "dup-page", "expire-token", "latency", "retry-after"]
+    public static let keys = ["500", "503", "429", "drop", "truncate", "dup-page", "expire-token", "502", "504",
+                              "mutate-while-paging", "latency", "retry-after"]
 
     /// The sum of all per-request fault probabilities.
-    public var totalProbability: Double { http500 + http503 + http429 + drop + truncate + dupPage + expireToken }
+    public var totalProbability: Double {
+        http500 + http503 + http429 + drop + truncate + dupPage + expireToken + http502 + http504 + mutateWhilePaging
+    }
 
     /// The canonical specification string (keys in a fixed order, zero values left out).
     public var description: String {
         var parts: [String] = []
         for (k, v) in [("500", http500), ("503", http503), ("429", http429), ("drop", drop), ("truncate", truncate),
-                       ("dup-page", dupPage), ("expire-token", expireToken)] where v > 0 {
+                       ("dup-page", dupPage), ("expire-token", expireToken), ("502", http502), ("504", http504),
+                       ("mutate-while-paging", mutateWhilePaging)] where v > 0 {
             parts.append("\(k)=\(v)")
         }
         if latency > 0 { parts.append("latency=\(Int((latency * 1000).rounded()))ms") }

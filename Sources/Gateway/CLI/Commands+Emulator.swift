@@ -38,5 +38,20 @@ extension CLI {
             waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
             return ExitCode.ok
         },
+        Command(words: ["emulator", "epos"], summary: "serve the ЭПОС.Школа exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
+                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed"]) { a, ctx in
+            let port = try a.int("--port") ?? 0
+            guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+            let options = EPOSEmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
+                                              seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/epos",
+                                              faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1))
+            let emulator: RunningEPOSEmulator
+            do { emulator = try EPOSEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
+            ctx.console.out(emulator.readyLine)
+            ctx.console.err("ЭПОС.Школа emulator ready; stop it with Ctrl-C or SIGTERM.")
+            waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
+            return ExitCode.ok
+        },
     ]
 }

@@ -41,9 +41,10 @@ extension EmulatorCore {
         switch decision {
         case .status(let code):
             inject(decision, &s)
-            let text = [500: "Внутренняя ошибка сервера", 503: "Сервис временно недоступен"][code] ?? "Слишком много запросов"
+            let text = [500: "Внутренняя ошибка сервера", 502: "Ошибка шлюза", 503: "Сервис временно недоступен",
+                        504: "Шлюз не дождался ответа"][code] ?? "Слишком много запросов"
             var r = HTTPResponse.message(text, status: code)
-            if code != 500 { r.headers.add("Retry-After", String(options.faults.retryAfter)) }
+            if code == 429 || code == 503 { r.headers.add("Retry-After", String(options.faults.retryAfter)) }
             return r
         case .dropBefore:
             inject(decision, &s)

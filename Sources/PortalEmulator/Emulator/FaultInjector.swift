@@ -11,6 +11,8 @@ struct FaultInjector {
         case truncate
         case dupPage
         case expireToken
+        /// After serving a page of a paged list, edit one of its rows (it moves to the end).
+        case mutateWhilePaging
     }
 
     let spec: FaultSpec
@@ -29,12 +31,17 @@ struct FaultInjector {
     ///   - isBatch: a `journal/batch` request (a drop happens before or after applying it).
     ///   - isFeed: a change-feed request (the only one `dup-page` applies to).
     ///   - hasSession: the request carries a session token (the only kind `expire-token` applies to).
-    mutating func decide(isBatch: Bool, isFeed: Bool, hasSession: Bool) -> Decision {
+    ///   - isPagedList: a paged list request (the only one `mutate-while-paging` applies to).
+    ///
+    /// Keys added after the first ones (502, 504, mutate-while-paging) come last in the draw, so
+    /// a specification without them draws exactly as before.
+    mutating func decide(isBatch: Bool, isFeed: Bool, hasSession: Bool, isPagedList: Bool = false) -> Decision {
         guard spec.totalProbability > 0 else { return .none }
         var r = rng.nextUnit()
         let table: [(Double, Decision)] = [
             (spec.http500, .status(500)), (spec.http503, .status(503)), (spec.http429, .status(429)),
             (spec.drop, .dropBefore), (spec.truncate, .truncate), (spec.expireToken, .expireToken), (spec.dupPage, .dupPage),
+            (spec.http502, .status(502)), (spec.http504, .status(504)), (spec.mutateWhilePaging, .mutateWhilePaging),
         ]
         var decision = Decision.none
         for (p, d) in table {
@@ -43,7 +50,7 @@ struct FaultInjector {
         }
         switch decision {
         case .dropBefore where isBatch && rng.nextUnit() < 0.5: decision = .dropAfter
-        case .dupPage where !isFeed, .expireToken where !hasSession: decision = .none
+        case .dupPage where !isFeed, .expireToken where !hasSession, .mutateWhilePaging where !isPagedList: decision = .none
         default: break
         }
         return decision
@@ -60,6 +67,7 @@ struct FaultInjector {
         case .truncate: key = "truncate"
         case .dupPage: key = "dup-page"
         case .expireToken: key = "expire-token"
+        case .mutateWhilePaging: key = "mutate-while-paging"
         }
         counts[key, default: 0] += 1
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JournalModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,17 +19,26 @@ struct StateStore: Sendable {
         }
     }
 
-    /// The saved state, or nil when none was saved yet.
+    /// Whether a state was saved here (`state.json` exists).
+    var hasState: Bool { FileManager.default.fileExists(atPath: file) }
+
+    /// The saved АСУ РСО state, or nil when none was saved yet.
     func load() throws(EmulatorError) -> PortalState? {
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        guard hasState else { return nil }
         return try PortalState.load(stateFile: file)
+    }
+
+    /// Saves the АСУ РСО state (see `write(_:)`).
+    func save(_ state: PortalState) throws(EmulatorError) {
+        try write(state.document(full: true))
     }
 
     /// Writes a temporary file and renames it over `state.json`, so a reader (or a
     /// restarted emulator) sees the old state or the new one, never half of one.
-    func save(_ state: PortalState) throws(EmulatorError) {
+    /// Any emulator's state document goes through here.
+    func write(_ document: JSON) throws(EmulatorError) {
         let temp = file + ".tmp"
-        let bytes = Data(state.document(full: true).serialized().utf8)
+        let bytes = Data(document.serialized().utf8)
         guard FileManager.default.createFile(atPath: temp, contents: bytes), rename(temp, file) == 0 else {
             throw EmulatorError("--state \(directory): cannot write state.json (disk full or read-only?)")
         }

@@ -110,7 +110,9 @@ enum HTTPWire {
             if lower == "content-length" || lower == "connection" { continue }
             s += "\(name): \(value)\r\n"
         }
-        s += "Content-Length: \(contentLength)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
+        // A 204 has no body and, by RFC 9110, no Content-Length either.
+        if r.status != 204 { s += "Content-Length: \(contentLength)\r\n" }
+        s += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         return Array(s.utf8)
     }
 

@@ -1,0 +1,133 @@
+import JournalModel
+
+/// Reference data and the paged journal lists.
+extension EPOSCore {
+    func reference(_ name: String, _ req: HTTPRequest, _ st: EPOSState) -> HTTPResponse {
+        let classID = req.query["class_unit_id"]
+        if let classID, st.school.classUnit(classID) == nil, name == "groups" || name == "students" {
+            return Self.error(404, "not_found", "нет класса \(classID)")
+        }
+        switch name {
+        case "academic_years":
+            return .json(.array([st.academicYearJSON()]))
+        case "periods":
+            return .json(st.periodsJSON())
+        case "subjects":
+            return .json(st.subjectsJSON())
+        case "control_forms":
+            let subject = req.query["subject_id"]
+            if let subject, st.school.subject(subject) == nil { return Self.error(404, "not_found", "нет предмета \(subject)") }
+            return .json(st.controlFormsJSON(subjectID: subject))
+        case "absence_reasons":
+            return .json(st.absenceReasonsJSON())
+        case "class_units":
+            return .json(st.classUnitsJSON())
+        case "groups":
+            return .json(st.groupsJSON(classUnitID: classID))
+        case "teachers":
+            return .json(st.teachersJSON())
+        default: // students
+            let rows = st.all(.student).filter { classID == nil || $0.string("class_unit_id") == classID }
+                .sorted { ($0.string("last_name") ?? "", $0.string("first_name") ?? "", $0.id) < ($1.string("last_name") ?? "", $1.string("first_name") ?? "", $1.id) }
+            return .json(.array(rows.map(st.row)))
+        }
+    }
+
+    /// What a list request asks for, read from its query.
+    private struct ListQuery {
+        var page = 1
+        var perPage = 50
+        var updatedFrom: Int64?
+        var classID: String?
+        var from: CivilDate?
+        var to: CivilDate?
+        var periodID: String?
+    }
+
+    private func listQuery(_ kind: EPOSKind, _ req: HTTPRequest, _ st: EPOSState) -> Result<ListQuery, HTTPResponseBox> {
+        var q = ListQuery()
+        func bad(_ message: String) -> Result<ListQuery, HTTPResponseBox> { .failure(HTTPResponseBox(Self.error(400, "bad_request", message))) }
+        if let text = req.query["page"] {
+            guard let n = Int(text), n >= 1 else { return bad("page: целое число от 1") }
+            q.page = n
+        }
+        if let text = req.query["per_page"] {
+            guard let n = Int(text), (1...100).contains(n) else { return bad("per_page: целое число от 1 до 100") }
+            q.perPage = n
+        }
+        if let text = req.query["updated_at_from"] {
+            guard let ms = EPOSTime.parse(text) else {
+                return bad("updated_at_from: ожидается время ISO 8601 со смещением, например 2026-09-07T08:30:00.000+05:00 (знак + кодируется как %2B)")
+            }
+            q.updatedFrom = ms
+        }
+        for (name, keyPath) in [("from", \ListQuery.from), ("to", \ListQuery.to)] {
+            guard let text = req.query[name] else { continue }
+            guard text.utf8.count == 10, let d = CivilDate(iso: text) else { return bad("\(name): ожидается дата ГГГГ-ММ-ДД") }
+            q[keyPath: keyPath] = d
+        }
+        if let c = req.query["class_unit_id"] {
+            guard st.school.classUnit(c) != nil else { return .failure(HTTPResponseBox(Self.error(404, "not_found", "нет класса \(c)"))) }
+            q.classID = c
+        }
+        if kind == .finalMark, let p = req.query["period_id"] {
+            guard st.school.period(p) != nil else { return .failure(HTTPResponseBox(Self.error(404, "not_found", "нет периода \(p)"))) }
+            q.periodID = p
+        }
+        return .success(q)
+    }
+
+    /// `GET /core/api/{schedule_items,marks,attendances,final_marks}`: filtered, ordered by
+    /// `updated_at` then id, one page with `X-Total-Count` and a `Link` to the next.
+    ///
+    /// With `mutate` (the `mutate-while-paging` fault) and a next page to come, the first row of
+    /// this page is then touched: it moves to the end, and the rows after it shift back by one.
+    func list(_ kind: EPOSKind, _ req: HTTPRequest, _ s: inout EPOSCoreState, mutate: Bool) -> HTTPResponse {
+        let q: ListQuery
+        switch listQuery(kind, req, s.state) {
+        case .failure(let box): return box.response
+        case .success(let v): q = v
+        }
+        let st = s.state
+        let rows = st.ordered(kind) { r in
+            if let from = q.updatedFrom, r.updatedAt < from { return false }
+            if let c = q.classID, st.classUnitID(of: r) != c { return false }
+            if let p = q.periodID, r.string("period_id") != p { return false }
+            if q.from != nil || q.to != nil, kind != .finalMark {
+                guard let d = st.lessonDate(of: r) else { return false }
+                if let from = q.from, d < from { return false }
+                if let to = q.to, d > to { return false }
+            }
+            return true
+        }
+        let start = min(rows.count, (q.page - 1) * q.perPage)
+        let end = min(rows.count, start + q.perPage)
+        let page = rows[start..<end]
+        var response = HTTPResponse.json(.array(page.map(st.row)))
+        response.headers.add("X-Total-Count", String(rows.count))
+        let hasNext = end < rows.count
+        if hasNext { response.headers.add("Link", "<\(link(req, page: q.page + 1, perPage: q.perPage))>; rel=\"next\"") }
+        if mutate, hasNext, let first = page.first {
+            _ = s.state.touch(kind, id: first.id, now: now)
+            inject(.mutateWhilePaging, &s)
+            persist(s.state)
+        }
+        return response
+    }
+
+    /// The same request for another page: absolute when the request named its `Host`.
+    private func link(_ req: HTTPRequest, page: Int, perPage: Int) -> String {
+        var query = req.query
+        query["page"] = String(page)
+        query["per_page"] = String(perPage)
+        let text = query.keys.sorted().map { "\(URLEncoding.encode($0))=\(URLEncoding.encode(query[$0]!))" }.joined(separator: "&")
+        let base = req.headers["Host"].map { "http://\($0)" } ?? ""
+        return "\(base)\(req.path)?\(text)"
+    }
+}
+
+/// An early answer carried through a `Result`.
+struct HTTPResponseBox: Error {
+    let response: HTTPResponse
+    init(_ response: HTTPResponse) { self.response = response }
+}
