@@ -14,13 +14,15 @@ extension CLI {
             let dir = try a.required("--out")
             let gen = SchoolGenerator(students: students, year: year, seed: seed, today: CivilDate.today(in: zone))
             let counts = try gen.write(to: dir) { ctx.console.progress($0) }
+            ctx.console.progress("АСУ РСО emulator seed…")
+            try ASURSOSeedWriter(school: dir, out: dir + "/asu-rso", seed: seed).write()
             ctx.console.progressDone()
             let byKind = counts.byKind.keys.sorted().map { ($0.rawValue, JSON.int(counts.byKind[$0]!)) }
             if a.flag("--json") {
                 ctx.console.out(JSON.object([("out", .string(dir)), ("students", .int(students)), ("records", .int(counts.total)),
                                              ("by_type", .object(byKind))]).pretty())
             } else {
-                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx and journal.jsonl: \(students) students, \(counts.total) journal records.")
+                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx, journal.jsonl and asu-rso/ (the portal's side): \(students) students, \(counts.total) journal records.")
             }
             return ExitCode.ok
         },
