@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Gateway
 import JournalModel
+import PortalEmulator
 
 /// Runs a `journal-gateway` command in-process, its output discarded; fails loudly.
 func gateway(_ args: [String]) throws {
@@ -114,5 +115,77 @@ struct JournalImport: Benchmark {
     func run(_ ctx: BenchContext) throws -> Int {
         try gateway(["--store", ctx.work + "/store.sqlite", "journal", "import", ctx.dir + "/journal.jsonl"])
         return try lineCount(ctx.dir + "/journal.jsonl")
+    }
+}
+
+/// A store with the generated school imported, for the sync stages.
+func importedStore(_ ctx: BenchContext) throws -> String {
+    let store = try newStore(ctx)
+    try gateway(["--store", store, "import", "contingent", ctx.dir + "/contingent.csv"])
+    try gateway(["--store", store, "journal", "import", ctx.dir + "/journal.jsonl"])
+    return store
+}
+
+/// A running АСУ РСО emulator seeded with the generated school's portal side.
+final class EmulatorBox: @unchecked Sendable {
+    nonisolated(unsafe) static var current: RunningEmulator?
+}
+
+func syncArgs(_ ctx: BenchContext, _ e: RunningEmulator) -> [String] {
+    setenv("JOURNAL_GATEWAY_PASSWORD", e.password, 1)
+    return ["--store", ctx.work + "/store.sqlite", "sync", "asu-rso", "--url", e.url.absoluteString, "--school-id", e.schoolID, "--login", e.login]
+}
+
+/// The first sync of a whole year with the АСУ РСО emulator (loopback, no faults).
+struct InitialSyncASURSO: Benchmark {
+    let name = "initial-sync-asu-rso"
+    func setUp(_ ctx: BenchContext) throws {
+        _ = try importedStore(ctx)
+        EmulatorBox.current = try ASURSOEmulator.start(EmulatorOptions(seedDir: ctx.dir + "/asu-rso"))
+    }
+    func run(_ ctx: BenchContext) throws -> Int {
+        guard let e = EmulatorBox.current else { throw BenchError("no emulator") }
+        try gateway(syncArgs(ctx, e))
+        return try lineCount(ctx.dir + "/journal.jsonl")
+    }
+}
+
+/// A night's delta: 2,500 marks changed in the journal and 2,500 on the portal.
+struct NightlyDeltaASURSO: Benchmark {
+    let name = "nightly-delta-asu-rso"
+    func setUp(_ ctx: BenchContext) throws {
+        _ = try importedStore(ctx)
+        let e = try ASURSOEmulator.start(EmulatorOptions(seedDir: ctx.dir + "/asu-rso"))
+        EmulatorBox.current = e
+        try gateway(syncArgs(ctx, e))
+        // Local: 2,500 marks get another value.
+        var local = "", n = 0
+        try forEachLine(ctx.dir + "/journal.jsonl") { line in
+            guard n < 2500, case .object(var pairs) = try JSON.parse(bytes: Array(line)), pairs.first?.1 == .string("mark"),
+                  let i = pairs.firstIndex(where: { $0.0 == "value" }), case .string(let v) = pairs[i].1 else { return }
+            pairs[i].1 = .string(v == "5" ? "4" : "5")
+            local += JSON.object(pairs).serialized() + "\n"
+            n += 1
+        }
+        try local.write(toFile: ctx.work + "/local.jsonl", atomically: true, encoding: .utf8)
+        try gateway(["--store", ctx.work + "/store.sqlite", "journal", "import", ctx.work + "/local.jsonl"])
+        // Portal: 2,500 other marks edited by its users.
+        let content = e.stateDocument()
+        var ops: [JSON] = []
+        for l in (content["lessons"]?.array ?? []).reversed() {
+            for a in l["assignments"]?.array ?? [] {
+                for m in a["marks"]?.array ?? [] where ops.count < 2500 {
+                    guard let sid = m["studentId"]?.int, m["mark"]?.string != nil else { continue }
+                    ops.append(.object([("op", .string("upsertMark")), ("classmeetingId", l["id"] ?? .null), ("assignmentId", a["id"] ?? .null),
+                                        ("studentId", .int(sid)), ("mark", .string(m["mark"]?.string == "2" ? "3" : "2"))]))
+                }
+            }
+        }
+        _ = e.edit(ops)
+    }
+    func run(_ ctx: BenchContext) throws -> Int {
+        guard let e = EmulatorBox.current else { throw BenchError("no emulator") }
+        try gateway(syncArgs(ctx, e))
+        return 5000
     }
 }

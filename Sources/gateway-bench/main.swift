@@ -9,7 +9,7 @@ import JournalModel
 nonisolated(unsafe) let stages: [Benchmark] = [
     SQLiteImportReference(), SQLiteInsertLoop(),
     ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
-    JournalImport(),
+    JournalImport(), InitialSyncASURSO(), NightlyDeltaASURSO(),
 ]
 
 struct Options {
@@ -44,7 +44,7 @@ func parseOptions() -> Options {
             FileHandle.standardError.write(Data("gateway-bench: unknown argument \(other)\n".utf8)); exit(64)
         }
     }
-    if o.quick { o.students = min(o.students, 200); o.repeats = 1 }
+    if o.quick { o.students = min(o.students, 60); o.repeats = 1 }
     return o
 }
 
@@ -55,6 +55,7 @@ func prepareInputs(_ o: Options) throws -> String {
     try? FileManager.default.removeItem(atPath: dir)
     let gen = SchoolGenerator(students: o.students, year: 2025, seed: UInt64(o.seed), today: CivilDate(year: 2026, month: 11, day: 1)!)
     _ = try gen.write(to: dir)
+    try ASURSOSeedWriter(school: dir, out: dir + "/asu-rso", seed: UInt64(o.seed)).write()
     // One CSV row per journal record: type, id and up to eight field values.
     FileManager.default.createFile(atPath: dir + "/rows.csv.part", contents: nil)
     guard let out = FileHandle(forWritingAtPath: dir + "/rows.csv.part") else { throw BenchError("cannot write rows.csv") }
