@@ -28,10 +28,12 @@ let package = Package(
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "JournalStore", "JournalModel"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel", "PortalEmulator", "SyncEngine", "Transport"]),
         .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
+        .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,6 +38,7 @@ public enum StatusReport {
             ("store", .string(store.path)), ("schema_version", .int(store.schemaVersion)),
             ("counts", .object(counts)), ("conflicts_open", .int(conflicts)), ("outbox_pending", .int(outbox)),
             ("change_log_seq", .int(store.lastSeq)), ("last_runs", .array(runs)), ("recent_movements", .array(movements)),
+            ("diary_oldest_undelivered_age_s", try DiaryStatus.oldestUndeliveredAge(store).map(JSON.int) ?? .null),
         ])
     }
 
@@ -49,6 +50,7 @@ public enum StatusReport {
             lines.append("Records: " + counts.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \($0.1.int ?? 0)" }.joined(separator: ", "))
         }
         lines.append("Open conflicts: \(j["conflicts_open"]?.int ?? 0); outbox pending: \(j["outbox_pending"]?.int ?? 0)")
+        lines.append(DiaryStatus.line(j["diary_oldest_undelivered_age_s"]?.int))
         let runs = j["last_runs"]?.array ?? []
         lines.append(runs.isEmpty ? "Runs: none yet" : "Recent runs:")
         for r in runs {

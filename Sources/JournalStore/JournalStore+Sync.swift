@@ -85,6 +85,25 @@ extension JournalStore {
                    args + [naturalKey.map(SQLValue.text) ?? .null])
     }
 
+    /// The local ids bound to a counterpart whose records had this natural key when last synced.
+    public func localIDs(counterpart: String, _ kind: EntityKind, naturalKey: String) throws -> [String] {
+        try db.rows("SELECT local_id FROM identity WHERE counterpart = ? AND entity = ? AND natural_key = ? ORDER BY local_id",
+                    [.text(counterpart), .text(kind.rawValue), .text(naturalKey)]).compactMap { $0[0].text }
+    }
+
+    /// Moves a record's sync state with a counterpart (binding, base, open conflicts,
+    /// pending mark) to another local record: the journal replaced the record (deleted
+    /// it and entered one with the same key), and the new one carries on its identity.
+    public func moveSyncState(counterpart: String, _ kind: EntityKind, from old: String, to new: String) throws {
+        let args: [SQLValue] = [.text(new), .text(counterpart), .text(kind.rawValue), .text(old)]
+        try db.run("UPDATE identity SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
+        try db.run("DELETE FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1).prefix(2)) + [.text(new)])
+        try db.run("UPDATE sync_base SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
+        try db.run("UPDATE conflict SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL", args)
+        try db.run("DELETE FROM sync_pending WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1)))
+        try markPending(counterpart: counterpart, kind, localID: new)
+    }
+
     /// Every binding with a counterpart, ordered by kind and local id (for tests and reports).
     public func identities(counterpart: String) throws -> [(entity: EntityKind, localID: String, externalID: String)] {
         var out: [(EntityKind, String, String)] = []

@@ -1,7 +1,7 @@
 /// The store's schema, one step a version. A step is never edited once shipped:
 /// a change is a new step, and `schemaVersion` (PRAGMA user_version) says how far a file is.
 public enum Migrations {
-    static let steps: [String] = [v1, v2]
+    static let steps: [String] = [v1, v2, v3Diary]
 
     public static var latest: Int { steps.count }
 
@@ -179,6 +179,7 @@ public enum Migrations {
         PRIMARY KEY (counterpart, entity, external_id),
         UNIQUE (counterpart, entity, local_id)
     ) STRICT;
+    CREATE INDEX identity_key ON identity (counterpart, entity, natural_key);
     CREATE TABLE sync_base (
         counterpart TEXT NOT NULL,
         entity TEXT NOT NULL,
@@ -266,5 +267,47 @@ public enum Migrations {
     ) STRICT;
     CREATE INDEX outbox_pending ON outbox (counterpart, status);
     CREATE INDEX change_log_account ON change_log (account, at);
+    """
+
+    /// Version 3: the parents' diary feed (docs/diary-feed.md): its cursors, the outbox of
+    /// planned events (pending until the portal answers; rejected ones kept with their
+    /// reason), and the last forecast sent per student, subject and period.
+    static let v3Diary = """
+    CREATE TABLE diary_feed (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        snapshot_seq INTEGER NOT NULL,
+        planned_seq INTEGER NOT NULL,
+        delivered_seq INTEGER NOT NULL,
+        batches INTEGER NOT NULL DEFAULT 0,
+        year_start TEXT,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE diary_event (
+        event_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        guardians TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending','rejected')),
+        reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        changed_at TEXT NOT NULL,
+        rejected_at TEXT
+    ) STRICT;
+    CREATE INDEX diary_event_status ON diary_event (status, seq);
+    CREATE INDEX diary_event_student ON diary_event (student, status);
+    CREATE INDEX diary_event_record ON diary_event (entity, record_id);
+    CREATE TABLE diary_forecast (
+        student TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        period TEXT NOT NULL,
+        value TEXT,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (student, subject, period)
+    ) STRICT;
     """
 }

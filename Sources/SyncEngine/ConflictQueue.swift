@@ -131,7 +131,11 @@ public enum ConflictQueue {
         guard problems.isEmpty else {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
         }
-        try store.write(record, origin: origin)
+        if try store.write(record, origin: origin) == .unchanged {
+            // The journal already holds the chosen value: record the decision, as for --take local.
+            try store.logDecision(c.entity, id: c.localID, op: "update",
+                                  changes: [FieldChange(field: c.field, old: Wire.value(c.remote), new: value)], origin: origin)
+        }
     }
 
     private static func resolveRecord(_ c: ConflictRecord, take: Take, store: JournalStore, origin: Origin) throws {

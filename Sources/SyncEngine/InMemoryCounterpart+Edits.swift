@@ -29,15 +29,7 @@ extension InMemoryCounterpart {
         }
     }
 
-    private func edit(_ r: RemoteRecord, _ s: inout State) {
-        s.version += 1
-        var r = r
-        r.version = String(s.version)
-        if !r.deleted { r.fields = Record(r.kind, id: r.externalID, r.fields).normalized.fields }
-        s.records[r.externalID] = Stored(record: r, version: s.version)
-        s.history.append(r)
-        if s.history.count > 500 { s.history.removeFirst(100) }
-    }
+    private func edit(_ r: RemoteRecord, _ s: inout State) { write(r, &s) }
 
     /// A record as it is now (deleted ones too).
     public func record(_ externalID: String) -> RemoteRecord? { state.withLock { $0.records[externalID]?.record } }
@@ -58,6 +50,11 @@ extension InMemoryCounterpart {
             s.truncatedBefore = s.version + 1
             s.records = s.records.filter { !$0.value.record.deleted }
         }
+    }
+
+    /// Replaces the faults and restarts their random generator from `faults.seed`.
+    public func setFaults(_ faults: Faults) {
+        state.withLock { $0.faults = faults; $0.random = SeededRandom(seed: faults.seed); $0.dropsInARow = 0 }
     }
 
     public var faults: Faults {

@@ -23,7 +23,7 @@ public final class InMemoryCounterpart: Counterpart {
         public var duplicate = 0.0
         /// A page's items come shuffled.
         public var reorder = 0.0
-        /// A page also carries an older version of a record it changed since.
+        /// A page also carries an older version of a record delivered before (out of order).
         public var stale = 0.0
         /// A pull request fails (the client retries), at most `maxDropsInARow` in a row.
         public var dropPull = 0.0
@@ -32,6 +32,8 @@ public final class InMemoryCounterpart: Counterpart {
         public var failPushes = 0
         /// The next n push requests are applied, but the answer is lost.
         public var losePushAnswers = 0
+        /// Operations carrying one of these text values are rejected (a portal's validation).
+        public var rejectValues: Set<String> = []
         public init() {}
     }
 
@@ -70,8 +72,10 @@ public final class InMemoryCounterpart: Counterpart {
 
     public func pull(cursor: String?) async throws -> PullPage {
         try state.withLock { s in
-            let since = cursor.flatMap { Int($0) } ?? 0
-            if cursor != nil && since < s.truncatedBefore - 1 { return .resetToFull }
+            // "f:N" pages a full pull (always served); "N" continues the feed after version N.
+            let full = cursor == nil || cursor!.hasPrefix("f:")
+            let since = cursor.flatMap { Int($0.hasPrefix("f:") ? String($0.dropFirst(2)) : $0) } ?? 0
+            if !full && since < s.truncatedBefore - 1 { return .resetToFull }
             if s.random.chance(s.faults.dropPull) && s.dropsInARow < s.faults.maxDropsInARow {
                 s.dropsInARow += 1
                 throw TestCounterpartError(message: "pull from \(cursor ?? "start") dropped")
@@ -91,14 +95,13 @@ public final class InMemoryCounterpart: Counterpart {
             if !page.isEmpty && s.random.chance(s.faults.duplicate) {
                 page.insert(page[s.random.below(page.count)], at: s.random.below(page.count + 1))
             }
-            if !page.isEmpty && s.random.chance(s.faults.stale) {
-                let ids = Set(page.map(\.externalID))
-                if let old = s.history.last(where: { ids.contains($0.externalID) && $0 != s.records[$0.externalID]?.record }) {
-                    page.insert(old, at: s.random.below(page.count + 1))
-                }
+            if s.random.chance(s.faults.stale) {
+                // An older version of a record the client already has a newer one of.
+                let candidates = s.history.filter { h in s.records[h.externalID].map { $0.version <= since && $0.record != h } ?? false }
+                if !candidates.isEmpty { page.insert(candidates[s.random.below(candidates.count)], at: s.random.below(page.count + 1)) }
             }
             if s.random.chance(s.faults.reorder) { page.shuffle(using: &s.random) }
-            return .records(page, next: String(next), hasMore: hasMore)
+            return .records(page, next: (full && hasMore ? "f:" : "") + String(next), hasMore: hasMore)
         }
     }
 
@@ -140,6 +143,9 @@ public final class InMemoryCounterpart: Counterpart {
 
     private func apply(_ op: OutboundOperation, _ s: inout State) -> OperationResult {
         if let w = s.writable, !w.contains(op.kind) { return .rejected(message: "\(op.kind.rawValue) is read-only here") }
+        if let bad = op.fields.values.first(where: { $0.text.map(s.faults.rejectValues.contains) ?? false }) {
+            return .rejected(message: "value «\(bad)» is not allowed")
+        }
         if op.op == .upsert {
             for spec in op.kind.fields {
                 guard case .ref(let target) = spec.type, let ext = op.fields[spec.name]?.text else { continue }
@@ -179,7 +185,7 @@ public final class InMemoryCounterpart: Counterpart {
     }
 
     @discardableResult
-    private func write(_ r: RemoteRecord, _ s: inout State) -> Int {
+    func write(_ r: RemoteRecord, _ s: inout State) -> Int {
         s.version += 1
         var r = r
         r.version = String(s.version)

@@ -18,13 +18,14 @@ public enum Authority: String, Sendable, CaseIterable {
 /// (who owns a delete against an edit; defaults to the `*` line). Entities without
 /// lines keep ``defaults``: the counterpart (regional contingent) owns identity,
 /// membership and reference data; the journal owns lessons, homework, marks,
-/// attendance and final marks.
+/// attendance and final marks, except that a final mark's value is queued.
 public struct PolicyTable: Sendable, Equatable {
     public static let recordField = "@record"
     private var table: [EntityKind: [String: Authority]]
     private var origins: [EntityKind: [String: String]]
 
-    /// The built-in policy (design.md "Authority defaults"), one `*` line per entity.
+    /// The built-in policy (design.md "Authority defaults"): one `*` line per entity, and
+    /// `final_mark value queue`; the same as the shipped `mappings/policy.tsv`.
     public static let defaults: PolicyTable = {
         let local: Set<EntityKind> = [.lesson, .homework, .mark, .attendance, .finalMark]
         var t = PolicyTable(table: [:], origins: [:])
@@ -32,6 +33,9 @@ public struct PolicyTable: Sendable, Equatable {
             t.table[kind] = ["*": local.contains(kind) ? .local : .remote]
             t.origins[kind] = ["*": "default"]
         }
+        // A final mark is official (R3, R4): when the journal and the portal disagree, a person decides.
+        t.table[.finalMark]?["value"] = .queue
+        t.origins[.finalMark]?["value"] = "default"
         return t
     }()
 

@@ -48,6 +48,8 @@ public struct MergeDecision: Sendable, Equatable {
 public enum RecordMerge {
     public static func merge(kind: EntityKind, base: RecordState, local: RecordState, remote: RecordState,
                              policy: PolicyTable, blocked: Set<String> = []) -> MergeDecision {
+        // The common case first: both sides hold the same record.
+        if blocked.isEmpty, let l = local.fields, let r = remote.fields, l == r { return MergeDecision(base: remote) }
         var d = MergeDecision(base: remote.exists ? remote : (base.exists || local == .deleted || remote == .deleted ? .deleted : .absent))
         let record = PolicyTable.recordField
         if blocked.contains(record) {
@@ -87,10 +89,12 @@ public enum RecordMerge {
                 if l == r { d.agreed.append(f) }
                 continue
             }
+            // FieldMerge.merge, with the policy read only when both sides changed the field.
+            if l == r { continue }
+            if l == b { result[f] = r; continue }
+            if r == b { d.push = true; continue }
             switch FieldMerge.merge(base: b, local: l, remote: r, authority: policy.authority(kind, f)) {
-            case .same: break
-            case .takeRemote: result[f] = r
-            case .keepLocal: d.push = true
+            case .same, .takeRemote, .keepLocal: break
             case .localWins:
                 d.push = true
                 d.remoteLosers.append(FieldChange(field: f, old: r, new: l))

@@ -71,21 +71,23 @@ extension SyncEngine {
     }
 
     /// The items of a page in the order they can apply: the newest delivery of each
-    /// record, creations and updates by kind, then deletions in reverse kind order.
-    func order(_ items: [RemoteRecord], _ ctx: RunContext) -> [RemoteRecord] {
+    /// record; deletions first, in reverse kind order (what refers before what is
+    /// referred to; a key freed before it is taken again), then creations and updates by kind.
+    /// Counts each delivery as expected (and a duplicate as unchanged) when given `ctx`.
+    func order(_ items: [RemoteRecord], _ ctx: RunContext?) -> [RemoteRecord] {
         var out: [RemoteRecord] = []
         var index: [String: Int] = [:]
         for item in items {
-            ctx.expect(item.kind)
+            ctx?.expect(item.kind)
             let key = item.kind.rawValue + "\u{1F}" + item.externalID
             guard let i = index[key] else { index[key] = out.count; out.append(item); continue }
-            ctx.count(item.kind, .unchanged)   // one of the two deliveries is a duplicate
+            ctx?.count(item.kind, .unchanged)   // one of the two deliveries is a duplicate
             if let a = item.version, let b = out[i].version, counterpart.compareVersions(a, b) == .orderedAscending { continue }
             out[i] = item
         }
         return out.enumerated().sorted { x, y in
             let (a, b) = (x.element, y.element)
-            if a.deleted != b.deleted { return !a.deleted }
+            if a.deleted != b.deleted { return a.deleted }
             if a.kind != b.kind { return a.deleted ? b.kind < a.kind : a.kind < b.kind }
             return x.offset < y.offset
         }.map(\.element)
@@ -148,10 +150,27 @@ extension SyncEngine {
             }
         }
         var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
+        if let id = localID, store.record(kind, id: id) == nil, let next = try successor(of: id, kind) {
+            localID = next
+        }
         if localID == nil {
-            if item.deleted { return .unchanged }   // deleted before we ever saw it
-            if let match = store.recordByNaturalKey(Record(kind, id: "", fields)),
-               try store.externalID(counterpart: cp, kind, localID: match.id) == nil {
+            if item.deleted {
+                // Deleted before we ever saw it: remember the tombstone, so that an older
+                // delivery of the record, should one come, is known to be stale.
+                let id = SyncEngine.localID(counterpart: cp, kind, externalID: item.externalID)
+                try store.bindIdentity(counterpart: cp, kind, localID: id, externalID: item.externalID, naturalKey: nil)
+                try store.setSyncBase(counterpart: cp, kind, localID: id, SyncBase(fields: nil, version: item.version, epoch: ctx.epoch))
+                return .unchanged
+            }
+            if let match = store.recordByNaturalKey(Record(kind, id: "", fields)) {
+                // The journal's record with this key, unless another live record of the
+                // counterpart holds it; one whose counterpart record was deleted is taken
+                // over by this one (the counterpart replaced it).
+                if let other = try store.externalID(counterpart: cp, kind, localID: match.id),
+                   try store.syncBase(counterpart: cp, kind, localID: match.id)?.fields != nil {
+                    throw ItemFailure(message: "\(cp) \(kind.rawValue) \(item.externalID) has the key of \(kind.rawValue) \(match.id), "
+                                      + "which is \(cp) \(other) and not deleted there", park: true)
+                }
                 localID = match.id
             } else {
                 localID = SyncEngine.localID(counterpart: cp, kind, externalID: item.externalID)
@@ -193,7 +212,7 @@ extension SyncEngine {
         if !d.remoteLosers.isEmpty {
             try store.logDecision(kind, id: id, op: "update", changes: d.remoteLosers, origin: ctx.loserOrigin)
         }
-        try store.bindIdentity(counterpart: cp, kind, localID: id, externalID: externalID, naturalKey: naturalKey)
+        try bind(kind, localID: id, externalID: externalID, naturalKey: naturalKey, ctx)
         try store.setSyncBase(counterpart: cp, kind, localID: id, SyncBase(fields: d.base.fields, version: version, epoch: ctx.epoch))
         for c in open {
             if d.agreed.contains(c.field) {
@@ -256,7 +275,7 @@ extension SyncEngine {
             while moved && !waiting.isEmpty {
                 moved = false
                 var still: [RemoteRecord] = []
-                for r in order(waiting, RunContext(runID: ctx.runID, counterpart: cp)) {
+                for r in order(waiting, nil) {
                     _ = try deliver(r, ctx, retrying: true)
                     if ctx.parkedThisRun.contains(r.kind.rawValue + "\u{1F}" + r.externalID) { still.append(r) } else { moved = true }
                 }

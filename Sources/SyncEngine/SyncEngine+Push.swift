@@ -18,10 +18,16 @@ extension SyncEngine {
                 candidates.append((c.entity, c.localID))
             }
             candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
+            for (kind, id) in candidates { try adoptPredecessor(kind, id: id) }
             var planned = 0
             for (kind, id) in candidates {
                 try store.clearPending(counterpart: cp, kind, localID: id)
-                guard counterpart.accepts(kind), let entry = try planOperation(kind, id: id, ctx) else { continue }
+                guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { continue }
+                // The same operation again after a conflict answer is a new attempt: a key
+                // derived from the answered one (the counterpart would replay its answer).
+                while let old = try store.outboxEntry(key: entry.key), old.status == "conflict" {
+                    entry.key = StableHash.hex([entry.key, "again"])
+                }
                 switch try store.outboxEntry(key: entry.key) {
                 case let old? where old.status == "rejected":
                     // The same operation again would get the same answer: report it, keep the record waiting.
@@ -50,10 +56,24 @@ extension SyncEngine {
     /// base version and whether a base exists: the same pending change, the same key.
     func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext) throws -> OutboxEntry? {
         let cp = counterpart.name
-        let blocked = Set(try store.openConflicts(counterpart: cp, kind, localID: id).map(\.field))
-        if blocked.contains(PolicyTable.recordField) { return nil }
         let base = try store.syncBase(counterpart: cp, kind, localID: id)
         let local = store.record(kind, id: id)?.normalized.fields
+        // Queued fields stay out of the push; those the journal has since brought to the
+        // counterpart's value are agreed, and their conflicts close. Deleting the record
+        // makes its queued fields moot (as the pull's merge does).
+        var blocked = Set<String>()
+        for c in try store.openConflicts(counterpart: cp, kind, localID: id) {
+            if c.field == PolicyTable.recordField {
+                if local == base?.fields { try store.closeConflict(id: c.id, resolution: "agreed") } else { blocked.insert(c.field) }
+            } else if local == nil {
+                try store.closeConflict(id: c.id, resolution: base?.fields == nil ? "agreed" : "superseded")
+            } else if local?[c.field] == (base?.fields?[c.field] ?? .null) {
+                try store.closeConflict(id: c.id, resolution: "agreed")
+            } else {
+                blocked.insert(c.field)
+            }
+        }
+        if blocked.contains(PolicyTable.recordField) { return nil }
         let names = kind.fields.map(\.name)
         var fields: [String: FieldValue] = [:]
         var changed: [String] = []
@@ -82,8 +102,9 @@ extension SyncEngine {
     }
 
     /// Sends every pending operation: batches fixed by an earlier (killed) run first,
-    /// exactly as they were; then new ones, creations and updates by kind, deletions
-    /// in reverse kind order. Returns how many operations were sent.
+    /// exactly as they were; then new ones: deletions in reverse kind order (a key is
+    /// freed before a new record takes it; what refers goes before what is referred to),
+    /// then creations and updates by kind. Returns how many operations were sent.
     func sendPending(_ ctx: RunContext) async throws -> Int {
         let pending = try store.pendingOutbox(counterpart: counterpart.name)
         guard !pending.isEmpty else { return 0 }
@@ -99,7 +120,7 @@ extension SyncEngine {
         for b in batchOrder { sent += try await sendBatch(batches[b]!, ctx) }
         let upserts = Dictionary(grouping: fresh.filter { $0.op == "upsert" }, by: \.entity).sorted { $0.key < $1.key }
         let deletes = Dictionary(grouping: fresh.filter { $0.op == "delete" }, by: \.entity).sorted { $0.key > $1.key }
-        for (_, entries) in upserts + deletes {
+        for (_, entries) in deletes + upserts {
             for start in stride(from: 0, to: entries.count, by: max(1, batchSize)) {
                 let ops = try prepare(Array(entries[start..<min(start + max(1, batchSize), entries.count)]), ctx)
                 if !ops.isEmpty { sent += try await sendBatch(ops, ctx) }
@@ -146,12 +167,15 @@ extension SyncEngine {
                 fields[spec.name] = v
             }
         }
-        let ext = try store.externalID(counterpart: cp, e.entity, localID: e.localID)
+        // A record the counterpart has deleted (or never had) is created there anew.
+        let live = try store.syncBase(counterpart: cp, e.entity, localID: e.localID)?.fields != nil
+        let ext = live ? try store.externalID(counterpart: cp, e.entity, localID: e.localID) : nil
         if e.op == "delete" && ext == nil {
             throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): no \(cp) id to delete", park: false)
         }
         return OutboundOperation(key: e.key, kind: e.entity, localID: e.localID, externalID: ext, op: e.op == "delete" ? .delete : .upsert,
-                                 fields: fields, changed: (e.payload["changed"]?.array ?? []).compactMap(\.string), baseVersion: e.baseVersion)
+                                 fields: fields, changed: (e.payload["changed"]?.array ?? []).compactMap(\.string),
+                                 baseVersion: ext == nil ? nil : e.baseVersion)
     }
 
     /// Sends one batch and records its answers in one transaction.
@@ -180,14 +204,14 @@ extension SyncEngine {
             var fields: [String: FieldValue]?
             if op.op == .upsert {
                 fields = try store.outboxEntry(key: op.key).flatMap { Wire.fields($0.payload["fields"]) } ?? [:]
-                try store.bindIdentity(counterpart: cp, op.kind, localID: op.localID, externalID: ext,
-                                       naturalKey: Record(op.kind, id: op.localID, fields ?? [:]).naturalKey)
+                try bind(op.kind, localID: op.localID, externalID: ext, naturalKey: Record(op.kind, id: op.localID, fields ?? [:]).naturalKey, ctx)
             }
             try store.setSyncBase(counterpart: cp, op.kind, localID: op.localID, SyncBase(fields: fields, version: version, epoch: ctx.epoch))
             try store.settleOutbox(key: op.key, status: "applied", result: Wire.json(result), runID: ctx.runID)
             ctx.count(op.kind, .pushed)
         case .conflict(let current):
             try store.settleOutbox(key: op.key, status: "conflict", result: Wire.json(result), runID: ctx.runID)
+            try store.markPending(counterpart: cp, op.kind, localID: op.localID)
             ctx.conflictAnswers += 1
             switch try absorbItem(current, ctx) {
             case .parked(let m), .failed(let m): ctx.fail(op.kind, m)

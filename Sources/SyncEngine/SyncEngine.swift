@@ -14,7 +14,8 @@ public struct SyncEngine {
     public var policy: PolicyTable
     /// Operations per push request (АСУ РСО takes at most 200).
     public var batchSize = 200
-    /// Attempts at each page before the run stops as unavailable.
+    /// Attempts at each page (and each batch, under the same keys) before the run stops
+    /// as unavailable. Adapters retry with backoff themselves; these are the engine's.
     public var pullAttempts = 3
     /// Plan-and-push rounds; a round follows one whose answers held conflicts.
     public var pushRounds = 3

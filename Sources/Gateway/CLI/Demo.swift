@@ -54,6 +54,7 @@ extension CLI {
         try step("sync: the decision is pushed to the portal", sync)
         try step("what the store holds", ["status"])
         ctx.console.out("\nPortal counters: \(emulator.stats().serialized())")
+        try demoDiary({ try step($0, $1, expect: $2) }, dir: dir, ctx)
         if a.flag("--keep") { ctx.console.out("\nKept \(store).") }
         return ExitCode.ok
     }
@@ -64,5 +65,33 @@ enum ConflictIDs {
     static func open(_ path: String) throws -> [Int] {
         let s = try JournalStore.open(at: path)
         return try s.db.rows("SELECT id FROM conflict WHERE resolved_at IS NULL ORDER BY id").compactMap { $0[0].int }
+    }
+}
+
+extension CLI {
+    /// The demo's last act: the parents' diary feed to an in-process portal emulator, a
+    /// change delivered on the next run, and the printed weekly extract (R12).
+    static func demoDiary(_ step: (String, [String], Int32) throws -> Void, dir: URL, _ ctx: CommandContext) throws {
+        let portal: RunningDiaryEmulator
+        do { portal = try DiaryEmulator.start(DiaryEmulatorOptions()) } catch {
+            throw GatewayError(ExitCode.failure, "demo: cannot start the diary portal emulator: \(error)")
+        }
+        defer { portal.stop() }
+        ctx.console.out("\nDiary portal emulator: \(portal.url) (school \(portal.schoolID))")
+        let tokenFile = dir.appendingPathComponent("diary.token").path
+        guard FileManager.default.createFile(atPath: tokenFile, contents: Data((portal.token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw GatewayError(ExitCode.failure, "demo: cannot write \(tokenFile)")
+        }
+        let feed = ["feed", "diary", "--url", portal.url.absoluteString, "--token-file", tokenFile]
+        try step("the parents' diary: the first delivery carries the year so far", feed + ["--school-id", portal.schoolID], ExitCode.ok)
+        let change = dir.appendingPathComponent("mark-change.jsonl").path
+        let mark = #"{"type": "mark", "id": "mk-5А-2026-09-07-1-05-1008-answer", "lesson": "les-5А-2026-09-07-1", "student": "stu-05-1008", "work_type": "wt-answer", "value": "5", "point": false, "weight": 1}"#
+        try (mark + "\n").write(toFile: change, atomically: false, encoding: .utf8)
+        try step("the teacher corrects a mark (4 → 5)", ["journal", "import", change], ExitCode.ok)
+        try step("the next delivery carries only the change", feed, ExitCode.ok)
+        ctx.console.out("\nDiary portal counters: \(portal.stats().serialized())")
+        let extract = dir.appendingPathComponent("extract-5А-2026-W37.html").path
+        try step("the printed weekly extract for parents without electronic access (R12)",
+                 ["extract", "weekly", "--class", "5А", "--week", "2026-W37", "--out", extract], ExitCode.ok)
     }
 }

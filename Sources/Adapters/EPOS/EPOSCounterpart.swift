@@ -1,0 +1,183 @@
+import Foundation
+import JournalModel
+import SyncEngine
+import Transport
+
+/// The ЭПОС.Школа counterpart: reads the reference data and walks the four paged journal
+/// lists by `updated_at` (keyset-like, so rows edited while paging are not skipped), maps
+/// the portal's ids, codes and soft deletes to canonical records, and writes one object per
+/// request with `external_id` and `If-Match`.
+///
+/// Cursor: see ``EPOSCursor`` and docs/adapters/epos.md.
+public actor EPOSCounterpart: Counterpart {
+    public nonisolated let name = "epos"
+    let session: EPOSSession
+    let codes: EPOSCodes
+    /// The school's zone: a time with an offset becomes a date there.
+    let zone: TimeZone
+    /// Whether the journal holds the homework of a schedule item (by its id) as agreed with
+    /// the portal: an incremental pull then reports a homework removed on the portal as
+    /// deleted. Homework is a field of the schedule item here, so the portal has no
+    /// tombstone of its own for it.
+    let knownHomework: @Sendable (String) -> Bool
+    var reference: Reference?
+    /// The subject of each schedule item seen (a mark's control form depends on it).
+    var lessonSubject: [String: String] = [:]
+    /// Our own writes in this run per object: (updated_at before, after). An object written
+    /// twice in one push (a lesson, then its homework) is not a conflict with itself.
+    var ownWrites: [String: (from: String, to: String)] = [:]
+
+    /// Rows per page (`per_page`): the most the portal gives, unless a test asks for fewer.
+    let perPage: Int
+
+    /// - Parameters:
+    ///   - perPage: rows per page, 1…100.
+    ///   - knownHomework: see ``knownHomework``; the gateway answers from its identity map.
+    public init(session: EPOSSession, codes: EPOSCodes, timeZone: TimeZone, perPage: Int = 100,
+                knownHomework: @escaping @Sendable (String) -> Bool) {
+        self.session = session; self.codes = codes; self.zone = timeZone; self.knownHomework = knownHomework
+        self.perPage = min(100, max(1, perPage))
+    }
+
+    public nonisolated func accepts(_ kind: EntityKind) -> Bool {
+        [.lesson, .homework, .mark, .attendance, .finalMark].contains(kind)
+    }
+
+    /// Versions are `updated_at` moments: ordered as instants (an older delivery of a
+    /// record is recognised as stale); anything else only equal or unordered.
+    public nonisolated func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
+        EPOSTimestamp.compare(a, b) ?? (a == b ? .orderedSame : nil)
+    }
+
+    func get(_ path: String, _ query: [(String, String)] = []) async throws -> EPOSResponse {
+        try await session.request("GET", path, query: query)
+    }
+
+    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSON {
+        let r = try await get(path, query)
+        guard r.status == 200, let body = r.body else {
+            throw PortalError(kind: .unexpected, status: r.status, message: "GET \(path): \(r.errorText)")
+        }
+        return body
+    }
+
+    // MARK: pull
+
+    public func pull(cursor: String?) async throws -> PullPage {
+        var c: EPOSCursor
+        if let cursor {
+            guard let parsed = EPOSCursor(cursor) else { return .resetToFull }
+            c = parsed
+        } else {
+            c = .fullStart
+        }
+        let ref = try await loadReference()
+        if c.position == .reference {
+            let records = referencePage(&c, ref)
+            c.position = .list(EPOSList.paged[0])
+            return .records(records, next: c.text, hasMore: true)
+        }
+        // Lists that have nothing new are passed in the same call: one page per answer with rows.
+        while case .list(let list) = c.position {
+            let (records, done) = try await listPage(list, &c, ref)
+            if done {
+                if let i = EPOSList.paged.firstIndex(of: list), i + 1 < EPOSList.paged.count {
+                    c.position = .list(EPOSList.paged[i + 1])
+                } else {
+                    c.mode = .since
+                    c.position = .reference
+                    return .records(records, next: c.text, hasMore: false)
+                }
+            }
+            if !records.isEmpty || !done { return .records(records, next: c.text, hasMore: true) }
+        }
+        return .records([], next: c.text, hasMore: false)
+    }
+
+    /// The reference records, and the students changed since the students' watermark (all
+    /// of them in a full pull).
+    func referencePage(_ c: inout EPOSCursor, _ ref: Reference) -> [RemoteRecord] {
+        var state = c.mode == .full ? EPOSListState() : c[.students]
+        var out = ref.records
+        var newest = state.watermark
+        for s in ref.students {
+            if let w = state.watermark {
+                switch EPOSTimestamp.compare(s.updatedAt, w) {
+                case .orderedAscending?: continue
+                case .orderedSame?: if state.seen.contains(s.record.externalID) { continue }
+                default: break
+                }
+            }
+            out.append(s.record)
+            if newest == nil || EPOSTimestamp.compare(s.updatedAt, newest!) == .orderedDescending { newest = s.updatedAt }
+        }
+        if let newest {
+            let atNewest = ref.students.filter { EPOSTimestamp.same($0.updatedAt, newest) }.map(\.record.externalID)
+            let kept = EPOSTimestamp.same(newest, state.watermark) ? Array(Set(state.seen + atNewest)).sorted() : atNewest.sorted()
+            state = EPOSListState(watermark: newest, page: 1, seen: kept.count > EPOSListState.seenLimit ? [] : kept)
+        }
+        c[.students] = state
+        out += ref.memberships
+        return out
+    }
+
+    /// One page of a journal list from the list's watermark: rows at or after it
+    /// (`updated_at_from`, compared with `>=`), those already delivered at the watermark
+    /// dropped. Returns the records and whether the list is done.
+    func listPage(_ list: EPOSList, _ c: inout EPOSCursor, _ ref: Reference) async throws -> ([RemoteRecord], Bool) {
+        var state = c[list]
+        var query: [(String, String)] = []
+        if list != .finalMarks {
+            query += [("from", ref.yearBegin.description), ("to", ref.yearEnd.description)]
+        }
+        if let w = state.watermark { query.append(("updated_at_from", w)) }
+        query += [("page", String(state.page)), ("per_page", String(perPage))]
+        let path = "core/api/" + list.rawValue
+        let r = try await get(path, query)
+        guard r.status == 200, let rows = r.body?.array else {
+            throw PortalError(kind: .unexpected, status: r.status, message: "GET \(path): \(r.errorText)")
+        }
+        var stamps: [String] = []
+        for row in rows {
+            guard let stamp = row["updated_at"]?.string, EPOSTimestamp.milliseconds(stamp) != nil else {
+                throw PortalError(kind: .unexpected, status: 200, message: "GET \(path): row \(row["id"]?.string ?? "?") has no updated_at with an offset")
+            }
+            stamps.append(stamp)
+        }
+        var records: [RemoteRecord] = []
+        for (row, stamp) in zip(rows, stamps) {
+            if let w = state.watermark, EPOSTimestamp.same(stamp, w), state.seen.contains(row["id"]?.string ?? "") { continue }
+            records += try self.records(list, row, mode: c.mode, ref: ref)
+        }
+        let total = r.header("X-Total-Count").flatMap(Int.init)
+        let more = Self.hasNextLink(r.header("Link")) || (total.map { $0 > state.page * perPage } ?? false)
+        var done = !more
+        if let last = stamps.last {
+            if let w = state.watermark, EPOSTimestamp.compare(last, w) == .orderedAscending {
+                throw PortalError(kind: .unexpected, status: 200, message: "GET \(path): rows older than updated_at_from=\(w) (the portal ignores the filter?)")
+            }
+            let ids = zip(rows, stamps).filter { EPOSTimestamp.same($0.1, last) }.compactMap { $0.0["id"]?.string }
+            if EPOSTimestamp.same(last, state.watermark) {
+                // A block of rows sharing one moment: page on by number inside it.
+                state.seen = Array(Set(state.seen + ids)).sorted()
+                state.page = more ? state.page + 1 : 1
+            } else {
+                state.watermark = last
+                state.seen = ids.sorted()
+                state.page = 1
+            }
+            if state.seen.count > EPOSListState.seenLimit { state.seen = [] }
+        } else {
+            done = true
+            state.page = 1
+        }
+        c[list] = state
+        return (records, done)
+    }
+
+    /// Whether a `Link` header names a `rel="next"`.
+    static func hasNextLink(_ link: String?) -> Bool {
+        guard let link else { return false }
+        return link.split(separator: ",").contains { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import JournalModel
+import Transport
+
+/// Where and as whom to sign in to an ЭПОС.Школа server.
+public struct EPOSAccount: Sendable {
+    public var baseURL: URL
+    public var schoolID: String
+    public var login: String
+    public var password: String
+
+    public init(baseURL: URL, schoolID: String, login: String, password: String) {
+        self.baseURL = baseURL; self.schoolID = schoolID; self.login = login; self.password = password
+    }
+}
+
+/// One answer of the portal: status, headers (names lower-cased) and the JSON body, if any.
+public struct EPOSResponse: Sendable {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: JSON?
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// `error` and `message` of an error body, for messages: `precondition_failed (…)`.
+    var errorText: String {
+        let code = body?["error"]?.string, message = body?["message"]?.string
+        switch (code, message) {
+        case let (c?, m?): return "\(c): \(m)"
+        case let (c?, nil): return c
+        case let (nil, m?): return m
+        default: return "HTTP \(status)"
+        }
+    }
+}
+
+/// An ЭПОС.Школа session: a token from `POST /v2/token`, `Auth-Token` and `Profile-Id` on
+/// every request, a new token (then the same request again) when the portal answers 401,
+/// and the portal's pace (10 requests a second per token) kept on the client's side.
+///
+/// `expires_at` is not used to renew early: it is the portal's clock, not ours; a 401
+/// `token_expired` is the signal.
+public actor EPOSSession {
+    private let client: HTTPClient
+    private let account: EPOSAccount
+    private var token: String?
+    private var profileID: String?
+    private var refused: PortalError?
+    private var pacer: EPOSPacer
+    private let clock = ContinuousClock()
+    public private(set) var logins = 0
+    /// Protocol requests sent (token requests and the client's own retries not counted).
+    public private(set) var requests = 0
+
+    /// - Parameter requestsPerSecond: the pace to keep (nil: none, for emulators without a limit).
+    public init(client: HTTPClient, account: EPOSAccount, requestsPerSecond: Int? = 10) {
+        self.client = client; self.account = account
+        pacer = EPOSPacer(perSecond: requestsPerSecond)
+    }
+
+    /// The `Profile-Id` of the current token (nil before the first sign-in).
+    public var profile: String? { profileID }
+
+    /// `path` under the base URL with the query encoded strictly: a `+` in a time's offset
+    /// is sent as `%2B` (a bare `+` reads as a space).
+    nonisolated func url(_ path: String, _ query: [(String, String)] = []) -> URL {
+        var c = URLComponents(url: account.baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { c.percentEncodedQuery = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&") }
+        return c.url!
+    }
+
+    static func encode(_ s: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    /// Signs in (again): `POST /v2/token`.
+    ///
+    /// - Throws: ``PortalError`` (`loginRefused`) when the portal refuses the credentials.
+    public func login() async throws {
+        // A refused sign-in is not tried again in this run: repeated wrong passwords lock accounts.
+        if let refused { throw refused }
+        let body = JSON.object([("login", .string(account.login)), ("password", .string(account.password)),
+                                ("school_id", .string(account.schoolID))])
+        let r = try await client.send(HTTPRequestSpec(method: "POST", url: url("v2/token"),
+                                                      headers: ["Content-Type": "application/json; charset=utf-8", "Accept": "application/json"],
+                                                      body: Data(body.serialized().utf8), idempotent: true))
+        let answer = try? JSON.parse(bytes: Array(r.body))
+        guard r.status == 200, let t = answer?["token"]?.string, !t.isEmpty, let p = answer?["profile_id"]?.string else {
+            let why = answer?["message"]?.string ?? answer?["error"]?.string ?? "HTTP \(r.status)"
+            let error = PortalError(kind: .loginRefused, status: r.status,
+                                    message: "sign-in as «\(account.login)» at school \(account.schoolID) refused: \(why)")
+            if (400..<500).contains(r.status) { refused = error }
+            throw error
+        }
+        token = t
+        profileID = p
+        pacer.reset()
+        logins += 1
+    }
+
+    /// Sends an authorised request; on 401 signs in again and repeats it once. Statuses
+    /// other than 401 (after the repeat) are the caller's to read.
+    ///
+    /// - Parameter idempotent: whether the transport may resend it after a failure that
+    ///   may have reached the portal (default: GET, PUT, DELETE; a create is safe to
+    ///   resend because its `external_id` makes a repeat answer 409).
+    public func request(_ method: String, _ path: String, query: [(String, String)] = [], json: JSON? = nil,
+                        headers: [String: String] = [:], idempotent: Bool? = nil) async throws -> EPOSResponse {
+        for attempt in 0..<2 {
+            if token == nil { try await login() }
+            var h = headers
+            h["Auth-Token"] = token
+            h["Profile-Id"] = profileID
+            h["Accept"] = "application/json"
+            var body: Data?
+            if let json { body = Data(json.serialized().utf8); h["Content-Type"] = "application/json; charset=utf-8" }
+            let (wait, ticket) = pacer.reserve(now: clock.now)
+            if wait > .zero { try await Task.sleep(for: wait) }
+            requests += 1
+            let r: HTTPResponseData
+            do {
+                r = try await client.send(HTTPRequestSpec(method: method, url: url(path, query), headers: h, body: body, idempotent: idempotent))
+            } catch {
+                pacer.answered(ticket, now: clock.now)
+                throw error
+            }
+            pacer.answered(ticket, now: clock.now)
+            if r.status == 401 && attempt == 0 { token = nil; continue }
+            let parsed = r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body))
+            if r.status == 401 {
+                throw PortalError(kind: .sessionExpired, status: 401, message: "\(method) \(path): the new token was refused too (\(parsed?["error"]?.string ?? "401"))")
+            }
+            return EPOSResponse(status: r.status, headers: r.headers, body: parsed)
+        }
+        fatalError("unreachable")
+    }
+}

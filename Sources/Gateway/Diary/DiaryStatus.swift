@@ -1,0 +1,30 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// The diary feed's line in `status` (R12: final marks and forecasts reach parents within a day).
+enum DiaryStatus {
+    /// Seconds since the oldest change parents have not received yet: a pending or
+    /// unplanned event's change (rejected events are reported by `feed diary --rejected`);
+    /// nil when nothing waits.
+    ///
+    /// Before the first delivery every journal change counts as waiting.
+    static func oldestUndeliveredAge(_ store: JournalStore, now: Date = Date()) throws -> Int? {
+        let planned = try DiaryOutbox.state(store)?.plannedSeq ?? 0
+        var oldest = try store.db.scalar("SELECT min(changed_at) FROM diary_event WHERE status = 'pending'")?.text
+        let kinds = [EntityKind.mark, .attendance, .homework, .finalMark, .lesson].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        if let unplanned = try store.db.scalar("SELECT at FROM change_log WHERE seq > ? AND entity IN (\(kinds)) ORDER BY seq LIMIT 1",
+                                               [.int(Int64(planned))])?.text {
+            oldest = min(oldest ?? unplanned, unplanned)
+        }
+        guard let oldest, let seconds = DiaryTexts.epochSeconds(oldest) else { return nil }
+        return max(0, Int(now.timeIntervalSince1970) - seconds)
+    }
+
+    /// «Diary feed: …» for the text form of `status`.
+    static func line(_ age: Int?) -> String {
+        guard let age else { return "Diary feed: nothing waiting for delivery" }
+        let text = age >= 86400 ? "\(age / 86400) d \(age % 86400 / 3600) h" : age >= 3600 ? "\(age / 3600) h \(age % 3600 / 60) min" : "\(age / 60) min \(age % 60) s"
+        return "Diary feed: oldest undelivered change is \(text) old" + (age >= 86400 ? " (R12: final marks and forecasts are due within a day; run `feed diary`)" : "")
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import JournalModel
+import JournalStore
+
+/// The events one change-log entry yields: what changed, for which students, to whom.
+///
+/// Every event names one student and goes to the guardians linked to that student at the
+/// entry (R8); a mark or homework event of grade 1 is not written (R1), nor anything dated
+/// after the student's withdrawal. The id's key holds the record and the student, so an
+/// entry that concerns several students (homework, a lesson change) gives one id each.
+struct EventBuilder {
+    let dir: DiaryDirectory
+    let links: GuardianLinks
+    let entry: DiaryLogEntry?
+    /// A first-delivery entry: the record's state, not the change.
+    let snapshot: Bool
+    let yearStart: String?
+    private(set) var counts = DiaryPlanCounts()
+    private(set) var forecastTriggers: [DiaryPlanner.ForecastTrigger] = []
+
+    init(dir: DiaryDirectory, links: GuardianLinks, entry: DiaryLogEntry?, snapshot: Bool, yearStart: String?) {
+        self.dir = dir; self.links = links; self.entry = entry; self.snapshot = snapshot; self.yearStart = yearStart
+    }
+
+    mutating func events(_ store: JournalStore) throws -> [DiaryEvent] {
+        guard let e = entry else { return [] }
+        let (before, after) = try DiaryLog.states(store, e)
+        switch e.kind {
+        case .mark: return perStudent(before, after) { $0.markEvent($1, $2) }
+        case .attendance: return perStudent(before, after) { $0.attendanceEvent($1, $2) }
+        case .finalMark: return perStudent(before, after) { $0.finalMarkEvent($1, $2) }
+        case .homework: return homeworkEvents(before, after)
+        case .lesson: return snapshot ? [] : lessonEvents(before, after)
+        default: return []
+        }
+    }
+
+    /// A record that names its student: when the student itself changed, the old student's
+    /// guardians hear of the removal and the new one's of the creation, never each other's.
+    private mutating func perStudent(_ before: Record?, _ after: Record?, _ make: (inout EventBuilder, Record?, Record?) -> DiaryEvent?) -> [DiaryEvent] {
+        let b = snapshot ? nil : before
+        if let b, let after, b["student"] != after["student"] {
+            return [make(&self, b, nil), make(&self, nil, after)].compactMap { $0 }
+        }
+        return [make(&self, b, after)].compactMap { $0 }
+    }
+
+    private func changed(_ a: Record?, _ b: Record?, _ fields: [String]) -> Bool {
+        fields.contains { a?[$0] != b?[$0] }
+    }
+
+    // MARK: marks
+
+    private mutating func markEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
+        func visible(_ r: Record?) -> Bool { r.map { !$0["value"].isNull } ?? false }
+        let type: DiaryEventType
+        switch (visible(before), visible(after)) {
+        case (false, true): type = .markCreated
+        case (true, true):
+            guard changed(before, after, ["value", "work_type", "weight", "lesson"]) else { return nil }
+            type = .markChanged
+        case (true, false): type = .markDeleted
+        default: return nil
+        }
+        let r = (after ?? before)!
+        guard let student = r["student"].text, let lesson = r["lesson"].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson["date"].text ?? "") else { return nil }
+        let subject = lesson["subject"].text ?? ""
+        var p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson["number"].int ?? 0)),
+                                   ("subject", .string(dir.subjects[subject] ?? subject)),
+                                   ("work", .string(r["work_type"].text.flatMap { dir.workTypes[$0]?["name"].text } ?? "")),
+                                   ("value", .string((type == .markDeleted ? before : after)?["value"].text ?? ""))]
+        if type == .markChanged { p.append(("previous", before?["value"].text.map(JSON.string) ?? .null)) }
+        p.append(("weight", .int(r["weight"].int ?? 1)))
+        p.append(("teacher", dir.lessonTeacher(lesson).map(JSON.string) ?? .null))
+        let event = make(type, kind: "mark", key: "\(r.id)|\(student)", student: student, date: date, payload: p,
+                         grade1: dir.grade(ofClass: lesson["class"].text) == 1)
+        if event != nil, let e = entry, let period = dir.period(on: date) {
+            forecastTriggers.append(.init(student: student, subject: subject, period: period, seq: e.seq, at: e.at))
+        }
+        return event
+    }
+
+    // MARK: attendance
+
+    private mutating func attendanceEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
+        let type: DiaryEventType
+        if let after {
+            if before != nil, !changed(before, after, ["kind", "reason", "lesson"]) { return nil }
+            type = .attendanceAbsent
+        } else if before != nil {
+            type = .attendanceCleared
+        } else {
+            return nil
+        }
+        let r = (after ?? before)!
+        guard let student = r["student"].text, let lesson = r["lesson"].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson["date"].text ?? "") else { return nil }
+        let subject = lesson["subject"].text ?? ""
+        var p: [(String, JSON)] = [("date", .string(date.description)),
+                                   ("lessons", .array([.object([("number", .int(lesson["number"].int ?? 0)),
+                                                                ("subject", .string(dir.subjects[subject] ?? subject))])]))]
+        if type == .attendanceAbsent {
+            p.append(("mark", .string(DiaryTexts.attendanceMark(kind: r["kind"].text, reason: r["reason"].text))))
+            p.append(("reason", .string(DiaryTexts.attendanceReason(kind: r["kind"].text, reason: r["reason"].text))))
+        }
+        return make(type, kind: "attendance", key: "\(r.id)|\(student)", student: student, date: date, payload: p, grade1: false)
+    }
+
+    // MARK: final marks
+
+    private mutating func finalMarkEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
+        if before != nil, after != nil, !changed(before, after, ["value", "subject", "period"]) { return nil }
+        guard let r = after ?? before, let student = r["student"].text, let e = entry,
+              let period = r["period"].text.flatMap({ id in dir.periods.first { $0.id == id } }) else { return nil }
+        if snapshot, let ys = yearStart, (period["end_date"].text ?? "") < ys { counts.skippedOtherYears += 1; return nil }
+        let date = DiaryTexts.localDate(e.at, zone: dir.zone) ?? CivilDate(iso: period["end_date"].text ?? "")!
+        let subject = r["subject"].text ?? ""
+        var p: [(String, JSON)] = [("subject", .string(dir.subjects[subject] ?? subject)), ("period", .string(period["name"].text ?? "")),
+                                   ("value", after?["value"].text.map(JSON.string) ?? .null)]
+        if before != nil { p.append(("previous", before?["value"].text.map(JSON.string) ?? .null)) }
+        return make(.finalMarkSet, kind: "final_mark", key: "\(r.id)|\(student)", student: student, date: date, payload: p,
+                    grade1: dir.grade(ofClass: dir.classOf(student, on: date)) == 1)
+    }
+
+    // MARK: homework and lessons (one event per student of the lesson)
+
+    private mutating func homeworkEvents(_ before: Record?, _ after: Record?) -> [DiaryEvent] {
+        let b = snapshot ? nil : before
+        if let b, let after, !changed(b, after, ["text", "due", "lesson"]) { return [] }
+        guard let r = after ?? b, let lesson = r["lesson"].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson["date"].text ?? "") else { return [] }
+        let subject = lesson["subject"].text ?? ""
+        let p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson["number"].int ?? 0)),
+                                   ("subject", .string(dir.subjects[subject] ?? subject)),
+                                   ("text", after?["text"].text.map(JSON.string) ?? .null),
+                                   ("due", after?["due"].text.map(JSON.string) ?? .null),
+                                   ("teacher", dir.lessonTeacher(lesson).map(JSON.string) ?? .null)]
+        let grade1 = dir.grade(ofClass: lesson["class"].text) == 1
+        return dir.studentsOf(lesson: lesson).compactMap { s in
+            make(.homeworkSet, kind: "homework", key: "\(r.id)|\(s)", student: s, date: date, payload: p, grade1: grade1)
+        }
+    }
+
+    private mutating func lessonEvents(_ before: Record?, _ after: Record?) -> [DiaryEvent] {
+        guard let before, let after, changed(before, after, ["date", "number", "subject", "teacher", "substitute", "class", "group"]),
+              let date = CivilDate(iso: after["date"].text ?? "") else { return [] }
+        let what: String
+        if changed(before, after, ["date", "number"]) { what = "перенос урока" }
+        else if changed(before, after, ["substitute"]) { what = after["substitute"].isNull ? "отмена замены" : "замена учителя" }
+        else { what = "изменение расписания" }
+        func describe(_ l: Record) -> JSON {
+            .object([("date", .string(l["date"].text ?? "")), ("lesson", .int(l["number"].int ?? 0)),
+                     ("subject", .string(l["subject"].text.flatMap { dir.subjects[$0] } ?? "")),
+                     ("teacher", dir.lessonTeacher(l).map(JSON.string) ?? .null)])
+        }
+        guard case .object(let now) = describe(after) else { return [] }
+        let p = now + [("change", .string(what)), ("previous", describe(before))]
+        let students = Set(dir.studentsOf(lesson: after) + dir.studentsOf(lesson: before)).sorted()
+        return students.compactMap { s in
+            make(.lessonChanged, kind: "lesson", key: "\(after.id)|\(s)", student: s, date: date, payload: p, grade1: false)
+        }
+    }
+
+    // MARK: the event itself
+
+    private mutating func make(_ type: DiaryEventType, kind: String, key: String, student: String, date: CivilDate,
+                               payload: [(String, JSON)], grade1: Bool) -> DiaryEvent? {
+        guard let e = entry else { return nil }
+        if snapshot, let ys = yearStart, date.description < ys, type != .finalMarkSet { counts.skippedOtherYears += 1; return nil }
+        return make(type, kind: kind, key: key, seq: e.seq, at: e.at, student: student, date: date, payload: payload,
+                    entity: e.kind.rawValue, recordID: e.recordID, grade1: grade1)
+    }
+
+    /// The event, or nil (counted) when R1, a withdrawal or the lack of a guardian stops it.
+    mutating func make(_ type: DiaryEventType, kind: String, key: String, seq: Int, at: String, student: String, date: CivilDate,
+                       payload: [(String, JSON)], entity: String, recordID: String, grade1: Bool = false) -> DiaryEvent? {
+        if type.isMarkOrHomework, grade1 || dir.grade(ofClass: dir.classOf(student, on: date)) == 1 {
+            counts.skippedGrade1 += 1
+            return nil
+        }
+        if dir.isWithdrawn(student, on: date) { counts.skippedWithdrawn += 1; return nil }
+        let recipients = links.guardians(of: student).compactMap(dir.recipient)
+        guard !recipients.isEmpty else { counts.skippedNoRecipients += 1; return nil }
+        return DiaryEvent(eventID: DiaryEvent.id(kind: kind, key: key, seq: seq), seq: seq, type: type,
+                          occurredAt: DiaryTexts.localTimestamp(at, zone: dir.zone), studentID: student,
+                          studentName: dir.studentName(student), recipients: recipients, payload: payload,
+                          entity: entity, recordID: recordID, changedAt: at)
+    }
+}
