@@ -43,7 +43,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
-    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
+    /// The ASCII decimal digits in `bytes` as a number; nil when empty or when any byte is
+    /// not a digit. Date and time parsers share it.
+    public static func decimal<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
         var n = 0
         for b in bytes {
             guard b >= 48, b <= 57 else { return nil }
@@ -51,6 +53,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         return bytes.isEmpty ? nil : n
     }
+    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 { decimal(bytes) }
 
     /// Days since 1970-01-01 (negative before).
     public var daysSinceEpoch: Int {

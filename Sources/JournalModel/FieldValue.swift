@@ -60,3 +60,37 @@ extension String {
     /// Whether the string is empty or only white space (cheaper than trimming).
     public var isBlank: Bool { !unicodeScalars.contains { !$0.properties.isWhitespace } }
 }
+
+extension FieldValue {
+    /// The JSON form the change log, the outbox and the conflict queue keep.
+    public var json: JSON {
+        switch self {
+        case .null: return .null
+        case .int(let i): return .int(i)
+        case .text(let s): return .string(s)
+        }
+    }
+
+    /// Reads the JSON form back (a boolean becomes 0/1; anything else null).
+    public init(json: JSON?) {
+        switch json {
+        case .int(let i)?: self = .int(i)
+        case .string(let s)?: self = .text(s)
+        case .bool(let b)?: self = .int(b ? 1 : 0)
+        default: self = .null
+        }
+    }
+
+    /// A field map as one JSON object with sorted keys, so equal maps give equal text.
+    public static func json(_ fields: [String: FieldValue]) -> JSON {
+        .object(fields.keys.sorted().map { ($0, fields[$0]!.json) })
+    }
+
+    /// A field map back from its JSON object; nil when `json` is not an object.
+    public static func fields(_ json: JSON?) -> [String: FieldValue]? {
+        guard case .object(let pairs)? = json else { return nil }
+        var out: [String: FieldValue] = [:]
+        for (k, v) in pairs { out[k] = FieldValue(json: v) }
+        return out
+    }
+}

@@ -12,22 +12,6 @@ public struct ChangeEntry: Sendable {
     public let origin: Origin
     public let at: String
 
-    static func json(_ v: FieldValue) -> JSON {
-        switch v {
-        case .null: return .null
-        case .int(let i): return .int(i)
-        case .text(let s): return .string(s)
-        }
-    }
-
-    static func value(_ j: JSON?) -> FieldValue {
-        switch j {
-        case .int(let i)?: return .int(i)
-        case .string(let s)?: return .text(s)
-        default: return .null
-        }
-    }
-
     /// `2026-09-07T08:30:00.123Z` (UTC), formatted by hand: this runs once a write.
     static func timestamp(_ d: Date) -> String {
         let ms = Int((d.timeIntervalSince1970 * 1000).rounded(.down))
@@ -46,7 +30,7 @@ extension JournalStore {
         try db.forEach(sql, args) { row in
             let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
             let changes = parsed.map { c in
-                FieldChange(field: c["field"]?.string ?? "", old: ChangeEntry.value(c["old"]), new: ChangeEntry.value(c["new"]))
+                FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
             }
             out.append(ChangeEntry(seq: row[0].int ?? 0, entity: EntityKind(rawValue: row[1].text ?? "") ?? .mark,
                                    recordID: row[2].text ?? "", op: row[3].text ?? "", changes: changes,

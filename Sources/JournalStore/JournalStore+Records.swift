@@ -130,7 +130,7 @@ extension JournalStore: RecordLookup {
     @discardableResult
     private func log(_ kind: EntityKind, _ id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int64 {
         let json = JSON.array(changes.map { c in
-            .object([("field", .string(c.field)), ("old", ChangeEntry.json(c.old)), ("new", ChangeEntry.json(c.new))])
+            .object([("field", .string(c.field)), ("old", c.old.json), ("new", c.new.json)])
         }).serialized()
         try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),

@@ -44,14 +44,12 @@ public struct ParkedItem: Sendable, Equatable {
 /// parked records, and change-log reads for the push. The engine's SQL lives here.
 extension JournalStore {
     static func encode(_ fields: [String: FieldValue]) -> String {
-        JSON.object(fields.keys.sorted().map { ($0, ChangeEntry.json(fields[$0]!)) }).serialized()
+        FieldValue.json(fields).serialized()
     }
 
     static func decodeFields(_ text: String?) -> [String: FieldValue]? {
-        guard let text, case .object(let pairs)? = try? JSON.parse(text) else { return nil }
-        var out: [String: FieldValue] = [:]
-        for (k, v) in pairs { out[k] = ChangeEntry.value(v) }
-        return out
+        guard let text else { return nil }
+        return FieldValue.fields(try? JSON.parse(text))
     }
 
     /// The current time as the change log stamps it (`2026-09-07T08:30:00.123Z`, UTC).
@@ -242,7 +240,7 @@ extension JournalStore {
     @discardableResult
     public func logDecision(_ kind: EntityKind, id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int {
         let json = JSON.array(changes.map { c in
-            .object([("field", .string(c.field)), ("old", ChangeEntry.json(c.old)), ("new", ChangeEntry.json(c.new))])
+            .object([("field", .string(c.field)), ("old", c.old.json), ("new", c.new.json)])
         }).serialized()
         try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
@@ -265,7 +263,7 @@ extension JournalStore {
         try db.forEach("SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log " + condition, args) { row in
             let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
             let changes = parsed.map { c in
-                FieldChange(field: c["field"]?.string ?? "", old: ChangeEntry.value(c["old"]), new: ChangeEntry.value(c["new"]))
+                FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
             }
             guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
             out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind, recordID: row[2].text ?? "", op: row[3].text ?? "",

@@ -3,33 +3,10 @@ import JournalModel
 /// JSON forms of field maps, remote records and operations: how the outbox, the parked
 /// items and the conflict queue keep them. Keys are sorted, so equal values give equal text.
 enum Wire {
-    static func json(_ v: FieldValue) -> JSON {
-        switch v {
-        case .null: return .null
-        case .int(let i): return .int(i)
-        case .text(let s): return .string(s)
-        }
-    }
-
-    static func value(_ j: JSON?) -> FieldValue {
-        switch j {
-        case .int(let i)?: return .int(i)
-        case .string(let s)?: return .text(s)
-        case .bool(let b)?: return .int(b ? 1 : 0)
-        default: return .null
-        }
-    }
-
-    static func json(_ fields: [String: FieldValue]) -> JSON {
-        .object(fields.keys.sorted().map { ($0, json(fields[$0]!)) })
-    }
-
-    static func fields(_ j: JSON?) -> [String: FieldValue]? {
-        guard case .object(let pairs)? = j else { return nil }
-        var out: [String: FieldValue] = [:]
-        for (k, v) in pairs { out[k] = value(v) }
-        return out
-    }
+    static func json(_ v: FieldValue) -> JSON { v.json }
+    static func value(_ j: JSON?) -> FieldValue { FieldValue(json: j) }
+    static func json(_ fields: [String: FieldValue]) -> JSON { FieldValue.json(fields) }
+    static func fields(_ j: JSON?) -> [String: FieldValue]? { FieldValue.fields(j) }
 
     static func json(_ r: RemoteRecord) -> JSON {
         .object([("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),

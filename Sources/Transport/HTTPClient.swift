@@ -133,6 +133,13 @@ public final class HTTPClient: Sendable {
         req.httpMethod = spec.method
         for (k, v) in spec.headers { req.setValue(v, forHTTPHeaderField: k) }
         req.httpBody = spec.body
+        // A request with a body goes on a fresh connection: when a kept-alive connection
+        // turns out closed by the server, libcurl resends the request by itself, and on
+        // Linux that resend can stall without its body until the attempt's deadline (seen:
+        // 30 s). A write costs one more connect; reads keep the connection.
+        if spec.body != nil, spec.headers.keys.allSatisfy({ $0.lowercased() != "connection" }) {
+            req.setValue("close", forHTTPHeaderField: "Connection")
+        }
         let box = TaskBox()
         let timeout = policy.attemptTimeout
         return try await withTaskCancellationHandler {

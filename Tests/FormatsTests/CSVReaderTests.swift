@@ -166,7 +166,7 @@ struct CSVReaderTests {
         #expect(document.rows[1][0] == .text("Иванов"))
     }
 
-    @Test func twoThousandRowsParseQuickly() throws {
+    @Test func twoThousandRowsWithTitleAndFooterKeepTheirLineNumbers() throws {
         var text = "Список обучающихся МАОУ «СОШ № 122» на 01.09.2026;;;;;;;\r\n"
             + "№ п/п;Фамилия;Имя;Отчество;Дата рождения;Класс;СНИЛС;Родитель (законный представитель)\r\n"
         for index in 1...2000 {
@@ -175,13 +175,9 @@ struct CSVReaderTests {
         }
         text += "Итого: 2000;;;;;;;\r\n"
         let data = try cp1251(text)
-        _ = try CSVReader.read(data) // warm up
-        let clock = ContinuousClock()
-        var document: CSVDocument?
-        let elapsed = try clock.measure { document = try CSVReader.read(data) }
-        #expect(document?.rows.count == 2003)
-        #expect(document?.rows.last?.line == 2003)
-        // A few milliseconds in release builds; debug builds are several times slower.
-        #expect(elapsed < .milliseconds(250), "2,000 rows took \(elapsed)")
+        // Its speed is measured by gateway-bench (stage contingent-csv), not here.
+        let document = try CSVReader.read(data)
+        #expect(document.rows.count == 2003)
+        #expect(document.rows.last?.line == 2003)
     }
 }

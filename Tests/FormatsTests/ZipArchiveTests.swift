@@ -49,16 +49,13 @@ struct ZipArchiveTests {
         let bomb = try workbook(sheet: compressed, crc: deflater.crc, size: deflater.uncompressedCount)
 
         let peakBefore = Self.peakResidentBytes()
-        let clock = ContinuousClock()
-        var error: FormatError?
-        let elapsed = clock.measure { error = formatError { _ = try XLSXWorkbook(data: bomb) } }
+        let error = formatError { _ = try XLSXWorkbook(data: bomb) }
         let found = try #require(error)
         #expect(found.code == .zipLimit)
         #expect(found.part == "xl/worksheets/sheet1.xml")
         #expect(found.message.contains("1000:1"))
         // Stopped after about 1 MiB: far from the 300 MiB a full inflation would hold.
         #expect(Self.peakResidentBytes() - peakBefore < 100 << 20)
-        #expect(elapsed < .seconds(2))
 
         // With the ratio check off, the per-entry bound stops it instead.
         let lenient = ZipLimits(maxEntryBytes: 8 << 20, maxRatio: Int.max)

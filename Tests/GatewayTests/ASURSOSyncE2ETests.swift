@@ -11,36 +11,11 @@ import PortalEmulator
 /// End to end: the real `journal-gateway` binary, as a child process, against the АСУ РСО
 /// emulator on loopback.
 struct ASURSOSyncE2ETests {
-    /// A store with the sample contingent and week, prepared once and copied per test.
-    static let prepared: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jg-e2e-\(getpid())-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let store = dir.appendingPathComponent("prepared.sqlite").path
-        for args in [["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"],
-                     ["import", "contingent", samples + "/contingent/list-2026-09-01.csv"],
-                     ["journal", "import", samples + "/journal/week.jsonl"],
-                     // Something only the journal has, for the first sync to push.
-                     ["journal", "import", extra(dir)]] {
-            precondition(cli(args, store: store).code == 0, "preparing \(args)")
-        }
-        // Fold the WAL into the file so that a byte copy is the whole store.
-        _ = try? JournalStore.open(at: store).db.exec("PRAGMA wal_checkpoint(TRUNCATE)")
-        return store
-    }()
+    /// A store with the sample contingent and week and one mark the portal does not have yet.
+    static let prepared = preparedSyncStore(name: "e2e", timezone: "Europe/Samara", extraLines: [
+        #"{"type": "mark", "id": "mk-local-only", "lesson": "les-9А-2026-09-07-1", "student": "stu-09-1026", "work_type": "wt-self", "value": "5", "weight": 1}"#])
 
-    /// One mark the portal does not have yet.
-    static func extra(_ dir: URL) -> String {
-        let path = dir.appendingPathComponent("extra.jsonl").path
-        try! #"{"type": "mark", "id": "mk-local-only", "lesson": "les-9А-2026-09-07-1", "student": "stu-09-1026", "work_type": "wt-self", "value": "5", "weight": 1}"#
-            .write(toFile: path, atomically: false, encoding: .utf8)
-        return path
-    }
-
-    static func freshStore(_ dir: TempDir) throws -> String {
-        let path = dir.path("journal.sqlite")
-        try FileManager.default.copyItem(atPath: prepared, toPath: path)
-        return path
-    }
+    static func freshStore(_ dir: TempDir) throws -> String { try copyOfStore(prepared, in: dir) }
 
     static func emulator(faults: String? = nil, seed: UInt64 = 1) throws -> RunningEmulator {
         var o = EmulatorOptions(seedDir: samples + "/asu-rso", seed: seed)

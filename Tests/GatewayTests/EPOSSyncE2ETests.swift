@@ -13,38 +13,22 @@ import PortalEmulator
 /// The emulators run without their rate limit and the binary with `--requests-per-second
 /// 1000`, so that fifty killed runs fit in seconds; one test keeps the real pace.
 struct EPOSSyncE2ETests {
-    /// A Perm store with the sample contingent and week, prepared once and copied per test.
-    static let prepared: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jg-epos-e2e-\(getpid())-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let store = dir.appendingPathComponent("prepared.sqlite").path
-        for args in [["init", "--school", "Школа № 122", "--timezone", "Asia/Yekaterinburg"],
-                     ["import", "contingent", samples + "/contingent/list-2026-09-01.csv"],
-                     ["journal", "import", samples + "/journal/week.jsonl"],
-                     // What only the journal has, for the first sync to write: a new lesson with its
-                     // homework, a mark and an absence; a mark on an old lesson; a changed topic.
-                     ["journal", "import", write(dir, "extra.jsonl", [
-                        #"{"type": "mark", "id": "mk-local-only", "lesson": "les-9А-2026-09-07-1", "student": "stu-09-1026", "work_type": "wt-self", "value": "5", "weight": 1}"#,
-                        #"{"type": "lesson", "id": "les-5Б-2026-09-12-1", "class": "cls-5Б", "subject": "sub-math", "date": "2026-09-12", "number": 1, "teacher": "t-302", "topic": "Дроби"}"#,
-                        #"{"type": "homework", "id": "hw-5Б-2026-09-12-1", "lesson": "les-5Б-2026-09-12-1", "text": "№ 1, 2 (стр. 40)", "due": "2026-09-14"}"#,
-                        #"{"type": "mark", "id": "mk-5Б-2026-09-12-1-05-1016-answer", "lesson": "les-5Б-2026-09-12-1", "student": "stu-05-1016", "work_type": "wt-answer", "value": "4", "point": false, "weight": 1}"#,
-                        #"{"type": "attendance", "id": "at-5Б-2026-09-12-1-05-1017", "lesson": "les-5Б-2026-09-12-1", "student": "stu-05-1017", "kind": "absent", "reason": "Б"}"#,
-                        #"{"type": "lesson", "id": "les-5А-2026-09-07-1", "class": "cls-5А", "subject": "sub-math", "date": "2026-09-07", "number": 1, "teacher": "t-301", "topic": "Натуральные числа и шкалы"}"#])]] {
-            precondition(cli(args, store: store).code == 0, "preparing \(args)")
-        }
-        _ = try? JournalStore.open(at: store).db.exec("PRAGMA wal_checkpoint(TRUNCATE)")
-        return store
-    }()
+    /// A Perm store with the sample contingent and week, and what only the journal has, for
+    /// the first sync to write: a new lesson with its homework, a mark and an absence; a mark
+    /// on an old lesson; a changed topic.
+    static let prepared = preparedSyncStore(name: "epos-e2e", timezone: "Asia/Yekaterinburg", extraLines: [
+        #"{"type": "mark", "id": "mk-local-only", "lesson": "les-9А-2026-09-07-1", "student": "stu-09-1026", "work_type": "wt-self", "value": "5", "weight": 1}"#,
+        #"{"type": "lesson", "id": "les-5Б-2026-09-12-1", "class": "cls-5Б", "subject": "sub-math", "date": "2026-09-12", "number": 1, "teacher": "t-302", "topic": "Дроби"}"#,
+        #"{"type": "homework", "id": "hw-5Б-2026-09-12-1", "lesson": "les-5Б-2026-09-12-1", "text": "№ 1, 2 (стр. 40)", "due": "2026-09-14"}"#,
+        #"{"type": "mark", "id": "mk-5Б-2026-09-12-1-05-1016-answer", "lesson": "les-5Б-2026-09-12-1", "student": "stu-05-1016", "work_type": "wt-answer", "value": "4", "point": false, "weight": 1}"#,
+        #"{"type": "attendance", "id": "at-5Б-2026-09-12-1-05-1017", "lesson": "les-5Б-2026-09-12-1", "student": "stu-05-1017", "kind": "absent", "reason": "Б"}"#,
+        #"{"type": "lesson", "id": "les-5А-2026-09-07-1", "class": "cls-5А", "subject": "sub-math", "date": "2026-09-07", "number": 1, "teacher": "t-301", "topic": "Натуральные числа и шкалы"}"#])
+
+    static func freshStore(_ dir: TempDir) throws -> String { try copyOfStore(prepared, in: dir) }
 
     static func write(_ dir: URL, _ name: String, _ lines: [String]) -> String {
         let path = dir.appendingPathComponent(name).path
         try! (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
-        return path
-    }
-
-    static func freshStore(_ dir: TempDir) throws -> String {
-        let path = dir.path("journal.sqlite")
-        try FileManager.default.copyItem(atPath: prepared, toPath: path)
         return path
     }
 

@@ -80,12 +80,5 @@ public enum EPOSTimestamp {
         return a == b || compare(a, b) == .orderedSame
     }
 
-    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
-        var n = 0
-        for b in bytes {
-            guard b >= 48, b <= 57 else { return nil }
-            n = n * 10 + Int(b - 48)
-        }
-        return bytes.isEmpty ? nil : n
-    }
+    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 { CivilDate.decimal(bytes) }
 }

@@ -75,11 +75,7 @@ final class HTTPDiarySink: DiarySink {
         for attempt in 0..<2 {
             let spec = HTTPRequestSpec(method: "POST", url: endpoint,
                                        headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json; charset=utf-8",
-                                                 "Idempotency-Key": batch.batchID,
-                                                 // A fresh connection per batch: libcurl resends a POST by itself when a
-                                                 // kept-alive connection turns out closed, and on Linux that resend can
-                                                 // stall without its body until the attempt's deadline (seen: 30 s).
-                                                 "Connection": "close"],
+                                                 "Idempotency-Key": batch.batchID],
                                        body: batch.body, idempotent: true)
             let client = self.client
             let response: HTTPResponseData

@@ -64,11 +64,12 @@ struct SyncRunner {
     }
 }
 
-/// Runs async work from the synchronous CLI and waits for it.
+/// Runs async work from the synchronous CLI and waits for it. The work runs on its own
+/// executor, so that a caller blocked here never starves it of threads.
 func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
+    Task(executorPreference: OffPoolExecutor.shared) {
         do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
         done.signal()
     }

@@ -61,12 +61,5 @@ enum EPOSTime {
     /// Milliseconds since 1970 of a `Date`.
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
-        var n = 0
-        for b in bytes {
-            guard b >= 48, b <= 57 else { return nil }
-            n = n * 10 + Int(b - 48)
-        }
-        return bytes.isEmpty ? nil : n
-    }
+    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 { CivilDate.decimal(bytes) }
 }

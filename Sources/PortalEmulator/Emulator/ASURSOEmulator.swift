@@ -55,12 +55,6 @@ public final class RunningEmulator: Sendable {
         self.password = config.password
     }
 
-    /// The one line the CLI prints on stdout when ready:
-    /// `url=<URL> school-id=<ID> login=<LOGIN> password=<PASSWORD>`.
-    public var readyLine: String {
-        "url=\(url.absoluteString) school-id=\(schoolID) login=\(login) password=\(password)"
-    }
-
     /// Stops serving: the listening socket and every connection are closed. Idempotent.
     public func stop() { server.stop() }
 

@@ -22,4 +22,10 @@ public protocol RunningPortalEmulator: AnyObject, Sendable {
     func stateDocument(content: Bool) -> JSON
 }
 
+extension RunningPortalEmulator {
+    public var readyLine: String {
+        "url=\(url.absoluteString) school-id=\(schoolID) login=\(login) password=\(password)"
+    }
+}
+
 extension RunningEmulator: RunningPortalEmulator {}
