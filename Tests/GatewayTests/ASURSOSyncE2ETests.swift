@@ -94,6 +94,47 @@ struct ASURSOSyncE2ETests {
         #expect(Self.fingerprint(store: store, e) == (Self.reference.journal, Self.reference.portal))
     }
 
+    /// After a sync, every assignment the store holds marks of is found in the store with the
+    /// portal's own lesson, type and weight (so a feed item naming it needs no page fetch),
+    /// and a portal-side mark edit on an old lesson is pulled with the right fields.
+    @Test func assignmentsAreKnownFromTheStore() throws {
+        let dir = try TempDir()
+        let store = try Self.freshStore(dir)
+        let e = try Self.emulator()
+        defer { e.stop() }
+        #expect(try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e)).code == 0)
+        let lookup = try ASURSOAssignmentLookup(storePath: store)
+        // The state document names a type by its abbreviation; the seed gives its id.
+        let school = try JSON.parse(String(contentsOfFile: samples + "/asu-rso/school.json", encoding: .utf8))
+        var typeID: [String: Int] = [:]
+        for t in school["assignmentTypes"]?.array ?? [] { if let a = t["abbr"]?.string, let i = t["id"]?.int { typeID[a] = i } }
+        var checked = 0
+        var edit: JSON?
+        for l in e.stateDocument()["lessons"]?.array ?? [] {
+            for a in l["assignments"]?.array ?? [] where !(a["marks"]?.array ?? []).isEmpty {
+                guard let aid = a["id"]?.int else { continue }
+                let found = lookup.find(aid)
+                #expect(found?.lesson == l["id"]?.int && found?.type == typeID[a["type"]?.string ?? ""] && found?.weight == (a["weight"]?.int ?? 1),
+                        "assignment \(aid): \(String(describing: found))")
+                checked += 1
+                if edit == nil, let m = a["marks"]?.array?.first, let sid = m["studentId"]?.int, m["mark"]?.string == "5" {
+                    edit = .object([("op", .string("upsertMark")), ("classmeetingId", l["id"] ?? .null), ("assignmentId", .int(aid)),
+                                    ("studentId", .int(sid)), ("mark", .string("3"))])
+                }
+            }
+        }
+        #expect(checked > 50)
+        #expect(lookup.find(999_999_999) == nil)
+        let op = try #require(edit)
+        _ = e.edit([op])
+        let r = try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e))
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try JSON.parse(r.out)["entities"]?["mark"]?["applied"]?.int == 1)
+        let s = try JournalStore.open(at: store)
+        let local = try #require(try s.localID(counterpart: "asu-rso", .mark, externalID: "\(op["assignmentId"]!.int!):\(op["studentId"]!.int!)"))
+        #expect(s.record(.mark, id: local)?.fields["value"] == .text("3"))
+    }
+
     @Test func fivePercentFaultsEndInTheSameState() throws {
         let dir = try TempDir()
         let store = try Self.freshStore(dir)

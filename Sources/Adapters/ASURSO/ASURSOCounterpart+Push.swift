@@ -113,7 +113,7 @@ extension ASURSOCounterpart {
                   ("mark", point ? .null : .string(try codes.markToPortal(f["value"]?.text ?? ""))), ("dutyMark", .bool(point))]
         case (.mark, .delete):
             guard let (aid, sid) = Self.split(op.externalID) else { throw CodeTableError(message: "mark \(op.localID) has no АСУ РСО id") }
-            let lesson = assignments[aid]?.lesson
+            let lesson = knownAssignment(aid) ? assignments[aid]?.lesson : nil
             o = [("op", .string("deleteMark"))] + o + [("assignmentId", .int(aid)), ("studentId", .int(sid))]
             if let lesson { o.append(("classmeetingId", .int(lesson))) }
         case (.attendance, .upsert):

@@ -206,7 +206,7 @@ extension ASURSOCounterpart {
         case "mark":
             guard let aid = data["assignmentId"]?.int, let sid = Self.id(data["studentId"]) else { return [] }
             if delete { return [RemoteRecord(.mark, externalID: "\(aid):\(sid)", version: v, deleted: true)] }
-            if assignments[aid] == nil, let lid = data["classmeetingId"]?.int { try await learnAssignments(ofLesson: lid, ref: ref) }
+            if !knownAssignment(aid), let lid = data["classmeetingId"]?.int { try await learnAssignments(ofLesson: lid, ref: ref) }
             guard var m = try mark(data, assignmentID: aid) else {
                 throw PortalError(kind: .unexpected, status: 200, message: "mark of unknown assignment \(aid) in the change feed")
             }

@@ -27,6 +27,22 @@ public actor ASURSOCounterpart: Counterpart {
     var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?
 
     public func setLessonLocator(_ f: @escaping @Sendable (String) -> (classID: Int, date: CivilDate)?) { lessonLocator = f }
+    /// Finds the lesson, type and weight of an assignment the store already holds marks of
+    /// (set by the gateway): a feed item naming it then needs no class-week page.
+    var assignmentLocator: (@Sendable (Int) -> (lesson: Int, type: Int, weight: Int)?)?
+
+    public func setAssignmentLocator(_ f: @escaping @Sendable (Int) -> (lesson: Int, type: Int, weight: Int)?) { assignmentLocator = f }
+
+    /// Whether the assignment's lesson, type and weight are known: seen in this run, else
+    /// found through the locator (and remembered).
+    func knownAssignment(_ id: Int) -> Bool {
+        if assignments[id] != nil { return true }
+        guard let a = assignmentLocator?(id) else { return false }
+        assignments[id] = a
+        let slot = "\(a.lesson)/\(a.type)/\(a.weight)"
+        if assignmentBySlot[slot] == nil { assignmentBySlot[slot] = id }
+        return true
+    }
 
     public init(session: ASURSOSession, codes: ASURSOCodes, timeZone: TimeZone, today: CivilDate) {
         self.session = session; self.codes = codes; self.zone = timeZone; self.today = today

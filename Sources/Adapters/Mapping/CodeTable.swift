@@ -6,6 +6,9 @@ public struct CodeTable: Sendable {
     public let path: String
     public let columns: [String]
     public let rows: [[String: String]]
+    /// Per column: folded value → the indices of its rows, in file order (lookups run once
+    /// per mark or absence a portal sends: a year's sync maps hundreds of thousands).
+    private let index: [String: [String: [Int]]]
 
     /// Reads a table that must have at least `required` columns.
     /// - Throws: ``CodeTableError`` naming `FILE:LINE`.
@@ -45,12 +48,18 @@ public struct CodeTable: Sendable {
         guard let h = header else { throw CodeTableError(message: "\(path): the table is empty") }
         columns = h
         self.rows = rows
+        var index: [String: [String: [Int]]] = [:]
+        for name in h {
+            var byValue: [String: [Int]] = [:]
+            for (i, row) in rows.enumerated() { byValue[CodeTable.fold(row[name] ?? ""), default: []].append(i) }
+            index[name] = byValue
+        }
+        self.index = index
     }
 
     /// The rows whose `column` equals `value` (compared ignoring case and ё/е).
     public func rows(where column: String, is value: String) -> [[String: String]] {
-        let key = CodeTable.fold(value)
-        return rows.filter { CodeTable.fold($0[column] ?? "") == key }
+        (index[column]?[CodeTable.fold(value)] ?? []).map { rows[$0] }
     }
 
     /// The value of `target` in the one row whose `column` is `value`, or an error naming
@@ -62,7 +71,12 @@ public struct CodeTable: Sendable {
         return v
     }
 
-    static func fold(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "ё", with: "е") }
+    static func fold(_ s: String) -> String {
+        let lower = s.lowercased()
+        // "ё" is U+0451: UTF-8 D1 91.
+        guard lower.utf8.contains(0x91) else { return lower }
+        return String(String.UnicodeScalarView(lower.unicodeScalars.map { $0 == "ё" ? "е" : $0 }))
+    }
 }
 
 /// A code with no line in its table, or a table that cannot be read.

@@ -25,11 +25,45 @@ extension CLI {
                 let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
                                           timeZone: store.school.timeZone, today: store.today)
                 let places = try ASURSOLessonPlaces.load(store)
-                try blockingAwait { await c.setLessonLocator { places[$0] } }
+                let assignments = try ASURSOAssignmentLookup(storePath: store.path)
+                try blockingAwait {
+                    await c.setLessonLocator { places[$0] }
+                    await c.setAssignmentLocator { assignments.find($0) }
+                }
                 return c
             }
         },
     ]
+}
+
+/// The lesson, type and weight of an АСУ РСО assignment the store holds marks of (a mark's
+/// id there is `ASSIGNMENT:STUDENT`): read on demand, through a read-only connection of
+/// its own, from what is committed.
+final class ASURSOAssignmentLookup: @unchecked Sendable {
+    private let lock = NSLock()
+    private let db: Database
+
+    init(storePath: String) throws { db = try Database(path: storePath, readOnly: true) }
+
+    func find(_ assignment: Int) -> (lesson: Int, type: Int, weight: Int)? {
+        lock.withLock {
+            var found: (lesson: Int, type: Int, weight: Int)?
+            // ":" < ";": the range holds exactly the ids "A:…" of this assignment.
+            try? db.forEach("""
+                SELECT il.external_id, iw.external_id, m.weight FROM identity im
+                JOIN mark m ON m.id = im.local_id
+                JOIN identity il ON il.counterpart = im.counterpart AND il.entity = 'lesson' AND il.local_id = m.lesson
+                JOIN identity iw ON iw.counterpart = im.counterpart AND iw.entity = 'work_type' AND iw.local_id = m.work_type
+                WHERE im.counterpart = 'asu-rso' AND im.entity = 'mark' AND im.external_id >= ? AND im.external_id < ?
+                LIMIT 1
+                """, [.text("\(assignment):"), .text("\(assignment);")]) { row in
+                if let l = row[0].text.flatMap(Int.init), let t = row[1].text.flatMap(Int.init) {
+                    found = (l, t, row[2].int ?? 1)
+                }
+            }
+            return found
+        }
+    }
 }
 
 /// Where each lesson the store shares with АСУ РСО is (class id there, date), so the
