@@ -24,6 +24,13 @@ struct Sample: Sendable {
 }
 
 enum ProcStatus {
+    /// Resets VmHWM to the current resident size (`5` to `/proc/self/clear_refs`, Linux ≥ 4.0).
+    static func resetPeakRSS() {
+        guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        h.write(Data("5".utf8))
+        try? h.close()
+    }
+
     /// Peak resident set size of this process (VmHWM), in MiB.
     static func peakRSSMB() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }

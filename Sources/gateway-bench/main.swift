@@ -10,6 +10,7 @@ nonisolated(unsafe) let stages: [Benchmark] = [
     SQLiteImportReference(), SQLiteInsertLoop(),
     ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
     JournalImport(), InitialSyncASURSO(), NightlyDeltaASURSO(),
+    DiaryFeedDay(), MergeOnly(),
 ]
 
 struct Options {
@@ -48,9 +49,13 @@ func parseOptions() -> Options {
     return o
 }
 
-/// The generated school (cached per size and seed) plus the reference CSV of its rows.
+/// Bumped whenever the generator's output changes, so that a cached school is not reused.
+let inputsVersion = 2
+
+/// The generated school (cached per size, seed and generator version) plus the reference
+/// CSV of its rows.
 func prepareInputs(_ o: Options) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-\(o.students)-\(o.seed)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-v\(inputsVersion)-\(o.students)-\(o.seed)").path
     if FileManager.default.fileExists(atPath: dir + "/rows.csv") { return dir }
     try? FileManager.default.removeItem(atPath: dir)
     let gen = SchoolGenerator(students: o.students, year: 2025, seed: UInt64(o.seed), today: CivilDate(year: 2026, month: 11, day: 1)!)
@@ -85,6 +90,7 @@ func prepareInputs(_ o: Options) throws -> String {
     let ctx = BenchContext(dir: dir, work: work, students: o.students)
     do {
         try stage.setUp(ctx)
+        ProcStatus.resetPeakRSS()   // the peak of the measured run only, not of its setUp
         let (records, wall) = try timed { try stage.run(ctx) }
         print(JSON.object([("records", .int(records)), ("wall_s", .double(wall)), ("peak_rss_mb", .double(ProcStatus.peakRSSMB()))]).serialized())
         try? FileManager.default.removeItem(atPath: work)
