@@ -85,8 +85,11 @@ extension JournalStore {
 
     /// The local ids bound to a counterpart whose records had this natural key when last synced.
     public func localIDs(counterpart: String, _ kind: EntityKind, naturalKey: String) throws -> [String] {
-        try db.rows("SELECT local_id FROM identity WHERE counterpart = ? AND entity = ? AND natural_key = ? ORDER BY local_id",
-                    [.text(counterpart), .text(kind.rawValue), .text(naturalKey)]).compactMap { $0[0].text }
+        // Sorted here, not by ORDER BY: with it SQLite walks the (counterpart, entity, local_id)
+        // index over every record of the kind instead of the natural-key index (quadratic
+        // in an initial sync: 3 h at 1 M records).
+        try db.rows("SELECT local_id FROM identity INDEXED BY identity_key WHERE counterpart = ? AND entity = ? AND natural_key = ?",
+                    [.text(counterpart), .text(kind.rawValue), .text(naturalKey)]).compactMap { $0[0].text }.sorted()
     }
 
     /// Moves a record's sync state with a counterpart (binding, base, open conflicts,
