@@ -73,6 +73,10 @@ public final class HTTPClient: Sendable {
 
     deinit { session.invalidateAndCancel() }
 
+    /// Where attempt deadlines fire: a queue of its own, which Dispatch always gives a
+    /// thread, so a deadline is kept even when the shared pools are busy or blocked.
+    static let deadlines = DispatchQueue(label: "journal-gateway.http-deadlines")
+
     /// Sends a request, retrying 5xx, 429, dropped connections and timeouts. Other
     /// statuses (2xx, 4xx) are returned to the caller to interpret.
     ///
@@ -169,7 +173,7 @@ public final class HTTPClient: Sendable {
                 }
                 box.set(task)
                 task.resume()
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) {
+                HTTPClient.deadlines.asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) {
                     box.timeOut()
                 }
             }
