@@ -148,56 +148,70 @@ public final class HTTPClient: Sendable {
         let timeout = policy.attemptTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponseData, Error>) in
+                box.setContinuation(cont)
                 let task = session.dataTask(with: req) { data, response, error in
-                    if let error {
-                        let ns = error as NSError
-                        let timedOut = box.timedOut || ns.code == NSURLErrorTimedOut
-                        let reached = !(ns.code == NSURLErrorCannotConnectToHost || ns.code == NSURLErrorCannotFindHost
-                                        || ns.code == NSURLErrorDNSLookupFailed)
-                        cont.resume(throwing: AttemptFailure(reason: timedOut ? "no answer within \(timeout)" : ns.localizedDescription,
-                                                             mayHaveReachedServer: reached))
-                        return
-                    }
-                    guard let http = response as? HTTPURLResponse else {
-                        cont.resume(throwing: AttemptFailure(reason: "not an HTTP response", mayHaveReachedServer: true))
-                        return
-                    }
-                    var headers: [String: String] = [:]
-                    for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
-                    let body = data ?? Data()
-                    if let declared = headers["content-length"].flatMap(Int.init), declared != body.count {
-                        cont.resume(throwing: AttemptFailure(reason: "truncated response (\(body.count) of \(declared) bytes)", mayHaveReachedServer: true))
-                        return
-                    }
-                    cont.resume(returning: HTTPResponseData(status: http.statusCode, headers: headers, body: body))
+                    box.finish(Self.result(data, response, error, timeout: timeout))
                 }
                 box.set(task)
                 task.resume()
+                // The deadline answers by itself: it does not wait for URLSession to report the
+                // cancelled task (its delegate queue may be slow to run on a busy machine).
                 HTTPClient.deadlines.asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) {
-                    box.timeOut()
+                    box.timeOut(AttemptFailure(reason: "no answer within \(timeout)", mayHaveReachedServer: true))
                 }
             }
         } onCancel: {
             box.cancel()
         }
     }
+
+    /// One attempt's outcome from what URLSession reported.
+    private static func result(_ data: Data?, _ response: URLResponse?, _ error: Error?, timeout: Duration) -> Result<HTTPResponseData, Error> {
+        if let error {
+            let ns = error as NSError
+            let reached = !(ns.code == NSURLErrorCannotConnectToHost || ns.code == NSURLErrorCannotFindHost
+                            || ns.code == NSURLErrorDNSLookupFailed)
+            return .failure(AttemptFailure(reason: ns.code == NSURLErrorTimedOut ? "no answer within \(timeout)" : ns.localizedDescription,
+                                           mayHaveReachedServer: reached))
+        }
+        guard let http = response as? HTTPURLResponse else {
+            return .failure(AttemptFailure(reason: "not an HTTP response", mayHaveReachedServer: true))
+        }
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        let body = data ?? Data()
+        if let declared = headers["content-length"].flatMap(Int.init), declared != body.count {
+            return .failure(AttemptFailure(reason: "truncated response (\(body.count) of \(declared) bytes)", mayHaveReachedServer: true))
+        }
+        return .success(HTTPResponseData(status: http.statusCode, headers: headers, body: body))
+    }
 }
 
-/// The URLSession task of one attempt, so a deadline or a cancellation can stop it.
+/// One attempt: its URLSession task and its continuation, resumed exactly once by
+/// whichever comes first — the answer, the deadline or a cancellation.
 private final class TaskBox: @unchecked Sendable {
     private let lock = NSLock()
     private var task: URLSessionDataTask?
-    private var _timedOut = false
-    var timedOut: Bool { lock.withLock { _timedOut } }
+    private var continuation: CheckedContinuation<HTTPResponseData, Error>?
+
     func set(_ t: URLSessionDataTask) { lock.withLock { task = t } }
-    func timeOut() {
-        let t: URLSessionDataTask? = lock.withLock {
-            guard let t = task else { return nil }
-            _timedOut = true
-            return t
+    func setContinuation(_ c: CheckedContinuation<HTTPResponseData, Error>) { lock.withLock { continuation = c } }
+
+    /// Resumes the continuation unless that was done already.
+    func finish(_ r: Result<HTTPResponseData, Error>) {
+        let c: CheckedContinuation<HTTPResponseData, Error>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
         }
-        t?.cancel()
+        c?.resume(with: r)
     }
+
+    /// The deadline passed: answer with `failure` now and stop the task.
+    func timeOut(_ failure: Error) {
+        finish(.failure(failure))
+        lock.withLock { task }?.cancel()
+    }
+
     func cancel() { lock.withLock { task }?.cancel() }
 }
 
