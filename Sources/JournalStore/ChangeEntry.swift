@@ -20,19 +20,46 @@ public struct ChangeEntry: Sendable {
         let t = msOfDay / 1000
         return "\(CivilDate(daysSinceEpoch: days))T\(pad(t / 3600, 2)):\(pad(t / 60 % 60, 2)):\(pad(t % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
+
+    /// The `changes` column: `[{"field": …, "old": …, "new": …}, …]`, written straight
+    /// into one string (this runs once a write; no JSON tree is built).
+    static func encode(_ changes: [FieldChange]) -> String {
+        var out = "["
+        out.reserveCapacity(48 * changes.count + 2)
+        for (i, c) in changes.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"field\":"
+            JSON.writeString(c.field, to: &out)
+            out += ",\"old\":"
+            write(c.old, to: &out)
+            out += ",\"new\":"
+            write(c.new, to: &out)
+            out += "}"
+        }
+        return out + "]"
+    }
+
+    private static func write(_ v: FieldValue, to out: inout String) {
+        switch v {
+        case .null: out += "null"
+        case .int(let i): out += String(i)
+        case .text(let s): JSON.writeString(s, to: &out)
+        }
+    }
 }
 
 extension JournalStore {
-    private static let entrySQL = "SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log"
+    static let entrySQL = "SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log"
 
-    private func entries(_ sql: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
+    func entries(_ sql: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
         var out: [ChangeEntry] = []
         try db.forEach(sql, args) { row in
             let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
             let changes = parsed.map { c in
                 FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
             }
-            out.append(ChangeEntry(seq: row[0].int ?? 0, entity: EntityKind(rawValue: row[1].text ?? "") ?? .mark,
+            guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
+            out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind,
                                    recordID: row[2].text ?? "", op: row[3].text ?? "", changes: changes,
                                    origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),
                                    at: row[8].text ?? ""))

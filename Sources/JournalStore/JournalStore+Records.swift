@@ -88,11 +88,12 @@ extension JournalStore: RecordLookup {
     /// Creates or updates a record, appending the changed fields to the change log.
     ///
     /// Call inside ``transaction(_:)``. Writing the same values again changes nothing
-    /// and logs nothing.
+    /// and logs nothing. `old` is the stored record (nil inside: none) when the caller
+    /// has just read it.
     @discardableResult
-    public func write(_ record: Record, origin: Origin) throws -> WriteOutcome {
+    public func write(_ record: Record, origin: Origin, old known: Record?? = .none) throws -> WriteOutcome {
         let r = record.normalized
-        let old = self.record(r.kind, id: r.id)
+        let old = known ?? self.record(r.kind, id: r.id)
         let changes = r.changes(from: old)
         if old != nil && changes.isEmpty { return .unchanged }
         let names = r.kind.fields.map(\.name)
@@ -127,11 +128,10 @@ extension JournalStore: RecordLookup {
         try db.scalar("SELECT 1 FROM tombstone WHERE entity = ? AND record_id = ?", [.text(kind.rawValue), .text(id)]) != nil
     }
 
+    /// Appends one change-log entry; its `seq`.
     @discardableResult
-    private func log(_ kind: EntityKind, _ id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int64 {
-        let json = JSON.array(changes.map { c in
-            .object([("field", .string(c.field)), ("old", c.old.json), ("new", c.new.json)])
-        }).serialized()
+    func log(_ kind: EntityKind, _ id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int64 {
+        let json = ChangeEntry.encode(changes)
         try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
                     origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null,

@@ -31,6 +31,12 @@ public struct SyncCursorState: Sendable, Equatable {
     }
 }
 
+/// A local record's binding with a counterpart.
+public struct IdentityBinding: Sendable, Equatable {
+    public let externalID: String
+    public let naturalKey: String?
+}
+
 /// A pulled item that could not be applied yet (a reference not known yet, or a delete
 /// still referenced), kept until a later page or run lets it through.
 public struct ParkedItem: Sendable, Equatable {
@@ -70,10 +76,24 @@ extension JournalStore {
                       [.text(counterpart), .text(kind.rawValue), .text(localID)])?.text
     }
 
+    /// A local record's binding with a counterpart: its external id and the natural key it had.
+    public func identity(counterpart: String, _ kind: EntityKind, localID: String) throws -> IdentityBinding? {
+        var out: IdentityBinding?
+        try db.forEach("SELECT external_id, natural_key FROM identity WHERE counterpart = ? AND entity = ? AND local_id = ?",
+                       [.text(counterpart), .text(kind.rawValue), .text(localID)]) {
+            out = IdentityBinding(externalID: $0[0].text ?? "", naturalKey: $0[1].text)
+        }
+        return out
+    }
+
     /// Binds a local id to a counterpart's external id (replacing any other binding of either).
-    public func bindIdentity(counterpart: String, _ kind: EntityKind, localID: String, externalID: String, naturalKey: String?) throws {
+    /// `current` is the local id's binding when the caller has just read it.
+    public func bindIdentity(counterpart: String, _ kind: EntityKind, localID: String, externalID: String, naturalKey: String?,
+                             current: IdentityBinding?? = .none) throws {
         let args: [SQLValue] = [.text(counterpart), .text(kind.rawValue), .text(localID), .text(externalID)]
-        if try self.externalID(counterpart: counterpart, kind, localID: localID) == externalID {
+        let bound = try current ?? identity(counterpart: counterpart, kind, localID: localID)
+        if bound?.externalID == externalID {
+            guard bound?.naturalKey != naturalKey else { return }
             try db.run("UPDATE identity SET natural_key = ? WHERE counterpart = ? AND entity = ? AND local_id = ?",
                        [naturalKey.map(SQLValue.text) ?? .null] + args.prefix(3))
             return
@@ -100,6 +120,7 @@ extension JournalStore {
         try db.run("UPDATE identity SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
         try db.run("DELETE FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1).prefix(2)) + [.text(new)])
         try db.run("UPDATE sync_base SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
+        noteOpenConflict(counterpart, kind, new)
         try db.run("UPDATE conflict SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL", args)
         try db.run("DELETE FROM sync_pending WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1)))
         try markPending(counterpart: counterpart, kind, localID: new)
@@ -197,6 +218,7 @@ extension JournalStore {
 
     /// Keeps a pulled item that cannot be applied yet; a later delivery of the same item replaces it.
     public func park(counterpart: String, _ kind: EntityKind, externalID: String, record: JSON, reason: String, runID: String?) throws {
+        parkedKeys?.insert(JournalStore.hintKey(counterpart, kind.rawValue, externalID))
         try db.run("""
             INSERT INTO sync_parked (counterpart, entity, external_id, record, reason, run_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (counterpart, entity, external_id) DO UPDATE SET record = excluded.record, reason = excluded.reason,
@@ -216,6 +238,14 @@ extension JournalStore {
     }
 
     public func unpark(counterpart: String, _ kind: EntityKind, externalID: String) throws {
+        if parkedKeys == nil {
+            var keys = Set<String>()
+            try db.forEach("SELECT counterpart, entity, external_id FROM sync_parked") {
+                keys.insert(JournalStore.hintKey($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? ""))
+            }
+            parkedKeys = keys
+        }
+        guard parkedKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, externalID)) == true else { return }
         try db.run("DELETE FROM sync_parked WHERE counterpart = ? AND entity = ? AND external_id = ?",
                    [.text(counterpart), .text(kind.rawValue), .text(externalID)])
     }
@@ -242,13 +272,7 @@ extension JournalStore {
     /// value already stored). Call inside ``transaction(_:)``.
     @discardableResult
     public func logDecision(_ kind: EntityKind, id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int {
-        let json = JSON.array(changes.map { c in
-            .object([("field", .string(c.field)), ("old", c.old.json), ("new", c.new.json)])
-        }).serialized()
-        try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
-                    origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null, .text(timestampNow)])
-        return Int(db.lastInsertRowID)
+        Int(try log(kind, id, op: op, changes: changes, origin: origin))
     }
 
     /// Change-log entries made by `account` at or after `at` (a ``timestamp(_:)`` string), oldest first.
@@ -262,17 +286,6 @@ extension JournalStore {
     }
 
     private func logEntries(_ condition: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
-        var out: [ChangeEntry] = []
-        try db.forEach("SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log " + condition, args) { row in
-            let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
-            let changes = parsed.map { c in
-                FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
-            }
-            guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
-            out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind, recordID: row[2].text ?? "", op: row[3].text ?? "",
-                                   changes: changes, origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),
-                                   at: row[8].text ?? ""))
-        }
-        return out
+        try entries(JournalStore.entrySQL + " " + condition, args)
     }
 }

@@ -67,6 +67,7 @@ extension JournalStore {
     @discardableResult
     public func insertConflict(counterpart: String, _ kind: EntityKind, localID: String, field: String, base: JSON, local: JSON,
                                remote: JSON, remoteVersion: String?, policy: String, runID: String?) throws -> Int {
+        noteOpenConflict(counterpart, kind, localID)
         try db.run("""
             INSERT INTO conflict (counterpart, entity, local_id, field, base, local, remote, remote_version, policy, run_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -78,7 +79,15 @@ extension JournalStore {
 
     /// Open conflicts of one record with one counterpart.
     public func openConflicts(counterpart: String, _ kind: EntityKind, localID: String) throws -> [ConflictRecord] {
-        try db.rows("SELECT \(JournalStore.conflictColumns) FROM conflict WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL ORDER BY id",
+        if openConflictKeys == nil {
+            var keys = Set<String>()
+            try db.forEach("SELECT counterpart, entity, local_id FROM conflict WHERE resolved_at IS NULL") {
+                keys.insert(JournalStore.hintKey($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? ""))
+            }
+            openConflictKeys = keys
+        }
+        guard openConflictKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, localID)) == true else { return [] }
+        return try db.rows("SELECT \(JournalStore.conflictColumns) FROM conflict WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL ORDER BY id",
                     [.text(counterpart), .text(kind.rawValue), .text(localID)]).compactMap(JournalStore.conflict)
     }
 
@@ -90,6 +99,15 @@ extension JournalStore {
 
     public func conflict(id: Int) throws -> ConflictRecord? {
         try db.rows("SELECT \(JournalStore.conflictColumns) FROM conflict WHERE id = ?", [.int(Int64(id))]).first.flatMap(JournalStore.conflict)
+    }
+
+    static func hintKey(_ counterpart: String, _ entity: String, _ id: String) -> String {
+        counterpart + "\u{1F}" + entity + "\u{1F}" + id
+    }
+
+    /// Keeps ``openConflicts(counterpart:_:localID:)`` asking the table for this record.
+    func noteOpenConflict(_ counterpart: String, _ kind: EntityKind, _ localID: String) {
+        openConflictKeys?.insert(JournalStore.hintKey(counterpart, kind.rawValue, localID))
     }
 
     /// Records the counterpart's newer value for an open conflict.

@@ -36,6 +36,12 @@ public final class JournalStore {
     public private(set) var school: SchoolInfo
     /// The clock stamped on change-log entries; tests set it.
     public var now: () -> Date = Date.init
+    /// Supersets of the records with open conflicts and of the parked items (loaded on
+    /// first use, grown by every insert, never shrunk), so that the common case, none,
+    /// costs no query per pulled item. A key left over from a rolled-back insert only
+    /// costs the query it would have cost anyway.
+    var openConflictKeys: Set<String>?
+    var parkedKeys: Set<String>?
 
     /// Creates a new store for a school. Refuses a file that already holds one.
     public static func create(at path: String, school: String, timeZone: String) throws -> JournalStore {
@@ -83,6 +89,9 @@ public final class JournalStore {
             throw StoreError(.walUnavailable, "\(db.path): SQLite would not switch to WAL (journal_mode is \(mode ?? "unknown")); is the file on a network share?")
         }
         try db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        // 32 MB of page cache instead of SQLite's 2 MB: a synced year is ~1 GB, and a
+        // night's lookups missed the cache five times an item (102 k preads for 19 k items).
+        try db.exec("PRAGMA cache_size = -32768")
         guard try db.scalar("PRAGMA foreign_keys")?.int == 1 else {
             throw StoreError(.invalid, "this SQLite build cannot enforce foreign keys")
         }

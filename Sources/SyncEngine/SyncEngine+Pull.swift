@@ -45,6 +45,8 @@ extension SyncEngine {
                 }
             case .records(let items, let next, let hasMore):
                 var stop: String?
+                ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
+                defer { ctx.references = ReferenceCache() }
                 try store.transaction {
                     for item in order(items, ctx) {
                         if let failure = try deliver(item, ctx, retrying: false), stop == nil { stop = failure }
@@ -120,6 +122,7 @@ extension SyncEngine {
             try store.unpark(counterpart: cp, item.kind, externalID: item.externalID)
             return outcome
         } catch let f as ItemFailure {
+            ctx.references.clear()   // the item's bindings were rolled back
             guard f.park else { return .failed(f.message) }
             try store.park(counterpart: cp, item.kind, externalID: item.externalID, record: Wire.json(item), reason: f.message, runID: ctx.runID)
             // A parked record is still listed by a full pull: keep it from the sweep.
@@ -140,7 +143,7 @@ extension SyncEngine {
             for spec in kind.fields {
                 var v = item.fields[spec.name] ?? .null
                 if case .ref(let target) = spec.type, let ext = v.text {
-                    guard let id = try store.localID(counterpart: cp, target, externalID: ext) else {
+                    guard let id = try ctx.references.localID(target, ext, { try store.localID(counterpart: cp, target, externalID: ext) }) else {
                         throw ItemFailure(message: "\(cp) \(kind.rawValue) \(item.externalID): its \(spec.name) is \(target.rawValue) \(ext), which has not arrived yet",
                                           park: true)
                     }
@@ -150,8 +153,15 @@ extension SyncEngine {
             }
         }
         var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
-        if let id = localID, store.record(kind, id: id) == nil, let next = try successor(of: id, kind) {
-            localID = next
+        // The journal's record, once read (nil inside: none), handed on to the merge.
+        var current: Record??
+        if let id = localID {
+            current = .some(store.record(kind, id: id))
+            if current! == nil, let next = try successor(of: id, kind) {
+                ctx.references.clear()
+                localID = next
+                current = .none
+            }
         }
         if localID == nil {
             if item.deleted {
@@ -172,6 +182,7 @@ extension SyncEngine {
                                       + "which is \(cp) \(other) and not deleted there", park: true)
                 }
                 localID = match.id
+                current = .some(match)
             } else {
                 localID = SyncEngine.localID(counterpart: cp, kind, externalID: item.externalID)
             }
@@ -183,15 +194,15 @@ extension SyncEngine {
             return .unchanged   // a stale delivery: we already hold a newer version
         }
         let remote: RecordState = item.deleted ? .deleted : .present(Record(kind, id: id, fields).normalized.fields)
-        return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx)
+        return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx, current: current)
     }
 
     /// Merges the counterpart's state of a record into the journal and records the outcome.
     func merge(_ kind: EntityKind, id: String, externalID: String, remote: RecordState, version: String?,
-               base: SyncBase?, _ ctx: RunContext) throws -> ItemOutcome {
+               base: SyncBase?, _ ctx: RunContext, current known: Record?? = .none) throws -> ItemOutcome {
         let cp = counterpart.name
         let baseState: RecordState = base.map { $0.fields.map(RecordState.present) ?? .deleted } ?? .absent
-        let current = store.record(kind, id: id)
+        let current = known ?? store.record(kind, id: id)
         let local: RecordState = try current.map { .present($0.normalized.fields) } ?? (store.isTombstoned(kind, id: id) ? .deleted : .absent)
         let open = try store.openConflicts(counterpart: cp, kind, localID: id)
         let d = RecordMerge.merge(kind: kind, base: baseState, local: local, remote: remote, policy: policy, blocked: Set(open.map(\.field)))
@@ -204,7 +215,7 @@ extension SyncEngine {
             guard problems.isEmpty else {
                 throw ItemFailure(message: "\(cp) \(kind.rawValue) \(externalID): \(problems.map(\.description).joined(separator: "; "))", park: false)
             }
-            try guarded(kind, externalID) { try store.write(r, origin: ctx.origin) }
+            try guarded(kind, externalID) { try store.write(r, origin: ctx.origin, old: .some(current)) }
             naturalKey = r.naturalKey
         case .delete:
             try guarded(kind, externalID) { try store.delete(kind, id: id, origin: ctx.origin) }
@@ -213,7 +224,8 @@ extension SyncEngine {
             try store.logDecision(kind, id: id, op: "update", changes: d.remoteLosers, origin: ctx.loserOrigin)
         }
         try bind(kind, localID: id, externalID: externalID, naturalKey: naturalKey, ctx)
-        try store.setSyncBase(counterpart: cp, kind, localID: id, SyncBase(fields: d.base.fields, version: version, epoch: ctx.epoch))
+        let agreed = SyncBase(fields: d.base.fields, version: version, epoch: ctx.epoch)
+        if agreed != base { try store.setSyncBase(counterpart: cp, kind, localID: id, agreed) }
         for c in open {
             if d.agreed.contains(c.field) {
                 try store.closeConflict(id: c.id, resolution: "agreed")

@@ -97,14 +97,15 @@ public struct SyncEngine {
 
     /// Runs `body` in a savepoint: a throw undoes only what `body` wrote.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try store.db.exec("SAVEPOINT item")
+        // Prepared once (statement cache), not parsed per item as `exec` would.
+        try store.db.run("SAVEPOINT item")
         do {
             let v = try body()
-            try store.db.exec("RELEASE item")
+            try store.db.run("RELEASE item")
             return v
         } catch {
-            try? store.db.exec("ROLLBACK TO item")
-            try? store.db.exec("RELEASE item")
+            try? store.db.run("ROLLBACK TO item")
+            try? store.db.run("RELEASE item")
             throw error
         }
     }
@@ -135,6 +136,8 @@ final class RunContext {
     var parkedThisRun = Set<String>()
     /// Records already reported as still rejected in this run.
     var reported = Set<String>()
+    /// The identity lookups of the page being applied.
+    var references = ReferenceCache()
     var origin: Origin { Origin(source: SyncEngine.source(counterpart), runID: runID) }
     var loserOrigin: Origin { Origin(source: SyncEngine.loserSource(counterpart), runID: runID) }
 

@@ -9,7 +9,7 @@ import JournalModel
 nonisolated(unsafe) let stages: [Benchmark] = [
     SQLiteImportReference(), SQLiteInsertLoop(),
     ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
-    JournalImport(), InitialSyncASURSO(), NightlyDeltaASURSO(),
+    JournalImport(), InitialSyncASURSO(), InitialSyncEPOS(), NightlyDeltaASURSO(),
     DiaryFeedDay(), MergeOnly(),
 ]
 
@@ -50,7 +50,7 @@ func parseOptions() -> Options {
 }
 
 /// Bumped whenever the generator's output changes, so that a cached school is not reused.
-let inputsVersion = 2
+let inputsVersion = 3
 
 /// The generated school (cached per size, seed and generator version) plus the reference
 /// CSV of its rows.
@@ -61,6 +61,7 @@ func prepareInputs(_ o: Options) throws -> String {
     let gen = SchoolGenerator(students: o.students, year: 2025, seed: UInt64(o.seed), today: CivilDate(year: 2026, month: 11, day: 1)!)
     _ = try gen.write(to: dir)
     try ASURSOSeedWriter(school: dir, out: dir + "/asu-rso", seed: UInt64(o.seed)).write()
+    try EPOSSeedWriter(school: dir, out: dir + "/epos", seed: UInt64(o.seed)).write()
     // One CSV row per journal record: type, id and up to eight field values.
     FileManager.default.createFile(atPath: dir + "/rows.csv.part", contents: nil)
     guard let out = FileHandle(forWritingAtPath: dir + "/rows.csv.part") else { throw BenchError("cannot write rows.csv") }

@@ -3,7 +3,7 @@ import JournalModel
 
 extension CLI {
     static let generateCommands: [Command] = [
-        Command(words: ["generate", "school"], summary: "write a deterministic synthetic school (contingent list and a year of journal) for benchmarks",
+        Command(words: ["generate", "school"], summary: "write a deterministic synthetic school (contingent list, a year of journal, АСУ РСО and ЭПОС emulator seeds) for benchmarks",
                 usage: "generate school --students N --year YYYY --seed S --out DIR [--timezone ZONE] [--json]",
                 options: ["--students", "--year", "--seed", "--out", "--timezone"], flags: ["--json"]) { a, ctx in
             let students = try a.int("--students") ?? 2000
@@ -16,13 +16,15 @@ extension CLI {
             let counts = try gen.write(to: dir) { ctx.console.progress($0) }
             ctx.console.progress("АСУ РСО emulator seed…")
             try ASURSOSeedWriter(school: dir, out: dir + "/asu-rso", seed: seed).write()
+            ctx.console.progress("ЭПОС.Школа emulator seed…")
+            try EPOSSeedWriter(school: dir, out: dir + "/epos", seed: seed).write()
             ctx.console.progressDone()
             let byKind = counts.byKind.keys.sorted().map { ($0.rawValue, JSON.int(counts.byKind[$0]!)) }
             if a.flag("--json") {
                 ctx.console.out(JSON.object([("out", .string(dir)), ("students", .int(students)), ("records", .int(counts.total)),
                                              ("by_type", .object(byKind))]).pretty())
             } else {
-                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx, journal.jsonl and asu-rso/ (the portal's side): \(students) students, \(counts.total) journal records.")
+                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx, journal.jsonl, asu-rso/ and epos/ (the portals' side): \(students) students, \(counts.total) journal records.")
             }
             return ExitCode.ok
         },

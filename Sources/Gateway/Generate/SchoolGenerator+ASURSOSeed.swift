@@ -100,7 +100,7 @@ public struct ASURSOSeedWriter {
         schoolPairs += [("year", year), ("terms", .array(terms)), ("assignmentTypes", .array(types)), ("subjects", .array(subjects)),
                         ("teachers", .array(teachers)), ("classes", .array(classes)), ("groups", .array(groups)), ("bells", .array(bells))]
         let schoolJSON = JSON.object(schoolPairs)
-        try schoolJSON.pretty().write(toFile: out + "/school.json", atomically: true, encoding: .utf8)
+        try SchoolGenerator.LineFile.write(schoolJSON.pretty(), to: out + "/school.json")
         // Students and parents from the secretary's list the generator wrote.
         try writeStudents(id: id, groupMembers: groupMembers)
         var assignmentID = 500_000
@@ -122,8 +122,8 @@ public struct ASURSOSeedWriter {
             lessonsOut += n + 1 < lessons.count ? ",\n" : "\n"
         }
         lessonsOut += "]\n"
-        try lessonsOut.write(toFile: out + "/lessons.json", atomically: true, encoding: .utf8)
-        try JSON.array(finals).serialized().write(toFile: out + "/finalmarks.json", atomically: true, encoding: .utf8)
+        try SchoolGenerator.LineFile.write(lessonsOut, to: out + "/lessons.json")
+        try SchoolGenerator.LineFile.write(JSON.array(finals).serialized(), to: out + "/finalmarks.json")
     }
 
     func writeStudents(id: (String, String) -> Int, groupMembers: [String: [Int]]) throws {
@@ -149,8 +149,8 @@ public struct ASURSOSeedWriter {
                                      ("snils", s.snils.map { .string(Snils.formatted($0)) } ?? .null),
                                      ("groupIds", .array((groupMembers[local] ?? []).map(JSON.int))), ("parentIds", .array(mine.map(JSON.int)))]))
         }
-        try JSON.object([("parents", .array(parents)), ("students", .array(students))]).serialized()
-            .write(toFile: out + "/students.json", atomically: true, encoding: .utf8)
+        try SchoolGenerator.LineFile.write(JSON.object([("parents", .array(parents)), ("students", .array(students))]).serialized(),
+                                           to: out + "/students.json")
     }
 }
 

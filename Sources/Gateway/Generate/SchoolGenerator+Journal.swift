@@ -16,6 +16,14 @@ extension SchoolGenerator {
             if buffer.count > 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
         }
         func close() throws { handle.write(buffer); try handle.close() }
+
+        /// Writes a whole file, created 0600 (the generated school's files hold its pupils' data).
+        static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
+        static func write(_ data: Data, to path: String) throws {
+            let file = try LineFile(path)
+            file.buffer = data
+            try file.close()
+        }
     }
 
     func writeJournal(dir: String, pupils: [Pupil], classes: [ClassInfo], teachers: Int,
@@ -85,7 +93,10 @@ extension SchoolGenerator {
                         var fields: [String: FieldValue] = ["class": .text(c.id), "subject": .text(subject), "date": .text(day.description),
                                                             "number": .int(n + 1), "teacher": .text(teacher), "topic": .text("Тема урока \(di + 1)")]
                         if g > 0 { fields["group"] = .text("grp-\(c.name)-eng-\(g)") }
-                        if rng.chance(0.02) { fields["substitute"] = .text("t-\(rng.below(teachers) + 1)") }
+                        if rng.chance(0.02) {   // a colleague stands in: never the regular teacher (ЭПОС refuses that)
+                            let drawn = rng.below(teachers) + 1
+                            fields["substitute"] = .text("t-\("t-\(drawn)" == teacher ? drawn % teachers + 1 : drawn)")
+                        }
                         emit(.lesson, lid, fields)
                         let pupilsHere = g == 0 ? members[ci] : members[ci].enumerated().filter { $0.offset % 2 == g - 1 }.map(\.element)
                         if c.grade > 1 && rng.chance(0.6) {

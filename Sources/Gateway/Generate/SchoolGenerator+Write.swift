@@ -77,7 +77,7 @@ extension SchoolGenerator {
         }
         csv += "Итого: \(pupils.count);;;\r\n"
         guard let bytes = csv.data(using: .windowsCP1251) else { throw GatewayError(ExitCode.failure, "cannot encode the list in Windows-1251") }
-        try bytes.write(to: URL(fileURLWithPath: dir + "/contingent.csv"))
-        try xlsx.data().write(to: URL(fileURLWithPath: dir + "/contingent.xlsx"))
+        try LineFile.write(Data(bytes), to: dir + "/contingent.csv")
+        try LineFile.write(xlsx.data(), to: dir + "/contingent.xlsx")
     }
 }

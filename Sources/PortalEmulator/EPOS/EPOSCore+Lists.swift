@@ -42,6 +42,12 @@ extension EPOSCore {
         var from: CivilDate?
         var to: CivilDate?
         var periodID: String?
+
+        /// The filter besides `updated_at_from`; final marks have no lesson dates to filter by.
+        func filter(_ kind: EPOSKind) -> EPOSListFilter {
+            kind == .finalMark ? EPOSListFilter(classID: classID, periodID: periodID)
+                : EPOSListFilter(classID: classID, periodID: periodID, from: from, to: to)
+        }
     }
 
     private func listQuery(_ kind: EPOSKind, _ req: HTTPRequest, _ st: EPOSState) -> Result<ListQuery, HTTPResponseBox> {
@@ -88,27 +94,15 @@ extension EPOSCore {
         case .failure(let box): return box.response
         case .success(let v): q = v
         }
-        let st = s.state
-        let rows = st.ordered(kind) { r in
-            if let from = q.updatedFrom, r.updatedAt < from { return false }
-            if let c = q.classID, st.classUnitID(of: r) != c { return false }
-            if let p = q.periodID, r.string("period_id") != p { return false }
-            if q.from != nil || q.to != nil, kind != .finalMark {
-                guard let d = st.lessonDate(of: r) else { return false }
-                if let from = q.from, d < from { return false }
-                if let to = q.to, d > to { return false }
-            }
-            return true
-        }
-        let start = min(rows.count, (q.page - 1) * q.perPage)
-        let end = min(rows.count, start + q.perPage)
-        let page = rows[start..<end]
-        var response = HTTPResponse.json(.array(page.map(st.row)))
-        response.headers.add("X-Total-Count", String(rows.count))
-        let hasNext = end < rows.count
+        let skip = (q.page - 1) * q.perPage
+        let page = s.state.listPage(kind, updatedFrom: q.updatedFrom, filter: q.filter(kind), skip: skip, limit: q.perPage)
+        let rows = page.ids.compactMap { s.state.record(kind, $0) }.map { s.state.row($0) }
+        var response = HTTPResponse.json(.array(rows))
+        response.headers.add("X-Total-Count", String(page.total))
+        let hasNext = skip + page.ids.count < page.total
         if hasNext { response.headers.add("Link", "<\(link(req, page: q.page + 1, perPage: q.perPage))>; rel=\"next\"") }
-        if mutate, hasNext, let first = page.first {
-            _ = s.state.touch(kind, id: first.id, now: now)
+        if mutate, hasNext, let first = page.ids.first {
+            _ = s.state.touch(kind, id: first, now: now)
             inject(.mutateWhilePaging, &s)
             persist(s.state)
         }

@@ -50,6 +50,13 @@ struct EPOSState: Sendable {
     /// Live objects by what must be unique among them (see `uniqueKeys(of:)`), so checks stay
     /// cheap for a large seed.
     private(set) var index: [String: Set<String>] = [:]
+    /// Every row of each kind in list order (`updated_at`, then id), kept in step by `put`.
+    private var lists: [EPOSKind: EPOSListIndex] = [:]
+    /// Each schedule item's lesson date, so a mark or an attendance finds its date in one step.
+    private var lessonDates: [String: CivilDate] = [:]
+    /// Bumped when what a list filter reads outside a row changes (a lesson's date, a
+    /// student's class): the blocks of `lists` recount after it.
+    private var listVersion = 0
 
     init(school: EPOSSchool) { self.school = school }
 
@@ -98,12 +105,15 @@ struct EPOSState: Sendable {
         return "\(kind.idPrefix)-\(n)"
     }
 
-    /// Stores a record (new or changed) and indexes its `external_id`.
+    /// Stores a record (new or changed): indexes its unique keys and `external_id`, and moves
+    /// it to its place in its list.
     mutating func put(_ r: EPOSRecord) {
-        if let old = records[r.kind]?[r.id] {
+        let old = records[r.kind]?[r.id]
+        if let old {
             for k in Self.uniqueKeys(of: old) { index[k]?.remove(old.id) }
         }
         for k in Self.uniqueKeys(of: r) { index[k, default: []].insert(r.id) }
+        reorder(r, old: old)
         records[r.kind, default: [:]][r.id] = r
         if let e = r.externalID { externalIDs[r.kind, default: [:]][e] = r.id }
         lastStamp = max(lastStamp, r.updatedAt, r.deletedAt ?? 0)
@@ -116,9 +126,38 @@ struct EPOSState: Sendable {
         return Int(id.dropFirst(prefix.count + 1))
     }
 
-    /// The rows of a kind that pass `include`, ordered as lists are: `updated_at`, then id.
-    func ordered(_ kind: EPOSKind, where include: (EPOSRecord) -> Bool) -> [EPOSRecord] {
-        all(kind).filter(include).sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
+    /// Moves a stored row to its place in its list, and notes what list filters read of it.
+    private mutating func reorder(_ r: EPOSRecord, old: EPOSRecord?) {
+        if let old { lists[r.kind, default: EPOSListIndex()].remove(EPOSListKey(old)) }
+        lists[r.kind, default: EPOSListIndex()].insert(EPOSListKey(r))
+        if r.kind == .scheduleItem { lessonDates[r.id] = r.string("date").flatMap(CivilDate.init(iso:)) }
+        let readByOthers = r.kind == .scheduleItem ? ["date", "class_unit_id"] : r.kind == .student ? ["class_unit_id"] : []
+        if let old, readByOthers.contains(where: { old[$0] != r[$0] }) { listVersion += 1 }
+    }
+
+    /// One page of a list: the rows at or after `updatedFrom` that pass `filter`, in list
+    /// order; how many there are in all, and the ids of `limit` of them after the first `skip`.
+    mutating func listPage(_ kind: EPOSKind, updatedFrom: Int64?, filter: EPOSListFilter, skip: Int, limit: Int) -> EPOSListIndex.Page {
+        // Taken out while it counts, so that its blocks change in place while `self` is read.
+        var list = lists.removeValue(forKey: kind) ?? EPOSListIndex()
+        defer { lists[kind] = list }
+        let rows = records[kind] ?? [:]
+        return list.page(updatedFrom: updatedFrom, filter: filter, version: listVersion, skip: skip, limit: limit) { id in
+            rows[id].map { passes($0, filter) } ?? false
+        }
+    }
+
+    /// Whether a row passes a list's filter (`updated_at_from` aside): its class, its period
+    /// (final marks), its lesson's date (not final marks).
+    func passes(_ r: EPOSRecord, _ filter: EPOSListFilter) -> Bool {
+        if let c = filter.classID, classUnitID(of: r) != c { return false }
+        if let p = filter.periodID, r.string("period_id") != p { return false }
+        if filter.from != nil || filter.to != nil, r.kind != .finalMark {
+            guard let d = lessonDate(of: r) else { return false }
+            if let from = filter.from, d < from { return false }
+            if let to = filter.to, d > to { return false }
+        }
+        return true
     }
 
     // MARK: Questions the rules ask
@@ -134,8 +173,9 @@ struct EPOSState: Sendable {
 
     /// The lesson date of a mark, an attendance or a schedule item.
     func lessonDate(of r: EPOSRecord) -> CivilDate? {
-        let item = r.kind == .scheduleItem ? r : record(.scheduleItem, r.string("schedule_item_id") ?? "")
-        return item?.string("date").flatMap(CivilDate.init(iso:))
+        // A schedule item may be a candidate not stored yet: its own field decides.
+        if r.kind == .scheduleItem { return r.string("date").flatMap(CivilDate.init(iso:)) }
+        return lessonDates[r.string("schedule_item_id") ?? ""]
     }
 
     /// Today in the school's zone (lessons may not be dated after it: R2).

@@ -3,9 +3,9 @@ import JournalModel
 
 /// ЭПОС timestamps: ISO 8601 with the school's offset and milliseconds
 /// (`2026-09-07T08:30:00.000+05:00`), kept as milliseconds since 1970 (UTC).
-enum EPOSTime {
+public enum EPOSTime {
     /// Renders a moment in a zone: `YYYY-MM-DDThh:mm:ss.mmm+05:00` (`millis: false` drops `.mmm`).
-    static func render(_ ms: Int64, in zone: TimeZone, millis: Bool = true) -> String {
+    public static func render(_ ms: Int64, in zone: TimeZone, millis: Bool = true) -> String {
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(ms) / 1000))
         let local = ms + Int64(offset) * 1000
         let days = Int((Double(local) / 86_400_000).rounded(.down))
