@@ -100,7 +100,9 @@ extension JournalStore: RecordLookup {
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
         if old == nil {
             try db.run(JournalStore.sql[r.kind]!.insert, values)
-            try db.run("DELETE FROM tombstone WHERE entity = ? AND record_id = ?", [.text(r.kind.rawValue), .text(r.id)])
+            if try mayHaveTombstones(r.kind) {
+                try db.run("DELETE FROM tombstone WHERE entity = ? AND record_id = ?", [.text(r.kind.rawValue), .text(r.id)])
+            }
         } else {
             try db.run(JournalStore.sql[r.kind]!.update, Array(values.dropFirst()) + [.text(r.id)])
         }
@@ -118,6 +120,7 @@ extension JournalStore: RecordLookup {
         }
         try db.run("DELETE FROM \(kind.table) WHERE id = ?", [.text(id)])
         let seq = try log(kind, id, op: "delete", changes: changes, origin: origin)
+        tombstonedKinds?.insert(kind)
         try db.run("INSERT INTO tombstone (entity, record_id, seq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq",
                    [.text(kind.rawValue), .text(id), .int(seq)])
         return true
@@ -125,7 +128,17 @@ extension JournalStore: RecordLookup {
 
     /// Whether a record of this id was deleted (and not created again since).
     public func isTombstoned(_ kind: EntityKind, id: String) throws -> Bool {
-        try db.scalar("SELECT 1 FROM tombstone WHERE entity = ? AND record_id = ?", [.text(kind.rawValue), .text(id)]) != nil
+        guard try mayHaveTombstones(kind) else { return false }
+        return try db.scalar("SELECT 1 FROM tombstone WHERE entity = ? AND record_id = ?", [.text(kind.rawValue), .text(id)]) != nil
+    }
+
+    private func mayHaveTombstones(_ kind: EntityKind) throws -> Bool {
+        if tombstonedKinds == nil {
+            var kinds = Set<EntityKind>()
+            try db.forEach("SELECT DISTINCT entity FROM tombstone") { if let k = EntityKind(rawValue: $0[0].text ?? "") { kinds.insert(k) } }
+            tombstonedKinds = kinds
+        }
+        return tombstonedKinds!.contains(kind)
     }
 
     /// Appends one change-log entry; its `seq`.
@@ -135,7 +148,7 @@ extension JournalStore: RecordLookup {
         try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
                     origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null,
-                    .text(ChangeEntry.timestamp(now()))])
+                    .text(timestampNow)])
         return db.lastInsertRowID
     }
 }

@@ -59,7 +59,13 @@ extension JournalStore {
     }
 
     /// The current time as the change log stamps it (`2026-09-07T08:30:00.123Z`, UTC).
-    public var timestampNow: String { ChangeEntry.timestamp(now()) }
+    public var timestampNow: String {
+        let d = now()
+        if let last = lastStamp, floor(last.date.timeIntervalSince1970 * 1000) == floor(d.timeIntervalSince1970 * 1000) { return last.text }
+        let text = ChangeEntry.timestamp(d)
+        lastStamp = (d, text)
+        return text
+    }
 
     /// The same stamp for any instant (quarantine compares change-log times with it).
     public static func timestamp(_ date: Date) -> String { ChangeEntry.timestamp(date) }

@@ -42,6 +42,11 @@ public final class JournalStore {
     /// costs the query it would have cost anyway.
     var openConflictKeys: Set<String>?
     var parkedKeys: Set<String>?
+    /// The same for the kinds that have tombstones: an import into a journal without
+    /// deletions asks nothing about them.
+    var tombstonedKinds: Set<EntityKind>?
+    /// The last change-log stamp and its instant: thousands of writes share a millisecond.
+    var lastStamp: (date: Date, text: String)?
 
     /// Creates a new store for a school. Refuses a file that already holds one.
     public static func create(at path: String, school: String, timeZone: String) throws -> JournalStore {
@@ -92,6 +97,11 @@ public final class JournalStore {
         // 32 MB of page cache instead of SQLite's 2 MB: a synced year is ~1 GB, and a
         // night's lookups missed the cache five times an item (102 k preads for 19 k items).
         try db.exec("PRAGMA cache_size = -32768")
+        // Checkpoint every 64 MB of WAL instead of 4 MB: a sync commits a page of the
+        // portal at a time, and the same index pages were copied back into the file again
+        // and again (initial sync of 2,000 pupils: 85 s → 77 s, 17.6 → 15.2 s in the kernel).
+        // The WAL file is cut back to 64 MB after a checkpoint.
+        try db.exec("PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864")
         guard try db.scalar("PRAGMA foreign_keys")?.int == 1 else {
             throw StoreError(.invalid, "this SQLite build cannot enforce foreign keys")
         }

@@ -19,6 +19,9 @@ struct ImportValidation {
     /// hash(kind, natural key) → (hash of the id, line).
     private var naturalKeys: [Int: (id: Int, line: Int32)] = [:]
     private var storeKnown: [EntityKind: Set<String>] = [:]
+    /// Kinds with no record in the store (the validating pass writes nothing, so this
+    /// holds throughout): a first import asks the store nothing about them.
+    private var storeEmpty: [EntityKind: Bool] = [:]
     /// What R1 needs of lessons and classes defined in the file.
     private var lessonClass: [String: String] = [:]
     private var classInfo: [String: Record] = [:]
@@ -69,7 +72,7 @@ struct ImportValidation {
                 problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as the \(r.kind.rawValue) on line \(other.line)"))
             } else {
                 naturalKeys[k] = (idKey, Int32(truncatingIfNeeded: line))
-                if let existing = store.recordByNaturalKey(r), existing.id != r.id {
+                if !isEmptyInStore(r.kind), let existing = store.recordByNaturalKey(r), existing.id != r.id {
                     pendingKeys.append((line, r, existing.id))
                 }
             }
@@ -94,9 +97,18 @@ struct ImportValidation {
 
     private mutating func knownInStore(_ kind: EntityKind, _ id: String) -> Bool {
         if storeKnown[kind]?.contains(id) == true { return true }
-        guard (try? store.db.scalar("SELECT 1 FROM \(kind.table) WHERE id = ?", [.text(id)])) != nil else { return false }
+        guard !isEmptyInStore(kind), (try? store.db.scalar("SELECT 1 FROM \(kind.table) WHERE id = ?", [.text(id)])) != nil else { return false }
         storeKnown[kind, default: []].insert(id)
         return true
+    }
+
+    private mutating func isEmptyInStore(_ kind: EntityKind) -> Bool {
+        if let known = storeEmpty[kind] { return known }
+        // A store that cannot be read counts as not empty: its checks then run (and fail loudly).
+        let empty: Bool
+        do { empty = try store.db.scalar("SELECT 1 FROM \(kind.table) LIMIT 1") == nil } catch { empty = false }
+        storeEmpty[kind] = empty
+        return empty
     }
 
     private mutating func check(rules r: Record, line: Int) {
