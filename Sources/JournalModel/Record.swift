@@ -19,12 +19,15 @@ public struct Record: Sendable, Hashable {
     /// Every declared field present (null where unset), nothing undeclared.
     public var normalized: Record {
         var out = Record(kind, id: id)
-        for spec in kind.fields {
-            var v = fields[spec.name] ?? .null
-            if spec.type == .bool, v.isNull { v = .int(0) }
-            out.fields[spec.name] = v
-        }
+        out.fields.reserveCapacity(kind.fields.count)
+        for spec in kind.fields { out.fields[spec.name] = Record.normalized(fields[spec.name], spec) }
         return out
+    }
+
+    /// A field's value as ``normalized`` holds it.
+    static func normalized(_ value: FieldValue?, _ spec: FieldSpec) -> FieldValue {
+        let v = value ?? .null
+        return spec.type == .bool && v.isNull ? .int(0) : v
     }
 
     /// The natural key as one string (`nil` when a key field is null and the key
@@ -54,11 +57,10 @@ public struct FieldChange: Sendable, Hashable {
 extension Record {
     /// The fields that differ from `other` (a record of the same kind), in schema order.
     public func changes(from other: Record?) -> [FieldChange] {
-        let before = other?.normalized
-        let after = normalized
-        return kind.fields.compactMap { spec in
-            let o = before?.fields[spec.name] ?? .null
-            let n = after.fields[spec.name] ?? .null
+        // Field by field, without building the two normalized records (this runs once a write).
+        kind.fields.compactMap { spec in
+            let o = other.map { Record.normalized($0.fields[spec.name], spec) } ?? .null
+            let n = Record.normalized(fields[spec.name], spec)
             return o == n ? nil : FieldChange(field: spec.name, old: o, new: n)
         }
     }
