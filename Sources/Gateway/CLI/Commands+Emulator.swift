@@ -39,13 +39,17 @@ extension CLI {
             return ExitCode.ok
         },
         Command(words: ["emulator", "epos"], summary: "serve the ЭПОС.Школа exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
-                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N]",
-                options: ["--port", "--state", "--seed-dir", "--faults", "--seed"]) { a, ctx in
+                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second"]) { a, ctx in
             let port = try a.int("--port") ?? 0
             guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+            // The real portal's limit (10 a second, 429 beyond) unless told otherwise; 0 lifts it (benchmarks).
+            let rate = try a.int("--requests-per-second") ?? 10
+            guard rate >= 0 else { throw GatewayError.usage("--requests-per-second is 0 (no limit) or more") }
             let options = EPOSEmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
                                               seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/epos",
-                                              faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1))
+                                              faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
+                                              requestsPerSecond: rate == 0 ? nil : rate)
             let emulator: RunningEPOSEmulator
             do { emulator = try EPOSEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)
