@@ -57,7 +57,7 @@ public struct EPOSSeedWriter {
             try b.read(j, marks: marks, attendances: attendances, finals: finals)
         }
         try marks.close(); try attendances.close(); try finals.close()
-        try writeWhole(out + "/school.json", b.schoolDocument().pretty())
+        try SchoolGenerator.LineFile.write(b.schoolDocument().pretty() + "\n", to: out + "/school.json")
         try writeStudents(pupils, b)
         let items = try JSONArrayFile(out + "/schedule_items.json")
         for item in b.items { items.append(item.row) }
@@ -79,12 +79,6 @@ public struct EPOSSeedWriter {
                 ("updated_at", .string(Self.stamp(listed, 10 * 3600 + n, ms: 0))),
             ]))
         }
-        try file.close()
-    }
-
-    private func writeWhole(_ path: String, _ text: String) throws {
-        let file = try SchoolGenerator.LineFile(path)
-        file.write(text)
         try file.close()
     }
 
