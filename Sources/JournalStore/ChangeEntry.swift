@@ -31,21 +31,14 @@ public struct ChangeEntry: Sendable {
             out += "{\"field\":"
             JSON.writeString(c.field, to: &out)
             out += ",\"old\":"
-            write(c.old, to: &out)
+            c.old.writeJSON(to: &out)
             out += ",\"new\":"
-            write(c.new, to: &out)
+            c.new.writeJSON(to: &out)
             out += "}"
         }
         return out + "]"
     }
 
-    private static func write(_ v: FieldValue, to out: inout String) {
-        switch v {
-        case .null: out += "null"
-        case .int(let i): out += String(i)
-        case .text(let s): JSON.writeString(s, to: &out)
-        }
-    }
 }
 
 extension JournalStore {

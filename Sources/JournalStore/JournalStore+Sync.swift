@@ -50,7 +50,7 @@ public struct ParkedItem: Sendable, Equatable {
 /// parked records, and change-log reads for the push. The engine's SQL lives here.
 extension JournalStore {
     static func encode(_ fields: [String: FieldValue]) -> String {
-        FieldValue.json(fields).serialized()
+        FieldValue.serialized(fields)
     }
 
     static func decodeFields(_ text: String?) -> [String: FieldValue]? {

@@ -39,7 +39,9 @@ public final class JournalStore {
     /// Supersets of the records with open conflicts and of the parked items (loaded on
     /// first use, grown by every insert, never shrunk), so that the common case, none,
     /// costs no query per pulled item. A key left over from a rolled-back insert only
-    /// costs the query it would have cost anyway.
+    /// costs the query it would have cost anyway. Sound because rows are added only by
+    /// writing commands, which hold the store's run lock: no other process adds any while
+    /// this one holds its sets.
     var openConflictKeys: Set<String>?
     var parkedKeys: Set<String>?
     /// The same for the kinds that have tombstones: an import into a journal without

@@ -85,6 +85,27 @@ struct JSONTests {
         #expect(throws: JSONError.self) { try JSON.parse(#"{"a":1,"a":2}"#) }
         #expect(throws: JSONError.self) { try JSON.parse(#"{"a":1} x"#) }
     }
+
+    /// The straight writer of field maps gives the text of the JSON value's, byte for byte
+    /// (bases are compared as text), on maps with escapes, Cyrillic, nulls and negatives.
+    @Test func fieldMapTextIsTheJSONValuesText() throws {
+        var rng = SeededRandom(seed: 77)
+        let texts = ["", "5", "Зайцева \"М\"", "a\\b", "tab\there", "line\nbreak", "ё😀", "\u{1}"]
+        for _ in 0..<500 {
+            var fields: [String: FieldValue] = [:]
+            for k in 0..<Int(rng.next() % 7) {
+                let key = ["value", "lesson", "студент", "b\"q", "z", "a"][(k + Int(rng.next() % 6)) % 6]
+                switch rng.next() % 3 {
+                case 0: fields[key] = .null
+                case 1: fields[key] = .int(Int(rng.next() % 2001) - 1000)
+                default: fields[key] = .text(texts[Int(rng.next() % UInt64(texts.count))])
+                }
+            }
+            let text = FieldValue.serialized(fields)
+            #expect(text == FieldValue.json(fields).serialized())
+            #expect(FieldValue.fields(try JSON.parse(text)) == fields)
+        }
+    }
 }
 
 struct RuleTests {
