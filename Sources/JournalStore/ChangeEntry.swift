@@ -38,7 +38,6 @@ public struct ChangeEntry: Sendable {
         }
         return out + "]"
     }
-
 }
 
 extension JournalStore {

@@ -61,9 +61,10 @@ extension JournalStore {
     /// The current time as the change log stamps it (`2026-09-07T08:30:00.123Z`, UTC).
     public var timestampNow: String {
         let d = now()
-        if let last = lastStamp, floor(last.date.timeIntervalSince1970 * 1000) == floor(d.timeIntervalSince1970 * 1000) { return last.text }
+        let ms = (d.timeIntervalSince1970 * 1000).rounded(.down)
+        if let last = lastStamp, last.ms == ms { return last.text }
         let text = ChangeEntry.timestamp(d)
-        lastStamp = (d, text)
+        lastStamp = (ms, text)
         return text
     }
 
@@ -244,13 +245,7 @@ extension JournalStore {
     }
 
     public func unpark(counterpart: String, _ kind: EntityKind, externalID: String) throws {
-        if parkedKeys == nil {
-            var keys = Set<String>()
-            try db.forEach("SELECT counterpart, entity, external_id FROM sync_parked") {
-                keys.insert(JournalStore.hintKey($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? ""))
-            }
-            parkedKeys = keys
-        }
+        if parkedKeys == nil { parkedKeys = try hintKeys("SELECT counterpart, entity, external_id FROM sync_parked") }
         guard parkedKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, externalID)) == true else { return }
         try db.run("DELETE FROM sync_parked WHERE counterpart = ? AND entity = ? AND external_id = ?",
                    [.text(counterpart), .text(kind.rawValue), .text(externalID)])

@@ -80,11 +80,7 @@ extension JournalStore {
     /// Open conflicts of one record with one counterpart.
     public func openConflicts(counterpart: String, _ kind: EntityKind, localID: String) throws -> [ConflictRecord] {
         if openConflictKeys == nil {
-            var keys = Set<String>()
-            try db.forEach("SELECT counterpart, entity, local_id FROM conflict WHERE resolved_at IS NULL") {
-                keys.insert(JournalStore.hintKey($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? ""))
-            }
-            openConflictKeys = keys
+            openConflictKeys = try hintKeys("SELECT counterpart, entity, local_id FROM conflict WHERE resolved_at IS NULL")
         }
         guard openConflictKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, localID)) == true else { return [] }
         return try db.rows("SELECT \(JournalStore.conflictColumns) FROM conflict WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL ORDER BY id",
@@ -103,6 +99,13 @@ extension JournalStore {
 
     static func hintKey(_ counterpart: String, _ entity: String, _ id: String) -> String {
         counterpart + "\u{1F}" + entity + "\u{1F}" + id
+    }
+
+    /// The ``hintKey(_:_:_:)`` of every row a (counterpart, entity, id) query returns.
+    func hintKeys(_ sql: String) throws -> Set<String> {
+        var keys = Set<String>()
+        try db.forEach(sql) { keys.insert(JournalStore.hintKey($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")) }
+        return keys
     }
 
     /// Keeps ``openConflicts(counterpart:_:localID:)`` asking the table for this record.

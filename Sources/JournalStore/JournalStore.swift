@@ -48,7 +48,7 @@ public final class JournalStore {
     /// deletions asks nothing about them.
     var tombstonedKinds: Set<EntityKind>?
     /// The last change-log stamp and its instant: thousands of writes share a millisecond.
-    var lastStamp: (date: Date, text: String)?
+    var lastStamp: (ms: Double, text: String)?
 
     /// Creates a new store for a school. Refuses a file that already holds one.
     public static func create(at path: String, school: String, timeZone: String) throws -> JournalStore {

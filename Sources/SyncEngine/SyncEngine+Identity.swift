@@ -36,17 +36,15 @@ extension SyncEngine {
     /// late delivery of that record is recognised as stale.
     func bind(_ kind: EntityKind, localID: String, externalID: String, naturalKey: String?, _ ctx: RunContext) throws {
         let cp = counterpart.name
-        let current = try store.identity(counterpart: cp, kind, localID: localID)
+        var current = try store.identity(counterpart: cp, kind, localID: localID)
         ctx.references.forget(kind, externalID)
-        if let old = current?.externalID { ctx.references.forget(kind, old) }
         if let old = current?.externalID, old != externalID {
+            ctx.references.forget(kind, old)
             let gone = kind.rawValue + "-gone-" + StableHash.hex([cp, kind.rawValue, old])
             let version = try store.syncBase(counterpart: cp, kind, localID: localID)?.version
             try store.bindIdentity(counterpart: cp, kind, localID: gone, externalID: old, naturalKey: nil)
             try store.setSyncBase(counterpart: cp, kind, localID: gone, SyncBase(fields: nil, version: version, epoch: ctx.epoch))
-            // The local id's own binding went with it.
-            try store.bindIdentity(counterpart: cp, kind, localID: localID, externalID: externalID, naturalKey: naturalKey)
-            return
+            current = nil   // binding `gone` to the old id took it from this record
         }
         try store.bindIdentity(counterpart: cp, kind, localID: localID, externalID: externalID, naturalKey: naturalKey, current: .some(current))
     }

@@ -153,14 +153,15 @@ extension SyncEngine {
             }
         }
         var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
-        // The journal's record, once read (nil inside: none), handed on to the merge.
-        var current: Record??
+        // The journal's record once read (`.some(nil)`: none), handed on to the merge.
+        var current: Record?? = .none
         if let id = localID {
-            current = .some(store.record(kind, id: id))
-            if current! == nil, let next = try successor(of: id, kind) {
+            let stored = store.record(kind, id: id)
+            if stored == nil, let next = try successor(of: id, kind) {
                 ctx.references.clear()
                 localID = next
-                current = .none
+            } else {
+                current = .some(stored)
             }
         }
         if localID == nil {
