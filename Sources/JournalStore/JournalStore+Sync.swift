@@ -171,6 +171,17 @@ extension JournalStore {
         return out.map { (entity: $0.0, localID: $0.1) }
     }
 
+    /// Per kind, the records agreed to exist whose base a pull or push of `epoch` touched
+    /// (what a full pull listed so far).
+    public func basesSeen(counterpart: String, epoch: Int) throws -> [EntityKind: Int] {
+        var out: [EntityKind: Int] = [:]
+        try db.forEach("SELECT entity, count(*) FROM sync_base WHERE counterpart = ? AND epoch >= ? AND fields IS NOT NULL GROUP BY entity",
+                       [.text(counterpart), .int(Int64(epoch))]) {
+            if let k = EntityKind(rawValue: $0[0].text ?? "") { out[k] = $0[1].int ?? 0 }
+        }
+        return out
+    }
+
     /// Every base with a counterpart (for tests and reports).
     public func syncBases(counterpart: String) throws -> [(entity: EntityKind, localID: String, base: SyncBase)] {
         var out: [(EntityKind, String, SyncBase)] = []

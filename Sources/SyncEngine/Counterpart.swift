@@ -24,10 +24,16 @@ public protocol Counterpart: Sendable {
     /// How two of its versions compare, or nil when they do not order (ETags).
     /// Default: whole numbers numerically, anything else unordered.
     func compareVersions(_ a: String, _ b: String) -> ComparisonResult?
+
+    /// What the counterpart noticed during the run that a person should read (an answer
+    /// that made it pull everything again, say); reported with the run's summary.
+    var warnings: [String] { get async }
 }
 
 extension Counterpart {
     public func accepts(_ kind: EntityKind) -> Bool { true }
+
+    public var warnings: [String] { get async { [] } }
 
     public func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
         guard let x = Int(a), let y = Int(b) else { return a == b ? .orderedSame : nil }

@@ -47,8 +47,17 @@ extension SyncEngine {
                 var stop: String?
                 ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
                 defer { ctx.references = ReferenceCache() }
+                let ordered = order(items, ctx)
+                // Deletions of records the journal still holds (echoes of our own deletions are not counted).
+                let deleting = try ordered.filter { r in
+                    guard r.deleted, let id = try store.localID(counterpart: cp, r.kind, externalID: r.externalID) else { return false }
+                    return store.record(r.kind, id: id) != nil
+                }
+                for (kind, n) in Dictionary(grouping: deleting, by: \.kind).mapValues(\.count) {
+                    ctx.deletions.expect(kind, count: n, limit: try ctx.deletions.limit(kind) { try store.count(kind) })
+                }
                 try store.transaction {
-                    for item in order(items, ctx) {
+                    for item in ordered {
                         if let failure = try deliver(item, ctx, retrying: false), stop == nil { stop = failure }
                     }
                     try crash(.beforeCursorAdvance)
@@ -219,6 +228,11 @@ extension SyncEngine {
             try guarded(kind, externalID) { try store.write(r, origin: ctx.origin, old: .some(current)) }
             naturalKey = r.naturalKey
         case .delete:
+            let limit = try ctx.deletions.limit(kind) { try store.count(kind) }
+            guard ctx.deletions.admit(kind, externalID: externalID, limit: limit) else {
+                throw ItemFailure(message: "\(DeletionBrake.marker): \(cp) deletes more \(kind.rawValue) records than the brake allows (\(limit))",
+                                  park: true)
+            }
             try guarded(kind, externalID) { try store.delete(kind, id: id, origin: ctx.origin) }
         }
         if !d.remoteLosers.isEmpty {
@@ -256,10 +270,25 @@ extension SyncEngine {
         }
     }
 
-    /// After a complete full pull: records agreed to exist that it did not list are deleted there.
+    /// After a complete full pull: records agreed to exist that it did not list are deleted
+    /// there — unless the deletion brake holds a kind back (then none of that kind).
     func sweep(_ ctx: RunContext, _ state: inout SyncCursorState) throws {
         let cp = counterpart.name
-        let unseen = try store.basesNotSeen(counterpart: cp, epoch: state.epoch).sorted { $0.entity > $1.entity }
+        var unseen = try store.basesNotSeen(counterpart: cp, epoch: state.epoch).sorted { $0.entity > $1.entity }
+        let listed = try store.basesSeen(counterpart: cp, epoch: state.epoch)
+        var held: Set<EntityKind> = []
+        for (kind, group) in Dictionary(grouping: unseen, by: \.entity).sorted(by: { $0.key < $1.key }) {
+            let limit = try ctx.deletions.limit(kind) { try store.count(kind) }
+            let none = (listed[kind] ?? 0) == 0
+            guard !ctx.deletions.admitAll(kind, count: group.count, listedNone: none, limit: limit) else { continue }
+            held.insert(kind)
+            let why = none ? "it listed no \(kind.rawValue) record at all (an empty answer is no proof of deletion)"
+                           : "that is more than the brake allows (\(limit): more than 5 % and more than 20 of the journal's \(try store.count(kind)))"
+            ctx.held.append("\(cp): the full pull did not list \(group.count) \(kind.rawValue) record(s) the journal shares with it, and \(why): "
+                            + "none of them was deleted. If \(cp) really deleted them, run `journal-gateway sync \(cp) --full --allow-deletions \(group.count)`")
+        }
+        unseen.removeAll { held.contains($0.entity) }
+        defer { ctx.deletions.endSweep() }
         try store.transaction {
             for (kind, id) in unseen {
                 guard let ext = try store.externalID(counterpart: cp, kind, localID: id) else { continue }
@@ -268,7 +297,8 @@ extension SyncEngine {
             }
             state.fullPull = false
             try store.setSyncCursor(counterpart: cp, state)
-            try store.addCheckpoint(runID: ctx.runID, kind: "sweep", detail: .object([("epoch", .int(state.epoch)), ("deleted", .int(unseen.count))]))
+            try store.addCheckpoint(runID: ctx.runID, kind: "sweep", detail: .object([("epoch", .int(state.epoch)), ("deleted", .int(unseen.count)),
+                                                                                     ("held", .array(held.sorted().map { .string($0.rawValue) }))]))
         }
     }
 
@@ -294,9 +324,22 @@ extension SyncEngine {
                 }
                 waiting = still
             }
+            let reasons = Dictionary(try store.parkedItems(counterpart: cp).map { ($0.entity.rawValue + "\u{1F}" + $0.externalID, $0.reason) },
+                                     uniquingKeysWith: { a, _ in a })
+            var heldNow: [EntityKind: Int] = [:]
             for r in waiting {
-                let reason = try store.parkedItems(counterpart: cp).first { $0.entity == r.kind && $0.externalID == r.externalID }?.reason ?? "parked"
-                ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
+                let reason = reasons[r.kind.rawValue + "\u{1F}" + r.externalID] ?? "parked"
+                if reason.hasPrefix(DeletionBrake.marker) {
+                    ctx.counts[r.kind, default: EntityCounts()].failed += 1
+                    ctx.heldItems += 1
+                    heldNow[r.kind, default: 0] += 1
+                } else {
+                    ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
+                }
+            }
+            for (kind, n) in heldNow.sorted(by: { $0.key < $1.key }) {
+                ctx.held.append("\(cp) deleted \(n) more \(kind.rawValue) record(s) than the brake allows in one run: held, none of them deleted "
+                                + "(kept and tried again on every run). If \(cp) really deleted them, run `journal-gateway sync \(cp) --allow-deletions \(n)`")
             }
             try store.addCheckpoint(runID: ctx.runID, kind: "parked", detail: .object([("tried", .int(parked.count)), ("left", .int(waiting.count))]))
         }

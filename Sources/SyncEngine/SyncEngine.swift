@@ -28,6 +28,9 @@ public struct SyncEngine {
     /// Pull everything again from no cursor (records the counterpart no longer lists
     /// count as deleted there). Also what a nil cursor in the store means.
     public var fullPull = false
+    /// Deletions of one kind a person allowed in this run beyond the brake's threshold
+    /// (`--allow-deletions N`; see ``DeletionBrake``).
+    public var allowDeletions: Int?
 
     public init(store: JournalStore, counterpart: any Counterpart, policy: PolicyTable = .defaults) {
         self.store = store; self.counterpart = counterpart; self.policy = policy
@@ -52,6 +55,9 @@ public struct SyncEngine {
         let start = try store.syncCursor(counterpart: cp)
         let ctx = RunContext(runID: id, counterpart: cp)
         ctx.epoch = start.epoch
+        ctx.deletions = DeletionBrake(allowed: allowDeletions)
+        ctx.deletions.remember(held: try store.parkedItems(counterpart: cp).filter { $0.reason.hasPrefix(DeletionBrake.marker) }
+            .map { ($0.entity, $0.externalID) })
         try store.transaction {
             ctx.resumedAfter = try store.interruptRunningRuns(counterpart: cp)
             try store.beginSyncRun(id: id, counterpart: cp, command: command, cursorStart: start.cursor)
@@ -71,10 +77,13 @@ public struct SyncEngine {
             }
         } catch let e as Unavailable {
             ctx.unavailable = e.message
+            ctx.stopReason = e.reason
         }
+        ctx.warnings += await counterpart.warnings
         let summary = SyncSummary(runID: id, counterpart: cp, cursorStart: start.cursor, cursorEnd: try store.syncCursor(counterpart: cp).cursor,
                                   entities: ctx.counts, failures: ctx.failures, resumedAfter: ctx.resumedAfter, resent: ctx.resent,
-                                  unavailable: ctx.unavailable, openConflicts: try openConflictCount(cp))
+                                  unavailable: ctx.unavailable, stopReason: ctx.stopReason, held: ctx.held, heldItems: ctx.heldItems,
+                                  warnings: ctx.warnings, openConflicts: try openConflictCount(cp))
         try store.transaction {
             try store.addCheckpoint(runID: id, kind: "finish", detail: .object([("status", .string(summary.status))]))
             try store.finishSyncRun(id: id, status: summary.status, cursorEnd: summary.cursorEnd, summary: summary.json)
@@ -86,13 +95,30 @@ public struct SyncEngine {
         try store.conflicts().filter { $0.counterpart == cp }.count
     }
 
-    /// Calls the counterpart, turning any error it throws into ``Unavailable``.
+    /// Calls the counterpart, turning any error it throws into ``Unavailable`` with the
+    /// error's stop reason. Only an unreachable counterpart is asked again: bad data,
+    /// refused credentials and "come back later" stop the run at once.
     func reach<T>(_ what: String, attempts: Int, _ body: () async throws -> T) async throws -> T {
         var last: any Error = Unavailable(message: what)
+        var reason = StopReason.unavailable
         for _ in 0..<max(1, attempts) {
-            do { return try await body() } catch { last = error }
+            do { return try await body() } catch {
+                last = error
+                reason = (error as? CounterpartStopping)?.stopReason ?? .unavailable
+                if !reason.retryable { break }
+            }
         }
-        throw Unavailable(message: "\(counterpart.name) did not answer \(what) (\(last)); the next run continues from here")
+        let next = "the next run continues from here"
+        switch reason {
+        case .unavailable:
+            throw Unavailable(message: "\(counterpart.name) did not answer \(what) (\(last)); \(next)", reason: reason)
+        case .retryLater:
+            throw Unavailable(message: "\(counterpart.name) asked to come back later during \(what) (\(last)); \(next)", reason: reason)
+        case .badData:
+            throw Unavailable(message: "\(counterpart.name) sent bad data in \(what); nothing of that answer was applied: \(last); \(next)", reason: reason)
+        case .credentialsRefused:
+            throw Unavailable(message: "\(counterpart.name) refused the gateway's credentials during \(what): \(last)", reason: reason)
+        }
     }
 
     /// Runs `body` in a savepoint: a throw undoes only what `body` wrote.
@@ -111,8 +137,12 @@ public struct SyncEngine {
     }
 }
 
-/// The counterpart could not be reached: the run stops, keeping everything done so far.
-struct Unavailable: Error { let message: String }
+/// The run stops, keeping everything done so far: the counterpart could not be reached,
+/// sent bad data, or refused the credentials (``StopReason``).
+struct Unavailable: Error {
+    let message: String
+    var reason = StopReason.unavailable
+}
 
 /// An item or operation that cannot be applied now, with the reason for people.
 struct ItemFailure: Error { let message: String; let park: Bool }
@@ -129,6 +159,13 @@ final class RunContext {
     var resumedAfter: [String] = []
     var resent = 0
     var unavailable: String?
+    var stopReason: StopReason?
+    /// Deletions held back by the mass-deletion brake, one line per kind, for people.
+    var held: [String] = []
+    var warnings: [String] = []
+    var deletions = DeletionBrake()
+    /// Pulled items the brake holds (counted as failed, reported in `held`).
+    var heldItems = 0
     var conflictAnswers = 0
     /// The full-pull epoch stamped on every base this run writes.
     var epoch = 0

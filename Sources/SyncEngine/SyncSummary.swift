@@ -41,20 +41,37 @@ public struct SyncSummary: Sendable {
     public let resumedAfter: [String]
     /// Operations from an earlier run sent again with their original keys.
     public let resent: Int
-    /// Why the run stopped early because the counterpart could not be reached, if it did.
+    /// Why the run stopped early (the counterpart could not be reached, sent bad data,
+    /// refused the credentials), if it did.
     public let unavailable: String?
+    /// What stopped the run early, if anything.
+    public let stopReason: StopReason?
+    /// Deletions the mass-deletion brake held back, one line per kind: what and what to do.
+    public let held: [String]
+    /// Pulled items the brake holds (counted as failed).
+    public let heldItems: Int
+    /// What the counterpart noticed that a person should read.
+    public let warnings: [String]
     /// Conflicts open in the queue for this counterpart after the run.
     public let openConflicts: Int
 
-    /// 0 when everything is explained and nothing failed; 69 when the counterpart could
-    /// not be reached; 1 when an item failed, a count does not add up, or the pull stopped.
+    /// 0 when everything is explained and nothing failed; when the run stopped early, its
+    /// ``StopReason``'s code (69 unreachable, 75 come back later, 65 bad data, 77
+    /// credentials refused); 1 when an item failed, a count does not add up, or the pull
+    /// stopped; 65 when the only thing left is deletions the brake held back.
     public var exitCode: Int32 {
+        if let stopReason { return stopReason.exitCode }
         if unavailable != nil { return 69 }
         let totals = total
-        return totals.failed > 0 || totals.unexplained != 0 || !failures.isEmpty ? 1 : 0
+        if totals.failed > heldItems || totals.unexplained != 0 || !failures.isEmpty { return 1 }
+        return held.isEmpty ? 0 : 65
     }
 
-    public var status: String { unavailable != nil ? "unavailable" : exitCode == 0 ? "ok" : "failed" }
+    public var status: String {
+        if let stopReason { return stopReason.rawValue }
+        if unavailable != nil { return "unavailable" }
+        switch exitCode { case 0: return "ok"; case 65: return "held"; default: return "failed" }
+    }
 
     /// All entities added up.
     public var total: EntityCounts {
@@ -71,10 +88,12 @@ public struct SyncSummary: Sendable {
                  ("resumed_after", .array(resumedAfter.map(JSON.string))), ("open_conflicts", .int(openConflicts)),
                  ("unavailable", unavailable.map(JSON.string) ?? .null),
                  ("entities", .object(entities.keys.sorted().map { ($0.rawValue, entities[$0]!.json) })),
-                 ("failures", .array(failures.map(JSON.string)))])
+                 ("failures", .array(failures.map(JSON.string))),
+                 ("held", .array(held.map(JSON.string))), ("warnings", .array(warnings.map(JSON.string)))])
     }
 
-    /// A table for people: one line per entity, then failures.
+    /// A table for people: one line per entity, then failures and held deletions
+    /// (warnings go to stderr, apart).
     public var lines: [String] {
         var out = ["Sync with \(counterpart), run \(runID): \(status)"]
         if !resumedAfter.isEmpty { out.append("Continued after interrupted run(s): \(resumedAfter.joined(separator: ", ")); resent \(resent) operation(s)") }
@@ -88,6 +107,7 @@ public struct SyncSummary: Sendable {
         }
         if let unavailable { out.append("Stopped: \(unavailable)") }
         out += failures.map { "failed: " + $0 }
+        out += held.map { "held: " + $0 }
         if openConflicts > 0 { out.append("\(openConflicts) conflict(s) wait in the queue: journal-gateway conflicts list") }
         return out
     }

@@ -283,6 +283,9 @@ final class History {
         }
         cp.setFaults(faults)
         let batch = 1 + random.below(4)
+        // The model's counterpart is trusted: its deletions are real, so every run says yes to
+        // them (the brake on mass deletion has its own tests, DeletionBrakeTests).
+        let trusted = Int.max
         let mode = clean ? 0 : random.below(6)
         trace.append("\(step): sync (mode \(mode), page \(faults.pageSize), batch \(batch))")
         if mode == 1 { cp.faults.failPushes = 3 }          // unreachable for the whole push: the next run resends
@@ -290,13 +293,13 @@ final class History {
         if mode == 3 {
             let point = random.pick(CrashPoint.allCases), n = 1 + random.below(3)
             let crash = CrashHook { p in if p == point { throw CrashTests.InjectedCrash(point: p, occurrence: n) } }
-            do { _ = try await sync(store, cp, policy: policy, batchSize: batch, crash: crash) } catch is CrashTests.InjectedCrash {}
+            do { _ = try await sync(store, cp, policy: policy, batchSize: batch, crash: crash, allowDeletions: trusted) } catch is CrashTests.InjectedCrash {}
             store = try JournalStore.open(at: dir.path("journal.sqlite"))
         }
-        var summary = try await sync(store, cp, policy: policy, batchSize: batch)
+        var summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)
         if summary.exitCode == 69 {
             cp.faults.failPushes = 0
-            summary = try await sync(store, cp, policy: policy, batchSize: batch)
+            summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)
         }
         cp.setFaults(InMemoryCounterpart.Faults())
         guard summary.exitCode == 0, summary.total.unexplained == 0 else { throw fail("sync: \(summary.lines.joined(separator: "\n"))") }

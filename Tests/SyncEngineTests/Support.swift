@@ -57,8 +57,9 @@ let surnames = ["Зайцева", "Иванов", "Петрова", "Сидор�
 /// Runs one sync.
 @discardableResult
 func sync(_ store: JournalStore, _ cp: InMemoryCounterpart, policy: PolicyTable = .defaults, batchSize: Int = 200,
-          crash: CrashHook = .none, runID: String? = nil) async throws -> SyncSummary {
+          crash: CrashHook = .none, runID: String? = nil, allowDeletions: Int? = nil) async throws -> SyncSummary {
     var engine = SyncEngine(store: store, counterpart: cp, policy: policy)
+    engine.allowDeletions = allowDeletions
     engine.batchSize = batchSize
     engine.crash = crash
     engine.runID = runID

@@ -8,8 +8,8 @@ extension CLI {
     static let syncCommands: [Command] = [
         Command(words: ["sync", "asu-rso"],
                 summary: "nightly sync with АСУ РСО: pull, three-way merge, push, queue conflicts",
-                usage: "sync asu-rso --url URL --school-id ID --login LOGIN [--password-file F] [--full] [--dry-run] [--json]",
-                options: ["--url", "--school-id", "--login", "--password-file"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
+                usage: "sync asu-rso --url URL --school-id ID --login LOGIN [--password-file F] [--full] [--allow-deletions N] [--dry-run] [--json]",
+                options: ["--url", "--school-id", "--login", "--password-file", "--allow-deletions"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
                 throw GatewayError.usage("--url must be an http(s) address")
             }
@@ -20,7 +20,8 @@ extension CLI {
             do { codes = try ASURSOCodes(directory: Resources.mappings(ctx.environment) + "/asu-rso") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)
             }
-            let runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
+            var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
+            runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync asu-rso") { store in
                 let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
                                           timeZone: store.school.timeZone, today: store.today)

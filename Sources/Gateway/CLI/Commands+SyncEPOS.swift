@@ -8,8 +8,8 @@ extension CLI {
     static let eposSyncCommands: [Command] = [
         Command(words: ["sync", "epos"],
                 summary: "nightly sync with ЭПОС.Школа: pull, three-way merge, push, queue conflicts",
-                usage: "sync epos --url URL --school-id ID --login LOGIN [--password-file F] [--requests-per-second N] [--full] [--dry-run] [--json]",
-                options: ["--url", "--school-id", "--login", "--password-file", "--requests-per-second"],
+                usage: "sync epos --url URL --school-id ID --login LOGIN [--password-file F] [--requests-per-second N] [--full] [--allow-deletions N] [--dry-run] [--json]",
+                options: ["--url", "--school-id", "--login", "--password-file", "--allow-deletions", "--requests-per-second"],
                 flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
                 throw GatewayError.usage("--url must be an http(s) address")
@@ -24,7 +24,8 @@ extension CLI {
             do { codes = try EPOSCodes(directory: Resources.mappings(ctx.environment) + "/epos") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)
             }
-            let runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
+            var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
+            runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync epos") { store in
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),

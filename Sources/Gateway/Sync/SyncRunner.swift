@@ -11,6 +11,15 @@ struct SyncRunner {
     let json: Bool
     let dryRun: Bool
     let full: Bool
+    /// `--allow-deletions N`: deletions of one kind a person allowed beyond the brake.
+    var allowDeletions: Int? = nil
+
+    /// `--allow-deletions N`: a whole number from 0.
+    static func allowDeletions(_ a: Arguments) throws -> Int? {
+        guard let n = try a.int("--allow-deletions") else { return nil }
+        guard n >= 0 else { throw GatewayError.usage("--allow-deletions takes a whole number of records from 0") }
+        return n
+    }
 
     /// A retrying HTTP client whose retries show on a terminal.
     func client() -> HTTPClient {
@@ -43,10 +52,12 @@ struct SyncRunner {
             let policy = FileManager.default.fileExists(atPath: policyPath) ? try PolicyTable.load(path: policyPath) : .defaults
             var engine = SyncEngine(store: store, counterpart: counterpart, policy: policy)
             engine.command = command + (dryRun ? " --dry-run" : "")
+            engine.allowDeletions = allowDeletions
             // The engine runs on a task while this thread waits: one user of the store at a time.
             nonisolated(unsafe) let running = engine
             let summary = try blockingAwait { try await running.run() }
             ctx.console.progressDone()
+            for w in summary.warnings { ctx.console.err("warning: " + w) }
             if json {
                 var j = summary.json
                 if case .object(var pairs) = j {
