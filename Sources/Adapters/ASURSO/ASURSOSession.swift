@@ -8,9 +8,13 @@ public struct ASURSOAccount: Sendable {
     public var schoolID: String
     public var login: String
     public var password: String
+    /// A session saved from a browser (`at`, `NSSESSIONID`), for servers where only ЕСИА
+    /// sign-in works: used instead of a login, never renewed by the gateway.
+    public var browserSession: BrowserSession?
 
-    public init(baseURL: URL, schoolID: String, login: String, password: String) {
+    public init(baseURL: URL, schoolID: String, login: String, password: String, browserSession: BrowserSession? = nil) {
         self.baseURL = baseURL; self.schoolID = schoolID; self.login = login; self.password = password
+        self.browserSession = browserSession
     }
 }
 
@@ -61,8 +65,12 @@ public actor ASURSOSession {
         let getdata = try await client.send(HTTPRequestSpec(method: "POST", url: url("webapi/auth/getdata"), idempotent: true))
         guard getdata.status == 200, let j = try? JSON.parse(bytes: Array(getdata.body)),
               let lt = j["lt"].flatMap(Self.text), let ver = j["ver"].flatMap(Self.text), let salt = j["salt"].flatMap(Self.text) else {
-            throw PortalError(kind: .unexpected, status: getdata.status,
-                              message: "auth/getdata gave no salt: this server may allow only Госуслуги (ЕСИА) sign-in")
+            guard getdata.status == 200 else {
+                throw PortalError(kind: .unexpected, status: getdata.status, message: "auth/getdata answered HTTP \(getdata.status)")
+            }
+            throw PortalError(kind: .loginRefused, status: getdata.status,
+                              message: "auth/getdata gave no salt: this server allows only Госуслуги (ЕСИА) sign-in; "
+                                + "sign in through Госуслуги in a browser, save the session to a file (mode 600) and pass it with --session-file")
         }
         let (pw, pw2) = Self.passwordHashes(password: account.password, salt: salt)
         let body = Self.formEncode([("loginType", "1"), ("scid", account.schoolID), ("un", account.login),
@@ -85,6 +93,14 @@ public actor ASURSOSession {
     /// Sends an authorised request; on 401 signs in again and repeats it once.
     public func request(_ method: String, _ path: String, query: [(String, String)] = [], json: JSON? = nil,
                         headers: [String: String] = [:]) async throws -> (status: Int, body: JSON?) {
+        if let saved = account.browserSession {
+            var h = headers
+            h["at"] = saved["at"]
+            if let id = saved["NSSESSIONID"] { h["Cookie"] = "NSSESSIONID=" + id }
+            let (status, parsed) = try await send(method, path, query: query, json: json, headers: h)
+            if status == 401 { throw PortalError(kind: .sessionExpired, status: 401, message: saved.expiredMessage) }
+            return (status, parsed)
+        }
         for attempt in 0..<2 {
             if token == nil { try await login() }
             var h = headers
@@ -102,9 +118,19 @@ public actor ASURSOSession {
         fatalError("unreachable")
     }
 
-    /// Ends the session (best effort).
+    /// One request as given, its body parsed as JSON when there is one.
+    private func send(_ method: String, _ path: String, query: [(String, String)], json: JSON?,
+                      headers: [String: String]) async throws -> (status: Int, body: JSON?) {
+        var h = headers
+        var body: Data?
+        if let json { body = Data(json.serialized().utf8); h["Content-Type"] = "application/json; charset=utf-8" }
+        let r = try await client.send(HTTPRequestSpec(method: method, url: url(path, query), headers: h, body: body))
+        return (r.status, r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body)))
+    }
+
+    /// Ends the session (best effort; a session saved from a browser is left to the person).
     public func logout() async {
-        guard let token else { return }
+        guard account.browserSession == nil, let token else { return }
         _ = try? await client.send(HTTPRequestSpec(method: "POST", url: url("webapi/auth/logout"), headers: ["at": token], idempotent: true))
         self.token = nil
     }

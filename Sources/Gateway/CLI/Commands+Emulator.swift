@@ -23,14 +23,19 @@ extension CLI {
 
     static let emulatorCommands: [Command] = [
         Command(words: ["emulator", "asu-rso"], summary: "serve the АСУ РСО exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
-                usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N]",
-                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention"]) { a, ctx in
+                usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N] [--esia-only [--session-ttl SECONDS]]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention", "--session-ttl"], flags: ["--esia-only"]) { a, ctx in
             let port = try a.int("--port") ?? 0
             guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
-            let options = EmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
+            var options = EmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
                                           seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/asu-rso",
                                           faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
                                           feedRetention: try a.int("--feed-retention"))
+            options.esiaOnly = a.flag("--esia-only")
+            if let ttl = try a.int("--session-ttl") {
+                guard options.esiaOnly, ttl > 0 else { throw GatewayError.usage("--session-ttl takes seconds from 1, with --esia-only") }
+                options.sessionTTL = Double(ttl)
+            }
             let emulator: RunningEmulator
             do { emulator = try ASURSOEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)

@@ -8,14 +8,22 @@ extension CLI {
     static let syncCommands: [Command] = [
         Command(words: ["sync", "asu-rso"],
                 summary: "nightly sync with АСУ РСО: pull, three-way merge, push, queue conflicts",
-                usage: "sync asu-rso --url URL --school-id ID --login LOGIN [--password-file F] [--full] [--allow-deletions N] [--dry-run] [--json]",
-                options: ["--url", "--school-id", "--login", "--password-file", "--allow-deletions"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
+                usage: "sync asu-rso --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--full] [--allow-deletions N] [--dry-run] [--json]",
+                options: ["--url", "--school-id", "--login", "--password-file", "--session-file", "--allow-deletions"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
                 throw GatewayError.usage("--url must be an http(s) address")
             }
-            let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
-                                                  environment: ctx.environment, what: "password")
-            let account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
+            let account: ASURSOAccount
+            if let file = a.option("--session-file") {
+                // Госуслуги-only regions: a session saved from a browser; no password is asked for.
+                let saved = try Credentials.browserSession(file, required: ["at"])
+                account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: a.option("--login") ?? "",
+                                        password: "", browserSession: saved)
+            } else {
+                let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
+                                                      environment: ctx.environment, what: "password")
+                account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
+            }
             let codes: ASURSOCodes
             do { codes = try ASURSOCodes(directory: Resources.mappings(ctx.environment) + "/asu-rso") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)

@@ -1,19 +1,44 @@
 import Foundation
+import Adapters
 
 /// Secrets for counterparts: from a file only its owner can read, or the environment;
 /// never from the command line, never logged.
 enum Credentials {
     /// The first line of `path`, refusing a file that group or others can read.
     static func readSecretFile(_ path: String, what: String) throws -> String {
+        let line = try readPrivateText(path, what: what).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard !line.isEmpty else { throw GatewayError.usage("\(what) file \(path) is empty") }
+        return line
+    }
+
+    /// The text of a file only its owner can read.
+    private static func readPrivateText(_ path: String, what: String) throws -> String {
         var st = stat()
         guard stat(path, &st) == 0 else { throw GatewayError.usage("\(what) file \(path): \(String(cString: strerror(errno)))") }
         guard st.st_mode & 0o077 == 0 else {
             throw GatewayError.usage("\(what) file \(path) can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))): run `chmod 600 \(path)`")
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.usage("\(what) file \(path) is not UTF-8 text") }
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !line.isEmpty else { throw GatewayError.usage("\(what) file \(path) is empty") }
-        return line
+        return text
+    }
+
+    /// A session saved from a browser (`--session-file`): `name=value` lines, `#` comments,
+    /// blank lines; `required` names must be there. The values are never printed.
+    static func browserSession(_ path: String, required: [String]) throws -> BrowserSession {
+        var values: [String: String] = [:]
+        for (n, raw) in try readPrivateText(path, what: "session").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.firstIndex(of: "="), eq != line.startIndex else {
+                throw GatewayError.usage("\(path):\(n + 1): expected name=value (\(required.map { $0 + "=…" }.joined(separator: ", ")))")
+            }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces)
+            values[name] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        }
+        for name in required where (values[name] ?? "").isEmpty {
+            throw GatewayError.usage("session file \(path) has no \(name)=… line: save the \(name) cookie of a browser session signed in through Госуслуги")
+        }
+        return BrowserSession(values: values, source: path)
     }
 
     /// `--password-file`, else the environment variable `env`.

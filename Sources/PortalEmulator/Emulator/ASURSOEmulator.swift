@@ -42,6 +42,8 @@ public final class RunningEmulator: Sendable {
     public let schoolID: String
     public let login: String
     public let password: String
+    /// The `at` token of the session opened at start with `esiaOnly` (nil otherwise).
+    public var session: String? { core.browserSession }
     private let server: HTTPServer
     private let core: EmulatorCore
 
@@ -63,6 +65,12 @@ public final class RunningEmulator: Sendable {
 
     /// What `GET /_emulator/stats` answers.
     public func stats() -> JSON { core.state.withLock { core.stats($0) } }
+
+    /// Opens another session as a person would in a browser (with `esiaOnly`: the fresh
+    /// session after the first expired), living `sessionTTL` seconds from now.
+    public func openBrowserSession() -> String {
+        core.state.withLock { $0.sessions.openBrowserSession(now: core.now, ttl: core.options.sessionTTL) }
+    }
 
     /// What `GET /_emulator/state` answers: the canonical state, without counters or idempotency keys.
     ///
@@ -92,11 +100,15 @@ final class EmulatorCore: Sendable {
     let options: EmulatorOptions
     let store: StateStore?
     let state: Mutex<CoreState>
+    /// The session opened at start with `esiaOnly`, as if by a person in a browser.
+    let browserSession: String?
 
     init(portal: PortalState, options: EmulatorOptions, store: StateStore?) {
         self.options = options
         self.store = store
-        self.state = Mutex(CoreState(portal: portal, sessions: Sessions(lifetime: options.tokenLifetime),
+        var sessions = Sessions(lifetime: options.tokenLifetime, esiaOnly: options.esiaOnly)
+        browserSession = options.esiaOnly ? sessions.openBrowserSession(now: options.clock().timeIntervalSince1970, ttl: options.sessionTTL) : nil
+        self.state = Mutex(CoreState(portal: portal, sessions: sessions,
                                      faults: FaultInjector(spec: options.faults, seed: options.seed)))
     }
 

@@ -23,6 +23,12 @@ public struct EmulatorOptions: Sendable {
     public var marksAsNumbers: Bool?
     /// The clock: session expiry, idempotency key retention, and «today» for lessons (R2).
     public var clock: @Sendable () -> Date
+    /// Only ЕСИА (Госуслуги) sign-in works (`--esia-only`): no salt in `auth/getdata`, a
+    /// password login refused; one session is opened at start, as if in a browser, and its
+    /// `at` token (`RunningEmulator.session`) is the only one accepted.
+    public var esiaOnly = false
+    /// Seconds that browser session lives (`--session-ttl`); nil: as long as the emulator runs.
+    public var sessionTTL: Double?
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

@@ -10,8 +10,11 @@ public protocol RunningPortalEmulator: AnyObject, Sendable {
     var schoolID: String { get }
     var login: String { get }
     var password: String { get }
-    /// `url=<URL> school-id=<ID> login=<LOGIN> password=<PASSWORD>`: the one line on stdout.
+    /// `url=<URL> school-id=<ID> login=<LOGIN> password=<PASSWORD>` (and ` session=<TOKEN>`
+    /// when only ЕСИА sign-in works): the one line on stdout.
     var readyLine: String { get }
+    /// The token of the session opened at start when only ЕСИА sign-in works.
+    var session: String? { get }
     /// Closes the port and every connection. Idempotent.
     func stop()
     /// Blocks until `stop()` has finished.
@@ -24,8 +27,10 @@ public protocol RunningPortalEmulator: AnyObject, Sendable {
 
 extension RunningPortalEmulator {
     public var readyLine: String {
-        "url=\(url.absoluteString) school-id=\(schoolID) login=\(login) password=\(password)"
+        "url=\(url.absoluteString) school-id=\(schoolID) login=\(login) password=\(password)" + (session.map { " session=" + $0 } ?? "")
     }
+
+    public var session: String? { nil }
 }
 
 extension RunningEmulator: RunningPortalEmulator {}

@@ -10,21 +10,36 @@ struct Sessions {
     private struct Pending { var salt: String; var ver: String; var created: Double }
 
     let lifetime: Double
+    /// Only ЕСИА (Госуслуги) sign-in: `auth/getdata` gives no salt, a password login is
+    /// refused, and the one session opened "in a browser" at start is the only way in.
+    let esiaOnly: Bool
     private var pending: [String: Pending] = [:]
     /// Token → the moment it expires (seconds since 1970); each request pushes it on.
     private var active: [String: Double] = [:]
+    /// Tokens whose expiry is fixed (a browser session with `--session-ttl`): requests do not push it on.
+    private var fixed: Set<String> = []
     private var random = SystemRandomNumberGenerator()
 
-    init(lifetime: Double) { self.lifetime = lifetime }
+    init(lifetime: Double, esiaOnly: Bool = false) { self.lifetime = lifetime; self.esiaOnly = esiaOnly }
 
-    /// `POST /webapi/auth/getdata`.
+    /// `POST /webapi/auth/getdata` (no salt when only ЕСИА sign-in works).
     mutating func begin(now: Double) -> JSON {
         if pending.count > 10_000 { pending = pending.filter { now - $0.value.created < 600 } }
         let lt = String(UInt64.random(in: 1_000_000...9_999_999, using: &random))
         let ver = String(UInt64.random(in: 10_000...99_999, using: &random))
+        if esiaOnly { return .object([("lt", .string(lt)), ("ver", .string(ver))]) }
         let salt = String(UInt64.random(in: 10_000_000...99_999_999, using: &random))
         pending[lt] = Pending(salt: salt, ver: ver, created: now)
         return .object([("lt", .string(lt)), ("ver", .string(ver)), ("salt", .string(salt))])
+    }
+
+    /// A session a person opened through Госуслуги in a browser: valid for `ttl` seconds
+    /// from now (nil: as long as the emulator runs), not pushed on by requests.
+    mutating func openBrowserSession(now: Double, ttl: Double?) -> String {
+        let token = newToken(now: now)
+        active[token] = ttl.map { now + $0 } ?? .infinity
+        fixed.insert(token)
+        return token
     }
 
     /// The `pw2` a client must send for this salt and password.
@@ -35,6 +50,7 @@ struct Sessions {
 
     /// `POST /webapi/login`: 409 on a wrong login or password, 400 without a fresh `lt`.
     mutating func login(_ form: [String: String], config: SchoolConfig, now: Double) -> HTTPResponse {
+        if esiaOnly { return .message("Вход по логину и паролю отключён: войдите через Госуслуги", status: 409) }
         guard let lt = form["lt"], let p = pending.removeValue(forKey: lt), now - p.created < 600, form["ver"] == p.ver else {
             return .message("Сеанс входа устарел: запросите auth/getdata заново", status: 400)
         }
@@ -64,7 +80,7 @@ struct Sessions {
     mutating func touch(_ token: String?, now: Double) -> Bool {
         guard let token, let expiry = active[token] else { return false }
         guard expiry > now else { active[token] = nil; return false }
-        active[token] = now + lifetime
+        if !fixed.contains(token) { active[token] = now + lifetime }
         return true
     }
 

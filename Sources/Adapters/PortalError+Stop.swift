@@ -1,0 +1,11 @@
+import SyncEngine
+
+/// How a portal's failure ends a sync run (docs/sync.md, "Why a run stops early").
+extension PortalError: CounterpartStopping {
+    public var stopReason: StopReason {
+        switch kind {
+        case .loginRefused, .sessionExpired: return .credentialsRefused
+        default: return .unavailable
+        }
+    }
+}
