@@ -32,10 +32,17 @@ public struct CSVReader {
     /// - Parameters:
     ///   - data: The file's bytes.
     ///   - delimiter: Forces the delimiter (an ASCII character) instead of detecting it.
-    /// - Throws: ``FormatError`` `.unreadableText` for binary data, an .xlsx, or damaged UTF-8;
+    /// - Throws: ``FormatError`` `.unreadableText` for binary data, an .xlsx, or damaged UTF-8,
+    ///   and for U+0000 anywhere (with its line and 0-based field as `column`);
     ///   `.unterminatedQuote` with the line where the unclosed quote opens.
     public static func read(_ data: Data, delimiter: Character? = nil) throws -> CSVDocument {
+        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        if !utf16, data.firstIndex(of: 0) != nil, !data.starts(with: [0x50, 0x4B, 0x03, 0x04]),
+           !data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            try refuseZero([UInt8](data), delimiter: delimiter)
+        }
         let (encoding, bytes) = try TextDecoding.decode(data)
+        if utf16, bytes.contains(0) { try refuseZero(bytes, delimiter: delimiter) }
         let separator: UInt8
         let hint = separatorHint(bytes)
         if let delimiter {
@@ -62,6 +69,24 @@ public struct CSVReader {
                               line: openQuoteLine)
         }
         return CSVDocument(encoding: encoding, delimiter: Character(Unicode.Scalar(separator)), rows: rows)
+    }
+
+    /// Refuses U+0000 (a zero byte in UTF-8 or Windows-1251, a zero character in UTF-16): no
+    /// text in a list has it, and C strings would cut the text short there. The error names the
+    /// physical line and the 0-based field of the first one.
+    static func refuseZero(_ bytes: [UInt8], delimiter: Character?) throws {
+        guard let zero = bytes.firstIndex(of: 0) else { return }
+        let separator = delimiter?.asciiValue ?? separatorHint(bytes) ?? sniffDelimiter(bytes)
+        var column: Int?
+        _ = bytes.withUnsafeBufferPointer { buffer in
+            scan(buffer, delimiter: separator, makeFields: true) { _, fields, _ in
+                if let index = fields.firstIndex(where: { $0.utf8.contains(0) }) { column = index; return false }
+                return true
+            }
+        }
+        throw FormatError(.unreadableText,
+                          "the file holds a zero byte (U+0000), which no text has: it is binary data or a damaged export",
+                          line: TextDecoding.lineNumber(of: zero, in: bytes), column: column)
     }
 
     /// The delimiter named by Excel's `sep=;` first line, which is then not a row.

@@ -181,3 +181,17 @@ struct CSVReaderTests {
         #expect(document.rows.last?.line == 2003)
     }
 }
+
+/// U+0000 in a CSV file: refused with the line and the field, in every encoding.
+struct CSVZeroCharacterTests {
+    @Test(arguments: [String.Encoding.utf8, .windowsCP1251, .utf16LittleEndian])
+    func aZeroCharacterIsRefusedWithLineAndColumn(encoding: String.Encoding) throws {
+        var data = Data(encoding == .utf16LittleEndian ? [0xFF, 0xFE] : [])
+        data.append(try #require("Фамилия;Имя;Класс\r\nИванова;Мария;5А\r\n\"Петров\";Ив\u{0}ан;5А\r\n".data(using: encoding)))
+        let error = try #require(formatError { _ = try CSVReader.read(data) })
+        #expect(error.code == .unreadableText)
+        #expect(error.line == 3)
+        #expect(error.column == 1, "0-based: the second field")
+        #expect(error.message.contains("U+0000"))
+    }
+}
