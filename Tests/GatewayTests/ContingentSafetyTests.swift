@@ -161,12 +161,12 @@ struct ContingentSafetyTests {
         }
     }
 
-    @Test func aHugeGuardianCellIsAWarningNotABlowUp() throws {
+    @Test func aLongGuardianCellIsAWarningNotABlowUp() throws {
         let dir = try TempDir()
         let store = try week1Store(dir)
         let links = try guardianLinks(store, "stu-01-1001")
         let path = dir.path("huge.csv")
-        let huge = "\"" + String(repeating: "Морозова Екатерина Ивановна; ", count: 300_000) + "\""  // ~8.7 MB
+        let huge = "\"" + String(repeating: "Морозова Екатерина Ивановна; ", count: 9_000) + "\""  // ~520 KB in UTF-8: past 4 KB, under 1 MiB
         try writeCP1251(replacingCell(try week1Lines(), line: 4, column: 10, with: huge), to: path)
         let r = cli(["import", "contingent", path], store: store)
         #expect(r.code == 0, "\(r.err)")
@@ -256,5 +256,22 @@ struct ContingentSafetyTests {
         let s = try JournalStore.open(at: store).records(.student)
         #expect(s.first?["birth_date"] == .text("2015-02-01"))
         #expect(s.first?["snils"] == .text("24614164148"))
+    }
+}
+
+/// A cell past 1 MiB: the whole file is refused before the cell is read.
+struct ContingentHugeCellTests {
+    @Test func aCellPastOneMebibyteRefusesTheFile() throws {
+        let dir = try TempDir()
+        let store = try week1Store(dir)
+        let seq = try JournalStore.open(at: store).lastSeq
+        let path = dir.path("huge.csv")
+        let huge = "\"" + String(repeating: "Морозова Екатерина Ивановна; ", count: 40_000) + "\""  // ~2 MB in UTF-8
+        try writeCP1251(replacingCell(try week1Lines(), line: 4, column: 10, with: huge), to: path)
+        let r = cli(["import", "contingent", path], store: store)
+        #expect(r.code == 65)
+        #expect(r.err.contains("\(path):4:10: "), "\(r.err.prefix(500))")
+        #expect(r.err.contains("1048576 bytes"))
+        #expect(try JournalStore.open(at: store).lastSeq == seq)
     }
 }

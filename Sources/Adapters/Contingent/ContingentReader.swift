@@ -9,7 +9,10 @@ import JournalModel
 /// `FILE:LINE: column «Name»: message`; warnings carry their column too (``ContingentWarning``).
 public enum ContingentReader {
     /// The most bytes (UTF-8) a cell of a list may hold: a name, a date, a few guardians.
+    /// A longer cell is an error in its row, or a warning in the guardians column.
     public static let maxCellBytes = 4096
+    /// A cell longer than this (1 MiB) is not even read: the whole file is refused.
+    public static let maxFileCellBytes = 1 << 20
 
     public static func read(path: String, columns: ColumnMap, sheet: String? = nil) throws -> ContingentList {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -22,7 +25,7 @@ public enum ContingentReader {
                 rows = try XLSXWorkbook(data: data).rows(sheet: sheet)
             } else {
                 if sheet != nil { throw ContingentError(file: path, line: nil, "--sheet applies to .xlsx files only") }
-                rows = try CSVReader.read(data).rows
+                rows = try CSVReader.read(data, maxFieldBytes: maxFileCellBytes).rows
             }
         } catch let e as ContingentError {
             throw e
