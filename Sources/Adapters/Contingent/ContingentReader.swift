@@ -91,7 +91,7 @@ public enum ContingentReader {
                 return n > maxCellBytes ? n : nil
             }
             // A cell past the limit is not read at all: an error, except for guardians (below).
-            for f in values.keys where f != .guardians && f != .phone && f != .rowNumber {
+            for f in values.keys.sorted(by: { map[$0]! < map[$1]! }) where f != .guardians && f != .phone && f != .rowNumber {
                 if let n = oversized(f) { fail(f, "the cell holds \(n) bytes, more than the \(maxCellBytes) a cell of a list may hold") }
             }
             guard errs.isEmpty else { list.errors += errs; continue }

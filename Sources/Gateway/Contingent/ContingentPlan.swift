@@ -53,7 +53,7 @@ struct ContingentPlan {
             }
             plan(row: row, existing: match)
         }
-        warnSharedSnils(list, file: file, snilsHolders, rowOf: rowOf, studentOfLine: studentOfLine)
+        warnSharedSnils(list, snilsHolders, rowOf: rowOf, studentOfLine: studentOfLine)
         if mode == .snapshot {
             // The brake: a list that would withdraw more than 10% of the active pupils (a
             // truncated export, the wrong file) holds every withdrawal until a person confirms.
@@ -76,7 +76,7 @@ struct ContingentPlan {
     /// A row whose СНИЛС another pupil in the store keeps (one the list does not give a
     /// СНИЛС of its own) is a warning naming both by personal file; two rows of the list
     /// sharing one the reader has already named.
-    private mutating func warnSharedSnils(_ list: ContingentList, file: String, _ holders: [String: [Record]],
+    private mutating func warnSharedSnils(_ list: ContingentList, _ holders: [String: [Record]],
                                           rowOf: [String: ContingentRow], studentOfLine: [Int: String]) {
         let column = list.columns[.snils]
         for row in list.rows {
