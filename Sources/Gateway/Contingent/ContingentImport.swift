@@ -60,7 +60,8 @@ public struct ContingentImportResult: Sendable {
             + "more than the \(ContingentImporter.withdrawalLimitPercent)% one list may withdraw unconfirmed: a truncated or partial "
             + "export looks like this. These withdrawals were held, nothing was withdrawn"
             + (dryRun ? "" : "; everything else in the list was imported")
-            + ". Personal files: \(withdrawalsHeld.joined(separator: ", ")). "
+            + ". Personal files: \(withdrawalsHeld.prefix(30).joined(separator: ", "))"
+            + (withdrawalsHeld.count > 30 ? " and \(withdrawalsHeld.count - 30) more (the summary lists them all). " : ". ")
             + "If these pupils really left, run the import again with --confirm-withdrawals."
     }
 }
