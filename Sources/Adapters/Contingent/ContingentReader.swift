@@ -11,7 +11,8 @@ public enum ContingentReader {
     /// The most bytes (UTF-8) a cell of a list may hold: a name, a date, a few guardians.
     /// A longer cell is an error in its row, or a warning in the guardians column.
     public static let maxCellBytes = 4096
-    /// A cell longer than this (1 MiB) is not even read: the whole file is refused.
+    /// A cell (or .xlsx shared string) longer than this (1 MiB) is not even read: the whole
+    /// file is refused.
     public static let maxFileCellBytes = 1 << 20
 
     public static func read(path: String, columns: ColumnMap, sheet: String? = nil) throws -> ContingentList {
@@ -22,7 +23,7 @@ public enum ContingentReader {
         let xlsx = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || path.lowercased().hasSuffix(".xlsx")
         do {
             if xlsx {
-                rows = try XLSXWorkbook(data: data).rows(sheet: sheet)
+                rows = try XLSXWorkbook(data: data, maxCellBytes: maxFileCellBytes).rows(sheet: sheet)
             } else {
                 if sheet != nil { throw ContingentError(file: path, line: nil, "--sheet applies to .xlsx files only") }
                 rows = try CSVReader.read(data, maxFieldBytes: maxFileCellBytes).rows
