@@ -32,10 +32,19 @@ public struct CSVReader {
     /// - Parameters:
     ///   - data: The file's bytes.
     ///   - delimiter: Forces the delimiter (an ASCII character) instead of detecting it.
-    /// - Throws: ``FormatError`` `.unreadableText` for binary data, an .xlsx, or damaged UTF-8;
+    /// - Throws: ``FormatError`` `.unreadableText` for binary data, an .xlsx, or damaged UTF-8,
+    ///   and for U+0000 anywhere (with its line and 0-based field as `column`);
     ///   `.unterminatedQuote` with the line where the unclosed quote opens.
-    public static func read(_ data: Data, delimiter: Character? = nil) throws -> CSVDocument {
+    ///   - maxFieldBytes: The most bytes (UTF-8) one field may hold; a longer one is refused with
+    ///     `.cellTooLong` and its line and field, before its text is ever built.
+    public static func read(_ data: Data, delimiter: Character? = nil, maxFieldBytes: Int = .max) throws -> CSVDocument {
+        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        if !utf16, data.firstIndex(of: 0) != nil, !data.starts(with: [0x50, 0x4B, 0x03, 0x04]),
+           !data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            try refuseZero([UInt8](data), delimiter: delimiter)
+        }
         let (encoding, bytes) = try TextDecoding.decode(data)
+        if utf16, bytes.contains(0) { try refuseZero(bytes, delimiter: delimiter) }
         let separator: UInt8
         let hint = separatorHint(bytes)
         if let delimiter {
@@ -47,8 +56,10 @@ public struct CSVReader {
             separator = hint ?? sniffDelimiter(bytes)
         }
         var rows: [TableRow] = []
+        var tooLong: (line: Int, field: Int)?
         let openQuoteLine = bytes.withUnsafeBufferPointer { buffer in
-            scan(buffer, delimiter: separator, makeFields: true) { line, fields, _ in
+            scan(buffer, delimiter: separator, makeFields: true, maxFieldBytes: maxFieldBytes,
+                 tooLong: { tooLong = ($0, $1) }) { line, fields, _ in
                 if line == 1 && hint != nil { return true }
                 var cells = fields.map { $0.isEmpty ? Cell.empty : Cell.text($0) }
                 while let last = cells.last, last.isEmpty { cells.removeLast() }
@@ -56,12 +67,34 @@ public struct CSVReader {
                 return true
             }
         }
+        if let tooLong {
+            throw FormatError(.cellTooLong, "the field holds more than \(maxFieldBytes) bytes, far more than any cell of a table needs",
+                              line: tooLong.line, column: tooLong.field)
+        }
         if let openQuoteLine {
             throw FormatError(.unterminatedQuote,
                               "a quoted field starts here and is never closed: check for a stray \" in this line",
                               line: openQuoteLine)
         }
         return CSVDocument(encoding: encoding, delimiter: Character(Unicode.Scalar(separator)), rows: rows)
+    }
+
+    /// Refuses U+0000 (a zero byte in UTF-8 or Windows-1251, a zero character in UTF-16): no
+    /// text in a list has it, and C strings would cut the text short there. The error names the
+    /// physical line and the 0-based field of the first one.
+    static func refuseZero(_ bytes: [UInt8], delimiter: Character?) throws {
+        guard let zero = bytes.firstIndex(of: 0) else { return }
+        let separator = delimiter?.asciiValue ?? separatorHint(bytes) ?? sniffDelimiter(bytes)
+        var column: Int?
+        _ = bytes.withUnsafeBufferPointer { buffer in
+            scan(buffer, delimiter: separator, makeFields: true) { _, fields, _ in
+                if let index = fields.firstIndex(where: { $0.utf8.contains(0) }) { column = index; return false }
+                return true
+            }
+        }
+        throw FormatError(.unreadableText,
+                          "the file holds a zero byte (U+0000), which no text has: it is binary data or a damaged export",
+                          line: TextDecoding.lineNumber(of: zero, in: bytes), column: column)
     }
 
     /// The delimiter named by Excel's `sep=;` first line, which is then not a row.
@@ -105,7 +138,10 @@ public struct CSVReader {
     /// Blank lines are passed on too (one empty field). With `makeFields` false no strings are
     /// built and `onRecord` gets an empty array but the right field count.
     /// - Returns: The line where an unterminated quoted field opens, or `nil`.
+    /// A field longer than `maxFieldBytes` stops the scan after calling `tooLong` with the
+    /// line where it starts and its 0-based index; no string is built for it.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, makeFields: Bool,
+                     maxFieldBytes: Int = .max, tooLong: ((_ line: Int, _ field: Int) -> Void)? = nil,
                      onRecord: (_ line: Int, _ fields: [String], _ fieldCount: Int) -> Bool) -> Int? {
         let end = bytes.count
         var index = 0
@@ -118,16 +154,20 @@ public struct CSVReader {
             fields.removeAll(keepingCapacity: true)
             while true {
                 if index < end && bytes[index] == quote {
-                    // Quoted field: runs to the closing quote, across line breaks.
+                    // Quoted field: runs to the closing quote, across line breaks. Bytes are kept
+                    // only when fields are wanted, and none past the limit.
                     let openLine = line
                     index += 1
                     scratch.removeAll(keepingCapacity: true)
+                    var length = 0
                     var closed = false
                     while index < end {
                         let byte = bytes[index]
+                        let keep = makeFields && length < maxFieldBytes
                         if byte == quote {
                             if index + 1 < end && bytes[index + 1] == quote {
-                                scratch.append(quote)
+                                if keep { scratch.append(quote) }
+                                length += 1
                                 index += 2
                                 continue
                             }
@@ -137,22 +177,32 @@ public struct CSVReader {
                         } else if byte == cr || byte == lf {
                             index += (byte == cr && index + 1 < end && bytes[index + 1] == lf) ? 2 : 1
                             line += 1
-                            scratch.append(lf)
+                            if keep { scratch.append(lf) }
                         } else {
-                            scratch.append(byte)
+                            if keep { scratch.append(byte) }
                             index += 1
                         }
+                        length += 1
                     }
                     if !closed { return openLine }
                     while index < end, bytes[index] != delimiter, bytes[index] != cr, bytes[index] != lf {
-                        scratch.append(bytes[index])
+                        if makeFields && length < maxFieldBytes { scratch.append(bytes[index]) }
+                        length += 1
                         index += 1
+                    }
+                    if length > maxFieldBytes {
+                        tooLong?(recordLine, fieldCount)
+                        return nil
                     }
                     if makeFields { fields.append(String(decoding: scratch, as: UTF8.self)) }
                 } else {
                     let start = index
                     while index < end, bytes[index] != delimiter, bytes[index] != cr, bytes[index] != lf {
                         index += 1
+                    }
+                    if index - start > maxFieldBytes {
+                        tooLong?(recordLine, fieldCount)
+                        return nil
                     }
                     if makeFields {
                         fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))

@@ -8,7 +8,7 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String, Sendable {
             case unterminatedQuote, unreadableText, notZip, corruptZip, unsupportedZip, zipLimit,
-                 missingPart, malformedXML, invalidContent, unknownSheet, invalidWriterInput
+                 missingPart, malformedXML, invalidContent, unknownSheet, invalidWriterInput, cellTooLong
         }
         let base: Base
 
@@ -32,6 +32,8 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
         public static let invalidContent = Code(base: .invalidContent)
         /// `rows(sheet:)` was asked for a sheet the workbook does not have.
         public static let unknownSheet = Code(base: .unknownSheet)
+        /// A cell (CSV field, worksheet cell or shared string) longer than the caller's limit.
+        public static let cellTooLong = Code(base: .cellTooLong)
         /// `XLSXWriter` was given something it cannot write (bad sheet name, NaN).
         public static let invalidWriterInput = Code(base: .invalidWriterInput)
 

@@ -68,8 +68,11 @@ final class SharedStringsParser: XMLPartParser {
     private var inText = false
     private var phoneticDepth = 0
 
-    static func parse(_ data: Data, part: String) throws -> [String] {
+    private var maxBytes = Int.max
+
+    static func parse(_ data: Data, part: String, maxBytes: Int = .max) throws -> [String] {
         let parser = SharedStringsParser(part: part)
+        parser.maxBytes = maxBytes
         try parser.parse(data)
         return parser.strings
     }
@@ -103,7 +106,11 @@ final class SharedStringsParser: XMLPartParser {
     }
 
     override func text(_ string: String) {
-        if inText { current += string }
+        guard inText else { return }
+        current += string
+        if current.utf8.count > maxBytes {
+            fail(FormatError(.cellTooLong, "shared string \(strings.count) holds more than \(maxBytes) bytes, far more than any cell of a table needs"))
+        }
     }
 }
 

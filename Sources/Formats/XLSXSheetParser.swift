@@ -13,6 +13,7 @@ final class XLSXSheetParser: XMLPartParser {
     private let sharedStrings: [String]
     private let styles: XLSXStyles
     private let date1904: Bool
+    private let maxCellBytes: Int
 
     private(set) var rows: [TableRow] = []
     private var rowNumber = 0
@@ -33,7 +34,8 @@ final class XLSXSheetParser: XMLPartParser {
     private var collectingInline = false
     private var phoneticDepth = 0
 
-    init(part: String, sheetName: String, sharedStrings: [String], styles: XLSXStyles, date1904: Bool) {
+    init(part: String, sheetName: String, sharedStrings: [String], styles: XLSXStyles, date1904: Bool, maxCellBytes: Int = .max) {
+        self.maxCellBytes = maxCellBytes
         self.sheetName = sheetName
         self.sharedStrings = sharedStrings
         self.styles = styles
@@ -124,6 +126,12 @@ final class XLSXSheetParser: XMLPartParser {
             value += string
         } else if collectingInline {
             inlineText += string
+        } else {
+            return
+        }
+        if value.utf8.count > maxCellBytes || inlineText.utf8.count > maxCellBytes {
+            fail(FormatError(.cellTooLong, "the cell holds more than \(maxCellBytes) bytes, far more than any cell of a table needs",
+                             line: rowNumber, column: column, part: "sheet «\(sheetName)»"))
         }
     }
 

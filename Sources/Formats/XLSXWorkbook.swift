@@ -23,15 +23,20 @@ public struct XLSXWorkbook: Sendable {
     private let sheets: [Sheet]
     private let sharedStrings: [String]
     private let styles: XLSXStyles
+    private let maxCellBytes: Int
 
     /// Reads a workbook.
     ///
     /// - Parameters:
     ///   - data: The bytes of the .xlsx file.
     ///   - limits: Bounds on decompression (ZIP bombs are refused).
+    ///   - maxCellBytes: The most bytes (UTF-8) a shared string or a cell's text may hold; a
+    ///     longer one is refused with `.cellTooLong` (here for shared strings, in ``rows(sheet:)``
+    ///     for cells) as soon as it passes the limit.
     /// - Throws: ``FormatError``: `.notZip` (a CSV or an old .xls renamed, random bytes),
-    ///   `.corruptZip`, `.unsupportedZip`, `.zipLimit`, `.missingPart`, `.malformedXML`.
-    public init(data: Data, limits: ZipLimits = .default) throws {
+    ///   `.corruptZip`, `.unsupportedZip`, `.zipLimit`, `.missingPart`, `.malformedXML`, `.cellTooLong`.
+    public init(data: Data, limits: ZipLimits = .default, maxCellBytes: Int = .max) throws {
+        self.maxCellBytes = maxCellBytes
         let zip = try ZipArchive(data: data, limits: limits)
         var extracted = 0
         func part(_ path: String) throws -> Data? {
@@ -56,7 +61,7 @@ public struct XLSXWorkbook: Sendable {
         }
 
         let stringsPath = target(ofType: "/sharedStrings", fallback: "xl/sharedStrings.xml")
-        sharedStrings = try part(stringsPath).map { try SharedStringsParser.parse($0, part: stringsPath) } ?? []
+        sharedStrings = try part(stringsPath).map { try SharedStringsParser.parse($0, part: stringsPath, maxBytes: maxCellBytes) } ?? []
         let stylesPath = target(ofType: "/styles", fallback: "xl/styles.xml")
         styles = try part(stylesPath).map { try XLSXStyles.parse($0, part: stylesPath) } ?? .empty
 
@@ -96,7 +101,8 @@ public struct XLSXWorkbook: Sendable {
     /// - Parameter name: The sheet's name (exact, else ignoring case), or `nil` for the first
     ///   worksheet.
     /// - Throws: ``FormatError`` `.unknownSheet` listing the sheet names, `.malformedXML`,
-    ///   `.invalidContent` with the cell (a bad reference, a missing shared string).
+    ///   `.invalidContent` with the cell (a bad reference, a missing shared string),
+    ///   `.cellTooLong` with the cell.
     public func rows(sheet name: String? = nil) throws -> [TableRow] {
         let sheet: Sheet
         if let name {
@@ -116,7 +122,7 @@ public struct XLSXWorkbook: Sendable {
             throw FormatError(.unknownSheet, "sheet «\(sheet.name)» is a chart, not a table of cells")
         }
         let parser = XLSXSheetParser(part: part, sheetName: sheet.name, sharedStrings: sharedStrings,
-                                     styles: styles, date1904: usesDate1904)
+                                     styles: styles, date1904: usesDate1904, maxCellBytes: maxCellBytes)
         try parser.parse(xml)
         return parser.rows
     }

@@ -181,3 +181,35 @@ struct CSVReaderTests {
         #expect(document.rows.last?.line == 2003)
     }
 }
+
+/// U+0000 in a CSV file: refused with the line and the field, in every encoding.
+struct CSVZeroCharacterTests {
+    @Test(arguments: [String.Encoding.utf8, .windowsCP1251, .utf16LittleEndian])
+    func aZeroCharacterIsRefusedWithLineAndColumn(encoding: String.Encoding) throws {
+        var data = Data(encoding == .utf16LittleEndian ? [0xFF, 0xFE] : [])
+        data.append(try #require("Фамилия;Имя;Класс\r\nИванова;Мария;5А\r\n\"Петров\";Ив\u{0}ан;5А\r\n".data(using: encoding)))
+        let error = try #require(formatError { _ = try CSVReader.read(data) })
+        #expect(error.code == .unreadableText)
+        #expect(error.line == 3)
+        #expect(error.column == 1, "0-based: the second field")
+        #expect(error.message.contains("U+0000"))
+    }
+}
+
+/// A field past the caller's limit: refused with its line and field, never built.
+struct CSVFieldLimitTests {
+    @Test(arguments: [true, false])
+    func aFieldPastTheLimitIsRefused(quoted: Bool) throws {
+        let big = String(repeating: "а", count: 600)  // 1,200 bytes
+        let field = quoted ? "\"\(big);\r\n\(big)\"" : big
+        let data = try #require("a;b;c\r\n1;2;3\r\n4;\(field);6\r\n7;8;9\r\n".data(using: .utf8))
+        let error = try #require(formatError { _ = try CSVReader.read(data, maxFieldBytes: 1_000) })
+        #expect(error.code == .cellTooLong)
+        #expect(error.line == 3)
+        #expect(error.column == 1)
+        let fits = try CSVReader.read(data, maxFieldBytes: 5_000)
+        #expect(fits.rows.count == 4)
+        #expect(fits.rows[2].cells[1].text?.utf8.count == (quoted ? 2_402 : 1_200))
+        #expect(fits.rows[3].line == (quoted ? 5 : 4))
+    }
+}

@@ -189,3 +189,30 @@ struct XLSXHandBuiltTests {
         #expect(rows == [TableRow(line: 1, cells: [.text("Иванов"), .number(44000)])])
     }
 }
+
+/// A cell or shared string past the caller's limit is refused as soon as it passes it.
+struct XLSXCellLimitTests {
+    @Test func aLongInlineCellIsRefusedWithTheCell() throws {
+        let long = String(repeating: "я", count: 600)  // 1,200 bytes
+        let sheet = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <worksheet \(XLSXHandBuiltTests.main)><sheetData>
+            <row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="J3" t="inlineStr"><is><t>\(long)</t></is></c></row>
+            </sheetData></worksheet>
+            """
+        let data = try XLSXHandBuiltTests.workbookData(sheet: sheet)
+        let error = try #require(formatError { _ = try XLSXWorkbook(data: data, maxCellBytes: 1_000).rows(sheet: "Данные") })
+        #expect(error.code == .cellTooLong)
+        #expect(error.line == 3 && error.column == 9, "\(error)")
+        #expect(try XLSXWorkbook(data: data, maxCellBytes: 2_000).rows(sheet: "Данные").count == 2)
+    }
+
+    @Test func aLongSharedStringIsRefused() throws {
+        let strings = "<sst \(XLSXHandBuiltTests.main)><si><t>\(String(repeating: "я", count: 600))</t></si></sst>"
+        let data = try XLSXHandBuiltTests.workbookData(strings: strings)
+        let error = try #require(formatError { _ = try XLSXWorkbook(data: data, maxCellBytes: 1_000) })
+        #expect(error.code == .cellTooLong)
+        #expect(error.description.contains("sharedStrings"), "\(error)")
+    }
+}

@@ -14,6 +14,8 @@ public enum ContingentField: String, CaseIterable, Sendable {
 /// Column-name synonyms from `mappings/contingent/columns.tsv`, editable by a person.
 public struct ColumnMap: Sendable {
     private var synonyms: [String: ContingentField] = [:]
+    /// Every synonym as written, in file order (the first of a field is its usual name).
+    private(set) var headers: [(header: String, field: ContingentField)] = []
 
     /// Reads the table; a bad line is an error naming `FILE:LINE`.
     public init(path: String) throws {
@@ -45,6 +47,7 @@ public struct ColumnMap: Sendable {
                 throw ContingentError(file: file, line: i + 1, "header «\(cols[1])» is already mapped to \(other.rawValue)")
             }
             synonyms[key] = field
+            headers.append((cols[1], field))
         }
     }
 
@@ -55,19 +58,22 @@ public struct ColumnMap: Sendable {
             .map(Character.init))
     }
 
+    /// The words of a header in comparable form: «Дата рожд.» → [дата, рожд].
+    static func words(_ s: String) -> [String] {
+        s.lowercased().replacingOccurrences(of: "ё", with: "е")
+            .split(whereSeparator: { ch in !ch.unicodeScalars.allSatisfy { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) || $0 == "№" } })
+            .map(String.init)
+    }
+
+    /// The usual name of a field: its first synonym in the table.
+    public func usualHeader(_ field: ContingentField) -> String {
+        headers.first { $0.field == field }?.header ?? field.rawValue
+    }
+
     /// The field a header names, if any. «Класс (группа)» also matches as «Класс».
     public func field(forHeader header: String) -> ContingentField? {
         if let f = synonyms[ColumnMap.key(header)] { return f }
         if let paren = header.firstIndex(of: "(") { return synonyms[ColumnMap.key(String(header[..<paren]))] }
         return nil
     }
-}
-
-/// A problem with a list or a mapping: file, line (and column), message.
-public struct ContingentError: Error, Sendable, CustomStringConvertible {
-    public let file: String
-    public let line: Int?
-    public let message: String
-    public init(file: String, line: Int?, _ message: String) { self.file = file; self.line = line; self.message = message }
-    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
 }

@@ -4,7 +4,21 @@ extension ContingentReader {
     /// Splits a guardians cell («Зайцева Ульяна Юрьевна; Зайцев Сергей», commas too) and
     /// attaches phones, whether written beside a name or in a separate phone column.
     static func parseGuardians(_ cell: String, phones phoneCell: String) -> ([GuardianEntry], [String]) {
+        let read = parseGuardianCell(cell, phones: phoneCell)
+        return (read.entries, read.problems + read.dropped.map { "«\($0)» has no first name: guardian left out" })
+    }
+
+    /// A guardians cell read: the guardians, problems that cost nothing but a phone, and the
+    /// parts that could not be read as a guardian at all (`dropped`: the cell is unreadable).
+    struct GuardianCell {
+        var entries: [GuardianEntry] = []
         var problems: [String] = []
+        var dropped: [String] = []
+    }
+
+    static func parseGuardianCell(_ cell: String, phones phoneCell: String) -> GuardianCell {
+        var problems: [String] = []
+        var dropped: [String] = []
         let separators: Set<Character> = cell.contains(";") ? [";", "\n"] : [",", "\n"]
         var entries: [GuardianEntry] = []
         for part in cell.split(whereSeparator: { separators.contains($0) }) {
@@ -24,7 +38,7 @@ extension ContingentReader {
                 continue
             }
             guard words.count >= 2 else {
-                problems.append("«\(words[0])» has no first name: guardian left out")
+                dropped.append(words[0])
                 continue
             }
             entries.append(GuardianEntry(surname: words[0], name: words[1],
@@ -42,7 +56,7 @@ extension ContingentReader {
         for p in extra where !entries.contains(where: { $0.phone == p }) {
             if let i = entries.firstIndex(where: { $0.phone == nil }) { entries[i].phone = p }
         }
-        return (entries, problems)
+        return GuardianCell(entries: entries, problems: problems, dropped: dropped)
     }
 
     enum Token { case text(String), phone(String), badPhone(String) }

@@ -7,8 +7,8 @@ extension CLI {
     static let contingentCommands: [Command] = [
         Command(words: ["import", "contingent"],
                 summary: "import a secretary's class list (CSV in any encoding, or .xlsx): students, classes, guardians, movements",
-                usage: "import contingent FILE [--mode snapshot|delta] [--date YYYY-MM-DD] [--sheet NAME] [--columns FILE] [--dry-run] [--json]",
-                options: ["--mode", "--date", "--sheet", "--columns"], flags: ["--dry-run", "--json"]) { a, ctx in
+                usage: "import contingent FILE [--mode snapshot|delta] [--date YYYY-MM-DD] [--sheet NAME] [--columns FILE] [--dry-run] [--confirm-withdrawals] [--json]",
+                options: ["--mode", "--date", "--sheet", "--columns"], flags: ["--dry-run", "--confirm-withdrawals", "--json"]) { a, ctx in
             guard a.positionals.count == 1 else { throw GatewayError.usage("import contingent takes one FILE") }
             let modeText = a.option("--mode") ?? "snapshot"
             guard let mode = ContingentMode(rawValue: modeText) else { throw GatewayError.usage("--mode is snapshot or delta, not «\(modeText)»") }
@@ -23,10 +23,19 @@ extension CLI {
             let dry = a.flag("--dry-run")
             return try ctx.withLockedStore("import contingent") { store in
                 let run = RunRecord(counterpart: "contingent", command: "import contingent")
+                let file = a.positionals[0]
                 let result = try ContingentImporter(store: store, origin: Origin(source: "contingent", runID: run.id))
-                    .run(path: a.positionals[0], columns: columns, mode: mode, date: date, sheet: a.option("--sheet"), dryRun: dry)
-                if !dry { try run.save(store, status: "ok", summary: result.json()) }
-                ctx.console.out(a.flag("--json") ? result.json().pretty() : result.text(file: a.positionals[0]))
+                    .run(path: file, columns: columns, mode: mode, date: date, sheet: a.option("--sheet"), dryRun: dry,
+                         confirmWithdrawals: a.flag("--confirm-withdrawals"))
+                let held = result.heldExplanation(file: file)
+                if !dry { try run.save(store, status: held == nil ? "ok" : "withdrawals_held", summary: result.json()) }
+                // Standard output keeps the summary; warnings and the brake's explanation go to standard error.
+                ctx.console.out(a.flag("--json") ? result.json().pretty() : result.text(file: file))
+                for w in result.warningLines(file: file) { ctx.console.err(w) }
+                if let held {
+                    ctx.console.err("error: " + held)
+                    return ExitCode.dataError
+                }
                 return ExitCode.ok
             }
         },

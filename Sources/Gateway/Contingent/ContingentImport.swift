@@ -13,7 +13,12 @@ public struct ContingentImportResult: Sendable {
     public var withdrawn: [String] = []
     public var transferred: [(file: String, from: String, to: String)] = []
     public var renamed: [(file: String, from: String, to: String)] = []
-    public var warnings: [(line: Int, message: String)] = []
+    public var warnings: [ContingentWarning] = []
+    /// Withdrawals the brake held back (personal-file numbers): more than
+    /// ``ContingentImporter/withdrawalLimitPercent`` of the active pupils, unconfirmed.
+    public var withdrawalsHeld: [String] = []
+    /// Active pupils in the store before the import (what the brake counts against).
+    public var activeBefore = 0
     public var date: CivilDate
     public var mode: ContingentMode
     public var dryRun = false
@@ -24,8 +29,10 @@ public struct ContingentImportResult: Sendable {
             ("arrived", .array(arrived.map(JSON.string))), ("withdrawn", .array(withdrawn.map(JSON.string))),
             ("transferred", .array(transferred.map { .object([("file", .string($0.file)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
             ("renamed", .array(renamed.map { .object([("file", .string($0.file)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
-            ("warnings", .array(warnings.map { .object([("line", .int($0.line)), ("message", .string($0.message))]) })),
+            ("warnings", .array(warnings.map { .object([("line", .int($0.line)), ("column", $0.column.map(JSON.string) ?? .null),
+                                                        ("message", .string($0.message))]) })),
             ("date", .string(date.description)), ("mode", .string(mode.rawValue)), ("dry_run", .bool(dryRun)),
+            ("withdrawals_held", .array(withdrawalsHeld.map(JSON.string))),
         ])
     }
 
@@ -35,8 +42,27 @@ public struct ContingentImportResult: Sendable {
         if !withdrawn.isEmpty { lines.append("Withdrawn (выбытие): \(withdrawn.joined(separator: ", "))") }
         for t in transferred { lines.append("Transferred (перевод): \(t.file) \(t.from) → \(t.to)") }
         for r in renamed { lines.append("Personal data changed: \(r.file) \(r.from) → \(r.to)") }
-        for w in warnings { lines.append("warning: \(file):\(w.line): \(w.message)") }
+        if !withdrawalsHeld.isEmpty { lines.append("Withdrawals held (not recorded): \(withdrawalsHeld.joined(separator: ", "))") }
         return lines.joined(separator: "\n")
+    }
+
+    /// The warnings for standard error: `warning: FILE:LINE[:COLUMN]: message`.
+    public func warningLines(file: String) -> [String] {
+        warnings.map { "warning: " + $0.located(in: file) }
+    }
+
+    /// Why the withdrawals were held and what to do, or nil when none were. Personal-file
+    /// numbers only: never a name beside a СНИЛС.
+    public func heldExplanation(file: String) -> String? {
+        guard !withdrawalsHeld.isEmpty else { return nil }
+        let percent = String(format: "%.1f", Double(withdrawalsHeld.count) * 100 / Double(max(activeBefore, 1)))
+        return "\(file): the list would withdraw \(withdrawalsHeld.count) of \(activeBefore) active pupils (\(percent)%), "
+            + "more than the \(ContingentImporter.withdrawalLimitPercent)% one list may withdraw unconfirmed: a truncated or partial "
+            + "export looks like this. These withdrawals were held, nothing was withdrawn"
+            + (dryRun ? "" : "; everything else in the list was imported")
+            + ". Personal files: \(withdrawalsHeld.prefix(30).joined(separator: ", "))"
+            + (withdrawalsHeld.count > 30 ? " and \(withdrawalsHeld.count - 30) more (the summary lists them all). " : ". ")
+            + "If these pupils really left, run the import again with --confirm-withdrawals."
     }
 }
 
@@ -44,7 +70,8 @@ public struct ContingentImportResult: Sendable {
 ///
 /// Rows are matched to known students by personal-file number, then СНИЛС, then
 /// surname + name + patronymic + birth date. In snapshot mode a known student missing
-/// from the list is withdrawn (a movement; the journal stays). Empty cells never erase
+/// from the list is withdrawn (a movement; the journal stays), unless that would withdraw
+/// more than 10% of the active pupils unconfirmed: then the withdrawals are held. Empty cells never erase
 /// what the store knows. Everything is checked first, then written in one transaction.
 public struct ContingentImporter {
     public let store: JournalStore
@@ -52,13 +79,17 @@ public struct ContingentImporter {
 
     public init(store: JournalStore, origin: Origin) { self.store = store; self.origin = origin }
 
-    public func run(path: String, columns: ColumnMap, mode: ContingentMode, date: CivilDate?, sheet: String?, dryRun: Bool) throws -> ContingentImportResult {
+    /// A snapshot may withdraw at most this share of the active pupils without `--confirm-withdrawals`.
+    public static let withdrawalLimitPercent = 10
+
+    public func run(path: String, columns: ColumnMap, mode: ContingentMode, date: CivilDate?, sheet: String?, dryRun: Bool,
+                    confirmWithdrawals: Bool = false) throws -> ContingentImportResult {
         let list: ContingentList
         do { list = try ContingentReader.read(path: path, columns: columns, sheet: sheet) } catch let e as ContingentError {
             throw GatewayError.badInput(e.description)
         }
         var plan = try ContingentPlan(store: store, list: list, file: path, mode: mode,
-                                      date: date ?? list.titleDate ?? store.today)
+                                      date: date ?? list.titleDate ?? store.today, confirmWithdrawals: confirmWithdrawals)
         if !plan.errors.isEmpty {
             throw GatewayError.badInput("\(path): \(plan.errors.count) problem(s); nothing was imported", details: plan.errors)
         }

@@ -16,7 +16,8 @@ struct ContingentPlan {
     private var guardianByKey: [String: Record] = [:]
     private var takenIDs: Set<String> = []
 
-    init(store: JournalStore, list: ContingentList, file: String, mode: ContingentMode, date: CivilDate) throws {
+    init(store: JournalStore, list: ContingentList, file: String, mode: ContingentMode, date: CivilDate,
+         confirmWithdrawals: Bool = false) throws {
         self.store = store
         self.date = date
         errors = list.errors
@@ -26,15 +27,18 @@ struct ContingentPlan {
         let students = try store.records(.student)
         takenIDs = Set(students.map(\.id))
         var byFile: [String: Record] = [:], bySnils: [String: Record] = [:], byPerson: [String: Record] = [:]
+        var snilsHolders: [String: [Record]] = [:]
         for s in students {
             if let f = s["file_number"].text { byFile[f] = s }
-            if let n = s["snils"].text { bySnils[n] = s }
+            if let n = s["snils"].text { bySnils[n] = s; snilsHolders[n, default: []].append(s) }
             byPerson[ContingentPlan.personKey(s["surname"].text, s["name"].text, s["patronymic"].text, s["birth_date"].text)] = s
         }
         for c in try store.records(.classUnit) { if let n = c["name"].text { classIDs[n] = c.id } }
         for g in try store.records(.guardian) { guardianByKey[ContingentPlan.guardianKey(g)] = g }
 
         var matchedBy: [String: Int] = [:]
+        var rowOf: [String: ContingentRow] = [:]
+        var studentOfLine: [Int: String] = [:]
         for row in list.rows {
             let match = row.fileNumber.flatMap { byFile[$0] } ?? row.snils.flatMap { bySnils[$0] }
                 ?? byPerson[ContingentPlan.personKey(row.surname, row.name, row.patronymic, row.birthDate?.description)]
@@ -44,17 +48,45 @@ struct ContingentPlan {
                     continue
                 }
                 matchedBy[m.id] = row.line
+                rowOf[m.id] = row
+                studentOfLine[row.line] = m.id
             }
             plan(row: row, existing: match)
         }
+        warnSharedSnils(list, snilsHolders, rowOf: rowOf, studentOfLine: studentOfLine)
         if mode == .snapshot {
-            for s in students where matchedBy[s.id] == nil && s["status"].text == "active" {
+            // The brake: a list that would withdraw more than 10% of the active pupils (a
+            // truncated export, the wrong file) holds every withdrawal until a person confirms.
+            let active = students.filter { $0["status"].text == "active" }
+            let leaving = active.filter { matchedBy[$0.id] == nil }
+            result.activeBefore = active.count
+            let hold = !confirmWithdrawals && leaving.count * 100 > active.count * ContingentImporter.withdrawalLimitPercent
+            for s in leaving {
+                if hold { result.withdrawalsHeld.append(s["file_number"].text ?? s.id); continue }
                 var w = s
                 w["status"] = .text("withdrawn")
                 writes.append(w)
                 writes.append(movement(s.id, .withdrawal, from: className(of: s), to: nil, details: nil))
                 result.withdrawn.append(s["file_number"].text ?? s.id)
                 result.updated += 1
+            }
+        }
+    }
+
+    /// A row whose СНИЛС another pupil in the store keeps (one the list does not give a
+    /// СНИЛС of its own) is a warning naming both by personal file; two rows of the list
+    /// sharing one the reader has already named.
+    private mutating func warnSharedSnils(_ list: ContingentList, _ holders: [String: [Record]],
+                                          rowOf: [String: ContingentRow], studentOfLine: [Int: String]) {
+        let column = list.columns[.snils]
+        for row in list.rows {
+            guard let snils = row.snils, let others = holders[snils] else { continue }
+            for other in others where other.id != studentOfLine[row.line] && rowOf[other.id]?.snils == nil {
+                let this = row.fileNumber.map { "personal file \($0)" } ?? "the pupil on this line"
+                let that = other["file_number"].text.map { "personal file \($0)" } ?? "pupil \(other.id)"
+                let where_ = rowOf[other.id].map { "on line \($0.line)" } ?? "in the store"
+                result.warnings.append(ContingentWarning(line: row.line, column: column?.label,
+                    "column «\(column?.header ?? "СНИЛС")»: \(this) has the same СНИЛС as \(that) \(where_); one of them is wrong, please check both"))
             }
         }
     }
