@@ -4,7 +4,7 @@ import SyncEngine
 extension PortalError: CounterpartStopping {
     public var stopReason: StopReason {
         switch kind {
-        case .loginRefused, .sessionExpired: return .credentialsRefused
+        case .loginRefused, .sessionRefused: return .credentialsRefused
         default: return .unavailable
         }
     }

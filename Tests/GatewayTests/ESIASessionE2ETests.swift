@@ -86,4 +86,54 @@ struct ESIASessionE2ETests {
         #expect(done.code == 0, "\(done.err)")
         #expect(E2E.fingerprint(store: store, e).journal == E2E.reference.journal)
     }
+
+    // MARK: ЭПОС.Школа
+
+    static func eposEmulator(_ clock: Clock, ttl: Double?) throws -> RunningEPOSEmulator {
+        var o = EPOSEmulatorOptions(seedDir: samples + "/epos", seed: 1, requestsPerSecond: nil, clock: { clock.now.withLock { $0 } })
+        o.esiaOnly = true
+        o.sessionTTL = ttl
+        return try EPOSEmulator.start(o)
+    }
+
+    static func eposSessionFile(_ dir: TempDir, _ token: String, profile: String) throws -> String {
+        let path = dir.path("epos.session")
+        try "# cookies of the browser session\nauth_token=\(token)\nprofile_id=\(profile)\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o600)
+        return path
+    }
+
+    static func eposArgs(_ e: RunningEPOSEmulator, store: String, session: String) -> [String] {
+        ["--store", store, "sync", "epos", "--url", e.url.absoluteString, "--school-id", e.schoolID, "--session-file", session,
+         "--requests-per-second", "1000", "--json"]
+    }
+
+    @Test func eposASavedSessionSyncsAndAnExpiredOneStopsWith77() throws {
+        let dir = try TempDir()
+        let clock = Clock()
+        let e = try Self.eposEmulator(clock, ttl: 600)
+        defer { e.stop() }
+        let token = try #require(e.session)
+        #expect(e.readyLine.hasSuffix(" session=\(token)"))
+        // A password is refused by such a portal: 77, and the message says what to do.
+        let pwDir = try TempDir()
+        let pwStore = try EPOSSyncE2ETests.freshStore(pwDir)
+        let pw = try runBinary(EPOSSyncE2ETests.syncArgs(e, store: pwStore), environment: EPOSSyncE2ETests.env(e))
+        #expect(pw.code == 77, "\(pw.err)")
+        #expect((pw.out + pw.err).contains("--session-file"))
+
+        let store = try EPOSSyncE2ETests.freshStore(dir)
+        let file = try Self.eposSessionFile(dir, token, profile: e.profileID)
+        clock.advance(601)
+        let before = try JournalStore.open(at: store).lastSeq
+        let expired = try runBinary(Self.eposArgs(e, store: store, session: file), environment: Self.env)
+        #expect(expired.code == 77, "\(expired.err)")
+        #expect((expired.out + expired.err).contains(file))
+        #expect(try JournalStore.open(at: store).lastSeq == before)
+        let fresh = try Self.eposSessionFile(dir, e.openBrowserSession(), profile: e.profileID)
+        let done = try runBinary(Self.eposArgs(e, store: store, session: fresh), environment: Self.env)
+        #expect(done.code == 0, "\(done.err)")
+        #expect(!(done.out + done.err).contains(token))
+        #expect(EPOSSyncE2ETests.fingerprint(store: store, e).journal == EPOSSyncE2ETests.reference.journal)
+    }
 }

@@ -20,7 +20,9 @@ public struct ASURSOAccount: Sendable {
 
 /// A failure the portal reported, with the HTTP status and its message.
 public struct PortalError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case loginRefused, sessionExpired, gone, rejected, unexpected }
+    /// `sessionExpired`: a 401 right after a fresh login (asked again); `sessionRefused`: a
+    /// session saved from a browser no longer accepted (a person must sign in again).
+    public enum Kind: Sendable { case loginRefused, sessionExpired, sessionRefused, gone, rejected, unexpected }
     public let kind: Kind
     public let status: Int
     public let message: String
@@ -98,7 +100,7 @@ public actor ASURSOSession {
             h["at"] = saved["at"]
             if let id = saved["NSSESSIONID"] { h["Cookie"] = "NSSESSIONID=" + id }
             let (status, parsed) = try await send(method, path, query: query, json: json, headers: h)
-            if status == 401 { throw PortalError(kind: .sessionExpired, status: 401, message: saved.expiredMessage) }
+            if status == 401 { throw PortalError(kind: .sessionRefused, status: 401, message: saved.expiredMessage) }
             return (status, parsed)
         }
         for attempt in 0..<2 {

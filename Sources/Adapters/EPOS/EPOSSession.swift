@@ -8,9 +8,13 @@ public struct EPOSAccount: Sendable {
     public var schoolID: String
     public var login: String
     public var password: String
+    /// A session saved from a browser (`auth_token`, `profile_id`), for regions where staff
+    /// sign in only through Госуслуги: used instead of a password, never renewed by the gateway.
+    public var browserSession: BrowserSession?
 
-    public init(baseURL: URL, schoolID: String, login: String, password: String) {
+    public init(baseURL: URL, schoolID: String, login: String, password: String, browserSession: BrowserSession? = nil) {
         self.baseURL = baseURL; self.schoolID = schoolID; self.login = login; self.password = password
+        self.browserSession = browserSession
     }
 }
 
@@ -56,6 +60,8 @@ public actor EPOSSession {
     public init(client: HTTPClient, account: EPOSAccount, requestsPerSecond: Int? = 10) {
         self.client = client; self.account = account
         pacer = EPOSPacer(perSecond: requestsPerSecond)
+        token = account.browserSession?["auth_token"]
+        profileID = account.browserSession?["profile_id"]
     }
 
     /// The `Profile-Id` of the current token (nil before the first sign-in).
@@ -80,6 +86,7 @@ public actor EPOSSession {
     public func login() async throws {
         // A refused sign-in is not tried again in this run: repeated wrong passwords lock accounts.
         if let refused { throw refused }
+        if let saved = account.browserSession { throw PortalError(kind: .sessionRefused, status: 401, message: saved.expiredMessage) }
         let body = JSON.object([("login", .string(account.login)), ("password", .string(account.password)),
                                 ("school_id", .string(account.schoolID))])
         let r = try await client.send(HTTPRequestSpec(method: "POST", url: url("v2/token"),
@@ -87,7 +94,11 @@ public actor EPOSSession {
                                                       body: Data(body.serialized().utf8), idempotent: true))
         let answer = try? JSON.parse(bytes: Array(r.body))
         guard r.status == 200, let t = answer?["token"]?.string, !t.isEmpty, let p = answer?["profile_id"]?.string else {
-            let why = answer?["message"]?.string ?? answer?["error"]?.string ?? "HTTP \(r.status)"
+            var why = answer?["message"]?.string ?? answer?["error"]?.string ?? "HTTP \(r.status)"
+            if answer?["error"]?.string == "password_login_disabled" {
+                why += "; this portal allows only Госуслуги (ЕСИА) sign-in: sign in through Госуслуги in a browser, "
+                    + "save the session to a file (mode 600) and pass it with --session-file"
+            }
             let error = PortalError(kind: .loginRefused, status: r.status,
                                     message: "sign-in as «\(account.login)» at school \(account.schoolID) refused: \(why)")
             if (400..<500).contains(r.status) { refused = error }
@@ -126,6 +137,9 @@ public actor EPOSSession {
                 throw error
             }
             pacer.answered(ticket, now: clock.now)
+            if r.status == 401, let saved = account.browserSession {
+                throw PortalError(kind: .sessionRefused, status: 401, message: saved.expiredMessage)
+            }
             if r.status == 401 && attempt == 0 { token = nil; continue }
             let parsed = r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body))
             if r.status == 401 {

@@ -21,6 +21,14 @@ extension CLI {
         do { return try FaultSpec(parsing: text) } catch { throw GatewayError.usage("--faults: \(error)") }
     }
 
+    /// `--esia-only [--session-ttl SECONDS]`.
+    static func esia(_ a: Arguments, _ only: inout Bool, _ ttl: inout Double?) throws {
+        only = a.flag("--esia-only")
+        guard let seconds = try a.int("--session-ttl") else { return }
+        guard only, seconds > 0 else { throw GatewayError.usage("--session-ttl takes seconds from 1, with --esia-only") }
+        ttl = Double(seconds)
+    }
+
     static let emulatorCommands: [Command] = [
         Command(words: ["emulator", "asu-rso"], summary: "serve the АСУ РСО exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
                 usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N] [--esia-only [--session-ttl SECONDS]]",
@@ -31,11 +39,7 @@ extension CLI {
                                           seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/asu-rso",
                                           faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
                                           feedRetention: try a.int("--feed-retention"))
-            options.esiaOnly = a.flag("--esia-only")
-            if let ttl = try a.int("--session-ttl") {
-                guard options.esiaOnly, ttl > 0 else { throw GatewayError.usage("--session-ttl takes seconds from 1, with --esia-only") }
-                options.sessionTTL = Double(ttl)
-            }
+            try esia(a, &options.esiaOnly, &options.sessionTTL)
             let emulator: RunningEmulator
             do { emulator = try ASURSOEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)
@@ -44,17 +48,18 @@ extension CLI {
             return ExitCode.ok
         },
         Command(words: ["emulator", "epos"], summary: "serve the ЭПОС.Школа exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
-                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)]",
-                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second"]) { a, ctx in
+                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)] [--esia-only [--session-ttl SECONDS]]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second", "--session-ttl"], flags: ["--esia-only"]) { a, ctx in
             let port = try a.int("--port") ?? 0
             guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
             // The real portal's limit (10 a second, 429 beyond) unless told otherwise; 0 lifts it (benchmarks).
             let rate = try a.int("--requests-per-second") ?? 10
             guard rate >= 0 else { throw GatewayError.usage("--requests-per-second is 0 (no limit) or more") }
-            let options = EPOSEmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
+            var options = EPOSEmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
                                               seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/epos",
                                               faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
                                               requestsPerSecond: rate == 0 ? nil : rate)
+            try esia(a, &options.esiaOnly, &options.sessionTTL)
             let emulator: RunningEPOSEmulator
             do { emulator = try EPOSEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)

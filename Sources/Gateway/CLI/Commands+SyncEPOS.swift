@@ -8,8 +8,8 @@ extension CLI {
     static let eposSyncCommands: [Command] = [
         Command(words: ["sync", "epos"],
                 summary: "nightly sync with ЭПОС.Школа: pull, three-way merge, push, queue conflicts",
-                usage: "sync epos --url URL --school-id ID --login LOGIN [--password-file F] [--requests-per-second N] [--full] [--allow-deletions N] [--dry-run] [--json]",
-                options: ["--url", "--school-id", "--login", "--password-file", "--allow-deletions", "--requests-per-second"],
+                usage: "sync epos --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--requests-per-second N] [--full] [--allow-deletions N] [--dry-run] [--json]",
+                options: ["--url", "--school-id", "--login", "--password-file", "--session-file", "--allow-deletions", "--requests-per-second"],
                 flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
                 throw GatewayError.usage("--url must be an http(s) address")
@@ -17,9 +17,17 @@ extension CLI {
             // The portal allows 10 requests a second per token; a lower pace leaves room for other tools.
             let pace = try a.int("--requests-per-second") ?? 10
             guard pace >= 1 else { throw GatewayError.usage("--requests-per-second takes a whole number from 1") }
-            let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
-                                                  environment: ctx.environment, what: "password")
-            let account = EPOSAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
+            let account: EPOSAccount
+            if let file = a.option("--session-file") {
+                // Госуслуги-only regions: a session saved from a browser; no password is asked for.
+                let saved = try Credentials.browserSession(file, required: ["auth_token", "profile_id"])
+                account = EPOSAccount(baseURL: url, schoolID: try a.required("--school-id"), login: a.option("--login") ?? "",
+                                      password: "", browserSession: saved)
+            } else {
+                let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
+                                                      environment: ctx.environment, what: "password")
+                account = EPOSAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
+            }
             let codes: EPOSCodes
             do { codes = try EPOSCodes(directory: Resources.mappings(ctx.environment) + "/epos") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)

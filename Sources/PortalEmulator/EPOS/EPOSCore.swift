@@ -16,10 +16,15 @@ final class EPOSCore: Sendable {
     let store: StateStore?
     let state: Mutex<EPOSCoreState>
 
+    /// The session opened at start with `esiaOnly`, as if by a person in a browser.
+    let browserSession: String?
+
     init(state: EPOSState, options: EPOSEmulatorOptions, store: StateStore?) {
         self.options = options
         self.store = store
-        self.state = Mutex(EPOSCoreState(state: state, sessions: EPOSSessions(lifetime: options.tokenLifetime),
+        var sessions = EPOSSessions(lifetime: options.tokenLifetime)
+        browserSession = options.esiaOnly ? sessions.issue(now: options.clock().timeIntervalSince1970, ttl: options.sessionTTL).token : nil
+        self.state = Mutex(EPOSCoreState(state: state, sessions: sessions,
                                          limiter: RateLimiter(limit: options.requestsPerSecond),
                                          faults: FaultInjector(spec: options.faults, seed: options.seed)))
     }
@@ -159,6 +164,7 @@ final class EPOSCore: Sendable {
             return Self.error(400, "bad_request", "ожидается {\"login\": …, \"password\": …, \"school_id\": …}")
         }
         let c = s.state.school
+        if options.esiaOnly { return Self.error(401, "password_login_disabled", "вход по паролю отключён: войдите через Госуслуги") }
         guard login.lowercased() == c.login.lowercased(), password == c.password, school == c.schoolID else {
             return Self.error(401, "invalid_credentials", "неверный логин, пароль или school_id")
         }

@@ -57,6 +57,14 @@ public final class RunningEPOSEmulator: RunningPortalEmulator {
         self.profileID = school.profileID
     }
 
+    /// The `auth_token` of the session opened at start with `esiaOnly` (nil otherwise).
+    public var session: String? { core.browserSession }
+
+    /// Opens another session as a person would in a browser, living `sessionTTL` seconds.
+    public func openBrowserSession() -> String {
+        core.state.withLock { $0.sessions.issue(now: core.now.timeIntervalSince1970, ttl: core.options.sessionTTL).token }
+    }
+
     /// Stops serving: the listening socket and every connection are closed. Idempotent.
     public func stop() { server.stop() }
 

@@ -23,6 +23,11 @@ public struct EPOSEmulatorOptions: Sendable {
     public var requestsPerSecond: Int?
     /// The clock: token expiry, `updated_at` of changes, and «today» for lessons (R2).
     public var clock: @Sendable () -> Date
+    /// Only ЕСИА (Госуслуги) sign-in (`--esia-only`): `POST /v2/token` refuses passwords
+    /// with `401 password_login_disabled`; one session is opened at start, as if in a browser
+    /// (`RunningEPOSEmulator.session`), living `sessionTTL` seconds (nil: `tokenLifetime`).
+    public var esiaOnly = false
+    public var sessionTTL: Double?
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

@@ -12,13 +12,13 @@ struct EPOSSessions {
 
     init(lifetime: Double) { self.lifetime = lifetime }
 
-    /// A new token and the moment it expires.
-    mutating func issue(now: Double) -> (token: String, expires: Double) {
+    /// A new token and the moment it expires (after `ttl` seconds; default: the lifetime).
+    mutating func issue(now: Double, ttl: Double? = nil) -> (token: String, expires: Double) {
         if tokens.count > 10_000 { tokens = tokens.filter { now - $0.value < 86_400 } }
         var token = ""
         for _ in 0..<5 { token += String(format: "%08x", UInt32.random(in: 0...UInt32.max, using: &random)) }
-        tokens[token] = now + lifetime
-        return (token, now + lifetime)
+        tokens[token] = now + (ttl ?? lifetime)
+        return (token, now + (ttl ?? lifetime))
     }
 
     func check(_ token: String?, now: Double) -> Check {
