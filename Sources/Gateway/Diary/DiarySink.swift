@@ -89,7 +89,7 @@ final class HTTPDiarySink: DiarySink {
                 token = try readToken()
                 continue
             case 401:
-                throw GatewayError(ExitCode.unavailable, "diary portal \(endpoint.host ?? ""): the token was refused (HTTP 401) twice, after reading it again; put a valid school token in the token file")
+                throw GatewayError(ExitCode.credentialsRefused, "diary portal \(endpoint.host ?? ""): the token was refused (HTTP 401) twice, after reading it again; put a valid school token in the token file")
             case 400, 413, 422:
                 throw GatewayError.badInput("diary portal refused batch \(batch.batchID) as malformed (HTTP \(response.status)): \(Self.message(response.body))")
             default:
@@ -104,15 +104,34 @@ final class HTTPDiarySink: DiarySink {
         return j?["message"]?.string ?? String(decoding: body.prefix(200), as: UTF8.self)
     }
 
+    /// The portal's answer to a batch, checked against formats/diary-feed.md: `accepted` and
+    /// `duplicates` arrays of event ids, `rejected` an array of `{eventId, reason}`, every id
+    /// one of the batch's. Anything else is bad data (exit 65): nothing of it is taken, so
+    /// the batch's events stay pending.
     static func parse(_ body: Data, batch: DiaryBatch) throws -> DiaryBatchAnswer {
-        guard let j = try? JSON.parse(bytes: Array(body)), case .object = j else {
-            throw GatewayError(ExitCode.unavailable, "diary portal answered 200 without a JSON object for batch \(batch.batchID)")
+        func bad(_ what: String) -> GatewayError {
+            GatewayError.badInput("diary portal: the answer to batch \(batch.batchID) breaks formats/diary-feed.md: \(what); nothing of it was taken")
+        }
+        guard let j = try? JSON.parse(bytes: Array(body)), case .object = j else { throw bad("not a JSON object") }
+        let sent = Set(batch.events.map(\.id))
+        func ids(_ key: String) throws -> [String] {
+            guard let list = j[key]?.array else { throw bad("«\(key)»: expected an array") }
+            return try list.enumerated().map { i, v in
+                guard let id = v.string else { throw bad("«\(key)[\(i)]»: expected an event id (a string)") }
+                guard sent.contains(id) else { throw bad("«\(key)[\(i)]»: \(id) is not an event of this batch") }
+                return id
+            }
         }
         var a = DiaryBatchAnswer()
-        a.accepted = (j["accepted"]?.array ?? []).compactMap(\.string)
-        a.duplicates = (j["duplicates"]?.array ?? []).compactMap(\.string)
-        a.rejected = (j["rejected"]?.array ?? []).compactMap { r in
-            r["eventId"]?.string.map { ($0, r["reason"]?.string ?? "unknown") }
+        a.accepted = try ids("accepted")
+        a.duplicates = try ids("duplicates")
+        guard let rejected = j["rejected"]?.array else { throw bad("«rejected»: expected an array") }
+        a.rejected = try rejected.enumerated().map { i, r in
+            guard let id = r["eventId"]?.string, let reason = r["reason"]?.string else {
+                throw bad("«rejected[\(i)]»: expected {\"eventId\": …, \"reason\": …}")
+            }
+            guard sent.contains(id) else { throw bad("«rejected[\(i)].eventId»: \(id) is not an event of this batch") }
+            return (id, reason)
         }
         return a
     }

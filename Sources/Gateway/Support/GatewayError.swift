@@ -25,4 +25,6 @@ public enum ExitCode {
     public static let dataError: Int32 = 65
     public static let unavailable: Int32 = 69
     public static let tempFailure: Int32 = 75
+    /// Credentials or a session refused by a counterpart: a person must act.
+    public static let credentialsRefused: Int32 = 77
 }
