@@ -245,4 +245,60 @@ struct ASURSOHostilePortalTests {
         }
         #expect(p.requests.filter { $0 == "POST /webapi/login" }.count == 1)
     }
+
+    /// A violation names the field and the JSON type, never what the portal sent there.
+    @Test func personalDataIsNotEchoed() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("GET /webapi/classes/501/students", json: "[\(Self.student.replacingOccurrences(of: #""snils": null, "groups""#, with: #""snils": "Зайцева 2461416", "groups""#))]")
+        do {
+            _ = try await Self.counterpart(p).pull(cursor: nil)
+            Issue.record("expected a malformed answer")
+        } catch let e as PortalError {
+            #expect(e.violation?.field == "[0].snils")
+            #expect(!e.description.contains("Зайцева") && !e.description.contains("2461416"), "\(e)")
+        }
+    }
+
+    @Test func anAssignmentListedUnderAnotherLesson() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("GET /webapi/journal", json: Self.page(week: "2026-09-07", days: Self.lessonDay.replacingOccurrences(of: #""id": 555002, "classMeetingId": 777001"#, with: #""id": 555002, "classMeetingId": 777555"#)))
+        await expectMalformed(endpoint: "GET /webapi/journal?classId=501&weekStart=2026-09-07", field: "weekDays[0].lessons[0].assignments[1].classMeetingId",
+                              expected: "777001", got: "777555") {
+            _ = try await Self.counterpart(p).pull(cursor: Self.weekPage)
+        }
+    }
+
+    @Test func feedItemsOutOfVerOrder() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("GET /webapi/changes", json: #"{"items": [{"kind": "attendance", "op": "delete", "ver": 1305, "data": {"classmeetingId": 777001, "studentId": 9001}}, {"kind": "attendance", "op": "delete", "ver": 1302, "data": {"classmeetingId": 777001, "studentId": 9002}}], "next": 1305, "latest": 1305}"#)
+        await expectMalformed(endpoint: "GET /webapi/changes?since=1300&limit=500", field: "items[1].ver", got: "1302") {
+            _ = try await Self.counterpart(p).pull(cursor: "feed:1300")
+        }
+    }
+
+    @Test func aBatchAnswerOfTheWrongShape() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("POST /webapi/journal/batch", json: #"{"results": {"key": "A-1", "status": "applied", "ver": 1400}}"#)
+        let op = OutboundOperation(key: "A-1", kind: .attendance, localID: "a1", externalID: nil, op: .upsert,
+                                   fields: ["lesson": .text("777001"), "student": .text("9001"), "kind": .text("absent"), "reason": .null],
+                                   changed: [], baseVersion: nil)
+        await expectMalformed(endpoint: "POST /webapi/journal/batch", field: "results", expected: "an array", got: "an object") {
+            _ = try await Self.counterpart(p).push([op])
+        }
+    }
+
+    /// Empty lists are what the document allows: not refused here (the brake on mass
+    /// deletion is the engine's).
+    @Test func emptyListsDecode() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("GET /webapi/classes/501/students", json: "[]")
+        p.set("GET /webapi/finalmarks", json: "[]")
+        let (records, _) = try await pullAll(try Self.counterpart(p))
+        #expect(!records.contains { $0.kind == .student || $0.kind == .finalMark })
+    }
 }

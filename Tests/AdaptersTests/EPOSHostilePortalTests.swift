@@ -147,4 +147,32 @@ struct EPOSHostilePortalTests {
             #expect(e.kind == .loginRefused && e.status == 401, "\(e)")
         }
     }
+
+    @Test func rowsOutOfUpdatedAtOrder() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        let older = Self.mark.replacingOccurrences(of: "mk-9", with: "mk-8").replacingOccurrences(of: "2026-09-07T10:00:00.000+05:00", with: "2026-09-07T09:00:00.000+05:00")
+        p.set("GET /core/api/marks", json: "[\(Self.mark), \(older)]")
+        await expectMalformed(endpoint: "GET /core/api/marks?\(Self.listQuery)", field: "[1].updated_at", expected: "order") {
+            _ = try await pullAll(try Self.counterpart(p))
+        }
+    }
+
+    @Test func aMarkOfAControlFormThePortalDoesNotList() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("GET /core/api/marks", json: "[\(Self.mark.replacingOccurrences(of: "cf-12", with: "cf-99"))]")
+        await expectMalformed(endpoint: "GET /core/api/marks?\(Self.listQuery)", field: "[0].control_form_id", expected: "control forms") {
+            _ = try await pullAll(try Self.counterpart(p))
+        }
+    }
+
+    @Test func aTokenAnswerWithoutAToken() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        p.set("POST /v2/token", json: #"{"expires_at": "2026-09-07T10:30:00+05:00", "profile_id": "p-301"}"#)
+        await expectMalformed(endpoint: "POST /v2/token", field: "token", got: "missing") {
+            _ = try await pullAll(try Self.counterpart(p))
+        }
+    }
 }
