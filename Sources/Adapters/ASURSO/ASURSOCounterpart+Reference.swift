@@ -41,7 +41,7 @@ extension ASURSOCounterpart {
             classIDs.append(id)
             records.append(RemoteRecord(.classUnit, externalID: String(id), ["name": .text(ClassName.normalize(raw) ?? raw),
                                         "grade": .int(try c.int("grade", in: 0...12)),
-                                        "teacher": FieldValue(try c.asuID("teacherId", nullable: true).map(String.init))]))
+                                        "teacher": .text(String(try c.asuID("teacherId")))]))
         }
         var guardians: Set<String> = []
         var members: [RemoteRecord] = []
