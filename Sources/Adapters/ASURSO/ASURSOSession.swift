@@ -102,10 +102,6 @@ public actor ASURSOSession {
         logins += 1
     }
 
-    static func text(_ j: JSON) -> String? {
-        switch j { case .string(let s): return s; case .int(let i): return String(i); default: return nil }
-    }
-
     /// Sends an authorised request; on 401 signs in again and repeats it once.
     public func request(_ method: String, _ path: String, query: [(String, String)] = [], json: JSON? = nil,
                         headers: [String: String] = [:]) async throws -> (status: Int, body: JSON?) {
