@@ -20,7 +20,7 @@ extension ASURSOCounterpart {
         let items = try page.objects("items")
         let next = try page.asuVer("next"), latest = try page.asuVer("latest")
         if next < since || latest < since {
-            warnings.append("АСУ РСО: the change feed went backwards (asked since=\(since), answered next=\(next), latest=\(latest)): "
+            warn("АСУ РСО: the change feed went backwards (asked since=\(since), answered next=\(next), latest=\(latest)): "
                             + "the portal may have been restored from a backup; doing a full pull instead")
             return .resetToFull
         }

@@ -24,7 +24,10 @@ public actor ASURSOCounterpart: Counterpart {
     public internal(set) var requests = 0
     /// What a person should know about this run that did not stop it (a feed whose `ver`
     /// went backwards): the gateway prints these on stderr and in the run summary.
-    public internal(set) var warnings: [String] = []
+    public private(set) var warnings: [String] = []
+
+    /// Records a warning for the run's summary.
+    func warn(_ text: String) { warnings.append(text) }
     /// Finds the class and date of a lesson the store knows by its АСУ РСО id (set by the
     /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?

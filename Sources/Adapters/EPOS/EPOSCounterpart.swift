@@ -31,7 +31,7 @@ public actor EPOSCounterpart: Counterpart {
     let perPage: Int
     /// What a person should know about this run that did not stop it: the gateway prints
     /// these on stderr and in the run summary (none so far for ЭПОС).
-    public internal(set) var warnings: [String] = []
+    public private(set) var warnings: [String] = []
 
     /// - Parameters:
     ///   - perPage: rows per page, 1…100.
