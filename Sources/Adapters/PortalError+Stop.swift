@@ -5,6 +5,7 @@ extension PortalError: CounterpartStopping {
     public var stopReason: StopReason {
         switch kind {
         case .loginRefused, .sessionRefused: return .credentialsRefused
+        case .malformed: return .badData
         default: return .unavailable
         }
     }

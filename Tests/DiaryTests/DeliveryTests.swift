@@ -80,7 +80,7 @@ import PortalEmulator
         #expect(portal.stats()["events_accepted"]?.int == 401)
     }
 
-    @Test func anExpiredTokenIsReadAgainAndAWrongOneStopsWithExit69() async throws {
+    @Test func anExpiredTokenIsReadAgainAndAWrongOneStopsWithExit77() async throws {
         let dir = try TempDir()
         let path = try sampleStore(dir)
         // Seed 3 expires the token three times, never twice in a row.
@@ -96,7 +96,7 @@ import PortalEmulator
         let bad = dir.path("bad.token")
         try #require(FileManager.default.createFile(atPath: bad, contents: Data("nope\n".utf8), attributes: [.posixPermissions: 0o600]))
         let refused = await cliOffPool(feedArgs(portal, token: bad), store: other)
-        #expect(refused.code == ExitCode.unavailable)
+        #expect(refused.code == ExitCode.credentialsRefused)
         #expect(refused.err.contains("401"))
         let unreachable = await cliOffPool(["feed", "diary", "--url", "http://127.0.0.1:9", "--token-file", good, "--school-id", "x"], store: other)
         #expect(unreachable.code == ExitCode.unavailable)

@@ -20,8 +20,8 @@ extension ASURSOCounterpart {
             let chunk = Array(wire[start..<min(start + Self.maxBatch, wire.count)])
             start += chunk.count
             let answer = try await sendBatch(chunk.map(\.json), key: OutboundOperation.batchKey(chunk.map(\.op)))
-            var byKey: [String: JSON] = [:]
-            for r in answer { if let k = r["key"]?.string { byKey[k] = r } }
+            var byKey: [String: JSONReader] = [:]
+            for r in answer { byKey[try r.string("key")] = r }
             for (op, _) in chunk {
                 guard let r = byKey[op.key] else { results[op.key] = .rejected(message: "the portal gave no answer for this operation"); continue }
                 results[op.key] = try result(r, for: op, ref: ref)
@@ -30,12 +30,19 @@ extension ASURSOCounterpart {
         return ops.map { results[$0.key] ?? .rejected(message: "not sent") }
     }
 
-    func sendBatch(_ operations: [JSON], key: String) async throws -> [JSON] {
+    /// Sends one batch; its answer's `results`, each an object with a `key` and a `status`.
+    func sendBatch(_ operations: [JSON], key: String) async throws -> [JSONReader] {
         requests += 1
         let r = try await session.request("POST", "webapi/journal/batch", json: .object([("operations", .array(operations))]),
                                           headers: ["Idempotency-Key": key])
-        guard r.status == 200, let results = r.body?["results"]?.array else {
+        let endpoint = "POST /webapi/journal/batch"
+        guard r.status == 200 else {
             throw PortalError(kind: .rejected, status: r.status, message: "journal/batch: \(r.body?["message"]?.string ?? "HTTP \(r.status)")")
+        }
+        let results = try JSONReader.body(r.body, endpoint: endpoint).objects("results")
+        for res in results {
+            _ = try res.string("key", nonEmpty: true)
+            _ = try res.string("status", oneOf: ["applied", "conflict", "rejected"])
         }
         return results
     }
@@ -77,7 +84,7 @@ extension ASURSOCounterpart {
         let answer = try await sendBatch(creates.map(\.1), key: StableHash.hex(creates.map { $0.0 }.joined(separator: ",")))
         for (i, r) in answer.enumerated() where i < creates.count {
             let (slot, _) = creates[i]
-            if let id = r["id"]?.int ?? r["current"]?["id"]?.int {
+            if let id = r.value["id"]?.int ?? r.value["current"]?["id"]?.int {
                 assignmentBySlot[slot] = id
                 let parts = slot.split(separator: "/").map { Int($0) ?? 0 }
                 assignments[id] = (parts[0], parts[1], parts[2])
@@ -136,50 +143,49 @@ extension ASURSOCounterpart {
     }
 
     /// The external id an applied operation gives its record.
-    func appliedID(_ op: OutboundOperation, _ r: JSON) -> String {
+    func appliedID(_ op: OutboundOperation, _ id: Int?) -> String {
         let f = op.fields
         switch op.kind {
         case .mark:
             if let id = op.externalID { return id }
-            let aid = r["id"]?.int ?? assignmentBySlot[slot(op)] ?? 0
+            let aid = id ?? assignmentBySlot[slot(op)] ?? 0
             return "\(aid):\(f["student"]?.text ?? "")"
         case .attendance: return op.externalID ?? "\(f["lesson"]?.text ?? ""):\(f["student"]?.text ?? "")"
         case .finalMark: return op.externalID ?? "\(f["student"]?.text ?? ""):\(f["subject"]?.text ?? ""):\(f["period"]?.text ?? "")"
-        default: return r["id"].flatMap(Self.id) ?? op.externalID ?? ""
+        default: return id.map(String.init) ?? op.externalID ?? ""
         }
     }
 
-    func result(_ r: JSON, for op: OutboundOperation, ref: Reference) throws -> OperationResult {
-        switch r["status"]?.string {
+    func result(_ r: JSONReader, for op: OutboundOperation, ref: Reference) throws -> OperationResult {
+        switch try r.string("status") {
         case "applied":
-            return .applied(externalID: appliedID(op, r), version: r["ver"]?.int.map(String.init))
+            let id = try r.optionalField("id").flatMap { $0.isNull ? nil : try $0.asInt(in: 1...Int.max) }
+            return .applied(externalID: appliedID(op, id), version: String(try r.asuVer()))
         case "conflict":
-            let id = op.externalID ?? appliedID(op, r)
-            guard let current = r["current"], !current.isNull else {
+            let id = op.externalID ?? appliedID(op, nil)
+            guard let current = try r.object("current", nullable: true) else {
                 return .conflict(current: RemoteRecord(op.kind, externalID: id, version: nil, deleted: true))
             }
             return .conflict(current: try currentRecord(current, op: op, id: id, ref: ref))
         default:
-            return .rejected(message: r["message"]?.string ?? "rejected by the portal")
+            return .rejected(message: try r.string("message", nullable: true) ?? "rejected by the portal")
         }
     }
 
-    /// The portal's current object of a conflicting operation, as a canonical record.
-    func currentRecord(_ c: JSON, op: OutboundOperation, id: String, ref: Reference) throws -> RemoteRecord {
+    /// The portal's current object of a conflicting operation (the feed's data plus `ver`),
+    /// as a canonical record.
+    func currentRecord(_ c: JSONReader, op: OutboundOperation, id: String, ref: Reference) throws -> RemoteRecord {
+        let v = String(try c.asuVer())
         var rec: RemoteRecord?
         switch op.kind {
         case .mark:
-            if let (aid, _) = Self.split(id) { rec = try mark(c, assignmentID: aid) }
-        case .attendance: rec = try attendance(c, lessonID: Self.id(c["classmeetingId"]) ?? op.fields["lesson"]?.text ?? "")
-        case .finalMark: rec = try finalMark(c)
-        case .homework: rec = assignment(c, lessonID: (c["classMeetingId"] ?? c["classmeetingId"])?.int ?? 0, ref: ref)
-        case .lesson:
-            if let cid = c["classId"]?.int ?? op.fields["class"]?.text.flatMap(Int.init),
-               let date = CivilDate(iso: c["date"]?.string ?? op.fields["date"]?.text ?? "") { rec = lesson(c, classID: cid, date: date) }
+            if let (aid, _) = Self.split(id) { rec = try mark(c, assignmentID: aid, version: v) }
+        case .attendance: rec = try attendance(c, lessonID: try c.asuID("classmeetingId"), version: v)
+        case .finalMark: rec = try finalMark(c, version: v)
+        case .homework: rec = try assignment(c, lessonID: try c.asuID("classMeetingId"), version: v, ref: ref)
+        case .lesson: rec = try lesson(c, classID: try schoolClass(c, "classId", ref: ref), date: try c.asuDate("date"), version: v)
         default: break
         }
-        guard var out = rec else { return RemoteRecord(op.kind, externalID: id, version: Self.ver(c), deleted: false) }
-        out.version = Self.ver(c)
-        return out
+        return rec ?? RemoteRecord(op.kind, externalID: id, version: v, deleted: false)
     }
 }

@@ -22,6 +22,12 @@ public actor ASURSOCounterpart: Counterpart {
     /// Lessons seen: id → (class, week start), to fetch the page of a lesson when needed.
     var lessonPlace: [Int: (classID: Int, date: CivilDate)] = [:]
     public internal(set) var requests = 0
+    /// What a person should know about this run that did not stop it (a feed whose `ver`
+    /// went backwards): the gateway prints these on stderr and in the run summary.
+    public private(set) var warnings: [String] = []
+
+    /// Records a warning for the run's summary.
+    func warn(_ text: String) { warnings.append(text) }
     /// Finds the class and date of a lesson the store knows by its АСУ РСО id (set by the
     /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?
@@ -60,22 +66,30 @@ public actor ASURSOCounterpart: Counterpart {
         var types: [Int: (abbr: String, name: String)]
         var homeworkType: Int?
         var classes: [Int]
+        /// Each pupil's class, from the class lists.
+        var classOf: [Int: Int]
         var records: [RemoteRecord]
         var maxVer: Int
     }
 
-    func get(_ path: String, _ query: [(String, String)] = []) async throws -> (Int, JSON?) {
+    /// A GET: its status, body (nil when empty) and endpoint (for messages).
+    func get(_ path: String, _ query: [(String, String)] = []) async throws -> (Int, JSON?, String) {
         requests += 1
         let r = try await session.request("GET", path, query: query)
-        return (r.status, r.body)
+        return (r.status, r.body, PortalViolation.endpoint("GET", path, query))
     }
 
-    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSON {
-        let (status, body) = try await get(path, query)
-        guard status == 200, let body else {
-            throw PortalError(kind: .unexpected, status: status, message: "GET \(path): \(body?["message"]?.string ?? "HTTP \(status)")")
+    /// A 200 answer's body, to be read strictly; another status is an error with the portal's message.
+    static func ok(_ status: Int, _ body: JSON?, _ endpoint: String) throws -> JSONReader {
+        guard status == 200 else {
+            throw PortalError(kind: .unexpected, status: status, message: "\(endpoint): \(body?["message"]?.string ?? "HTTP \(status)")")
         }
-        return body
+        return try JSONReader.body(body, endpoint: endpoint)
+    }
+
+    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSONReader {
+        let (status, body, endpoint) = try await get(path, query)
+        return try Self.ok(status, body, endpoint)
     }
 
     // MARK: pull
@@ -89,9 +103,17 @@ public actor ASURSOCounterpart: Counterpart {
         var feedStart = parts.count > 2 ? Int(parts[2]) : nil
         let ref = try await loadReference()
         if page == 0 {
-            // Where the change feed will start once the full pull is done: its newest ver now.
-            let (status, body) = try await get("webapi/changes", [("since", "0"), ("limit", "1")])
-            feedStart = status == 200 ? body?["latest"]?.int : ref.maxVer
+            // Where the change feed will start once the full pull is done: its newest ver now
+            // (410: the feed keeps nothing that old; the newest pupil ver stands in).
+            let (status, body, endpoint) = try await get("webapi/changes", [("since", "0"), ("limit", "1")])
+            if status == 410 {
+                _ = try JSONReader.body(body, endpoint: endpoint, status: 410).string("message")
+                feedStart = ref.maxVer
+            } else {
+                let feed = try Self.ok(status, body, endpoint)
+                _ = try feed.objects("items")
+                feedStart = try feed.asuVer("latest")
+            }
             return .records(ref.records, next: "full:1:\(feedStart ?? ref.maxVer)", hasMore: true)
         }
         let weeks = weekStarts(from: ref.yearStart)
@@ -101,7 +123,7 @@ public actor ASURSOCounterpart: Counterpart {
             let i = page - 1
             let classID = ref.classes[i / weeks.count], week = weeks[i % weeks.count]
             let body = try await getOK("webapi/journal", [("classId", String(classID)), ("weekStart", week.description)])
-            let records = try journalRecords(body, classID: classID, ref: ref)
+            let records = try journalRecords(body, classID: classID, week: week, ref: ref)
             return .records(records, next: "full:\(page + 1):\(start)", hasMore: true)
         }
         let termIndex = page - journalPages - 1
@@ -109,7 +131,7 @@ public actor ASURSOCounterpart: Counterpart {
         if termIndex < started.count * ref.classes.count {
             let term = started[termIndex / ref.classes.count], classID = ref.classes[termIndex % ref.classes.count]
             let body = try await getOK("webapi/finalmarks", [("classId", String(classID)), ("termId", String(term.id))])
-            let records = try (body.array ?? []).map { try finalMark($0) }
+            let records = try finalMarkRecords(body, classID: classID, termID: term.id, ref: ref)
             return .records(records, next: "full:\(page + 1):\(start)", hasMore: true)
         }
         return .records([], next: "feed:\(start)", hasMore: false)
@@ -121,31 +143,5 @@ public actor ASURSOCounterpart: Counterpart {
         var w = start.weekStart
         while w <= today { out.append(w); w = w.adding(days: 7) }
         return out
-    }
-
-    func pullFeed(since: Int) async throws -> PullPage {
-        let (status, body) = try await get("webapi/changes", [("since", String(since)), ("limit", "500")])
-        if status == 410 { return .resetToFull }
-        guard status == 200, let body else {
-            throw PortalError(kind: .unexpected, status: status, message: "GET webapi/changes: \(body?["message"]?.string ?? "HTTP \(status)")")
-        }
-        let ref = try await loadReference()
-        var records: [RemoteRecord] = []
-        var position: [String: Int] = [:]
-        var last = since
-        for item in (body["items"]?.array ?? []) {
-            guard let ver = item["ver"]?.int, ver > since else { continue }   // edge repeats
-            last = max(last, ver)
-            let kind = item["kind"]?.string ?? "", op = item["op"]?.string ?? "upsert"
-            guard let data = item["data"] else { continue }
-            // Items come in ver order: a later item for the same object replaces the earlier one.
-            for r in try await feedRecords(kind: kind, delete: op == "delete", data: data, ver: ver, ref: ref) {
-                let key = "\(r.kind.rawValue)/\(r.externalID)"
-                if let i = position[key] { records[i] = r } else { position[key] = records.count; records.append(r) }
-            }
-        }
-        let next = max(last, body["next"]?.int ?? last)
-        let latest = body["latest"]?.int ?? next
-        return .records(records, next: "feed:\(next)", hasMore: next < latest)
     }
 }

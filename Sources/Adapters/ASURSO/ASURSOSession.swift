@@ -20,13 +20,22 @@ public struct ASURSOAccount: Sendable {
 
 /// A failure the portal reported, with the HTTP status and its message.
 public struct PortalError: Error, Sendable, CustomStringConvertible {
-    /// `sessionExpired`: a 401 right after a fresh login (asked again); `sessionRefused`: a
-    /// session saved from a browser no longer accepted (a person must sign in again).
-    public enum Kind: Sendable { case loginRefused, sessionExpired, sessionRefused, gone, rejected, unexpected }
+    /// - `malformed`: the answer breaks the protocol document (shape, types, required
+    ///   fields, rows of another class or week, unparseable JSON): nothing of it is applied;
+    ///   ``violation`` says where. The gateway exits 65 (the counterpart sent bad data).
+    /// - `loginRefused`: the portal refused the credentials (exit 77).
+    /// - `sessionExpired`: a 401 right after a fresh login (asked again);
+    /// - `sessionRefused`: a session saved from a browser no longer accepted (exit 77: a
+    ///   person must sign in again).
+    public enum Kind: Sendable { case loginRefused, sessionExpired, sessionRefused, gone, rejected, unexpected, malformed }
     public let kind: Kind
     public let status: Int
     public let message: String
-    public var description: String { "portal answered \(status): \(message)" }
+    /// For `malformed`: the endpoint, the field and what was expected against what came.
+    public var violation: PortalViolation? = nil
+    public var description: String {
+        kind == .malformed ? "the portal sent data its protocol does not allow (HTTP \(status)): \(message)" : "portal answered \(status): \(message)"
+    }
 }
 
 /// An АСУ РСО session: the salted-MD5 login, the `at` token on every request, and a new
@@ -62,34 +71,46 @@ public actor ASURSOSession {
         return c.url!
     }
 
+    /// Statuses whose bodies the document promises as JSON: 200, and `{"message": …}` on
+    /// 400, 409 and 410. Anything unparseable there is `.malformed`.
+    static let promisesJSON: Set<Int> = [200, 400, 409, 410]
+
+    static func body(_ r: HTTPResponseData, _ endpoint: String) throws -> JSON? {
+        try PortalBody.parse(r.body, status: r.status, promisesJSON: promisesJSON.contains(r.status), endpoint: endpoint)
+    }
+
     /// Signs in (again).
+    ///
+    /// - Throws: ``PortalError`` `.loginRefused` when the portal refuses the login (409,
+    ///   or another 4xx); `.malformed` when its answers break the document; `.unexpected`
+    ///   when `auth/getdata` gives no salt (a server that allows only ЕСИА sign-in).
     public func login() async throws {
+        let getdataEndpoint = "POST /webapi/auth/getdata"
         let getdata = try await client.send(HTTPRequestSpec(method: "POST", url: url("webapi/auth/getdata"), idempotent: true))
-        guard getdata.status == 200, let j = try? JSON.parse(bytes: Array(getdata.body)),
-              let lt = j["lt"].flatMap(Self.text), let ver = j["ver"].flatMap(Self.text), let salt = j["salt"].flatMap(Self.text) else {
-            guard getdata.status == 200 else {
-                throw PortalError(kind: .unexpected, status: getdata.status, message: "auth/getdata answered HTTP \(getdata.status)")
-            }
+        guard getdata.status == 200 else {
+            throw PortalError(kind: .unexpected, status: getdata.status, message: "auth/getdata answered HTTP \(getdata.status)")
+        }
+        let g = try JSONReader.body(try Self.body(getdata, getdataEndpoint), endpoint: getdataEndpoint).asObject()
+        guard let salt = try g.optionalField("salt"), !salt.isNull else {
             throw PortalError(kind: .loginRefused, status: getdata.status,
                               message: "auth/getdata gave no salt: this server allows only Госуслуги (ЕСИА) sign-in; "
                                 + "sign in through Госуслуги in a browser, save the session to a file (mode 600) and pass it with --session-file")
         }
-        let (pw, pw2) = Self.passwordHashes(password: account.password, salt: salt)
+        let lt = try g.string("lt", nonEmpty: true), ver = try g.string("ver", nonEmpty: true)
+        let (pw, pw2) = Self.passwordHashes(password: account.password, salt: try salt.asString(nonEmpty: true))
         let body = Self.formEncode([("loginType", "1"), ("scid", account.schoolID), ("un", account.login),
                                     ("pw", pw), ("pw2", pw2), ("lt", lt), ("ver", ver)])
+        let loginEndpoint = "POST /webapi/login"
         let r = try await client.send(HTTPRequestSpec(method: "POST", url: url("webapi/login"),
                                                       headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body, idempotent: true))
-        let answer = try? JSON.parse(bytes: Array(r.body))
-        guard r.status == 200, let at = answer?["at"]?.string else {
-            throw PortalError(kind: .loginRefused, status: r.status,
+        let answer = try Self.body(r, loginEndpoint)
+        guard r.status == 200 else {
+            if r.status == 409 { _ = try JSONReader.body(answer, endpoint: loginEndpoint, status: 409).string("message") }
+            throw PortalError(kind: (400..<500).contains(r.status) ? .loginRefused : .unexpected, status: r.status,
                               message: "login as «\(account.login)» refused: \(answer?["message"]?.string ?? "HTTP \(r.status)")")
         }
-        token = at
+        token = try JSONReader.body(answer, endpoint: loginEndpoint).string("at", nonEmpty: true)
         logins += 1
-    }
-
-    static func text(_ j: JSON) -> String? {
-        switch j { case .string(let s): return s; case .int(let i): return String(i); default: return nil }
     }
 
     /// Sends an authorised request; on 401 signs in again and repeats it once.
@@ -107,15 +128,12 @@ public actor ASURSOSession {
             if token == nil { try await login() }
             var h = headers
             h["at"] = token
-            var body: Data?
-            if let json { body = Data(json.serialized().utf8); h["Content-Type"] = "application/json; charset=utf-8" }
-            let r = try await client.send(HTTPRequestSpec(method: method, url: url(path, query), headers: h, body: body))
+            let r = try await send(method, path, query: query, json: json, headers: h)
             if r.status == 401 && attempt == 0 { token = nil; continue }
-            let parsed = r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body))
             if r.status == 401 {
-                throw PortalError(kind: .sessionExpired, status: 401, message: parsed?["message"]?.string ?? "session ended")
+                throw PortalError(kind: .sessionExpired, status: 401, message: r.body?["message"]?.string ?? "session ended")
             }
-            return (r.status, parsed)
+            return r
         }
         fatalError("unreachable")
     }
@@ -127,7 +145,9 @@ public actor ASURSOSession {
         var body: Data?
         if let json { body = Data(json.serialized().utf8); h["Content-Type"] = "application/json; charset=utf-8" }
         let r = try await client.send(HTTPRequestSpec(method: method, url: url(path, query), headers: h, body: body))
-        return (r.status, r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body)))
+        // A 401 is read for its message only: its body is not checked.
+        if r.status == 401 { return (401, try? JSON.parse(bytes: Array(r.body))) }
+        return (r.status, try Self.body(r, PortalViolation.endpoint(method, path, query)))
     }
 
     /// Ends the session (best effort; a session saved from a browser is left to the person).

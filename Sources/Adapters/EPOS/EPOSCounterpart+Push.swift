@@ -56,17 +56,18 @@ extension EPOSCounterpart {
         let r = try await session.request("POST", base, json: .object(body), idempotent: true)
         switch r.status {
         case 200, 201:
-            guard let obj = r.body, let id = obj["id"]?.string else { return .rejected(message: "POST \(base): the answer has no id") }
-            if op.kind == .lesson, let s = obj["subject_id"]?.string { lessonSubject[id] = s }
-            return .applied(externalID: id, version: obj["updated_at"]?.string)
+            let obj = try JSONReader.body(r.body, endpoint: "POST /\(base)", status: r.status).asObject()
+            let id = try obj.eposID("id")
+            if op.kind == .lesson, let s = obj.value["subject_id"]?.string { lessonSubject[id] = s }
+            return .applied(externalID: id, version: try obj.eposMoment("updated_at"))
         case 409 where r.body?["error"]?.string == "duplicate_external_id":
             // Created before (by this operation: the key is the external id).
-            guard let id = r.body?["id"]?.string else { return .rejected(message: "POST \(base): 409 without the existing id") }
+            let id = try JSONReader.body(r.body, endpoint: "POST /\(base)", status: 409).eposID("id")
             let (row, _) = try await fetch(base, id)
-            guard let row, Self.live(row) else {
-                return .conflict(current: RemoteRecord(op.kind, externalID: id, version: row?["updated_at"]?.string, deleted: true))
+            guard let row, Self.live(row.value) else {
+                return .conflict(current: RemoteRecord(op.kind, externalID: id, version: row?.value["updated_at"]?.string, deleted: true))
             }
-            if Self.holds(row, body) { return .applied(externalID: id, version: row["updated_at"]?.string) }
+            if Self.holds(row.value, body) { return .applied(externalID: id, version: try row.eposMoment("updated_at")) }
             return .conflict(current: try current(op.kind, row, ref: ref))
         default:
             return .rejected(message: Self.refusal(r, "POST \(base)"))
@@ -79,17 +80,17 @@ extension EPOSCounterpart {
         var (row, etag) = try await fetch(base, ext)
         var raced = false
         while true {
-            guard let current = row, Self.live(current) else {
-                return .conflict(current: RemoteRecord(op.kind, externalID: ext, version: row?["updated_at"]?.string, deleted: true))
+            guard let current = row, Self.live(current.value) else {
+                return .conflict(current: RemoteRecord(op.kind, externalID: ext, version: row?.value["updated_at"]?.string, deleted: true))
             }
-            let stamp = current["updated_at"]?.string
-            if Self.holds(current, body) { return .applied(externalID: ext, version: stamp) }
+            let stamp: String? = try current.eposMoment("updated_at")
+            if Self.holds(current.value, body) { return .applied(externalID: ext, version: stamp) }
             guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try self.current(op.kind, current, ref: ref)) }
             guard let tag = etag else { return .rejected(message: "GET \(base)/\(ext): the portal gave no ETag") }
             let r = try await session.request("PUT", "\(base)/\(ext)", json: .object(body), headers: ["If-Match": tag])
             switch r.status {
             case 200:
-                let after = r.body?["updated_at"]?.string
+                let after: String? = try JSONReader.body(r.body, endpoint: "PUT /\(base)/\(ext)").eposMoment("updated_at")
                 noteWrite(ext, from: stamp, to: after)
                 if op.kind == .lesson, let s = r.body?["subject_id"]?.string { lessonSubject[ext] = s }
                 return .applied(externalID: ext, version: after)
@@ -110,10 +111,10 @@ extension EPOSCounterpart {
         var (row, etag) = try await fetch(base, ext)
         var raced = false
         while true {
-            guard let current = row, Self.live(current) else {
-                return .applied(externalID: ext, version: row?["updated_at"]?.string)   // deleted already
+            guard let current = row, Self.live(current.value) else {
+                return .applied(externalID: ext, version: row?.value["updated_at"]?.string)   // deleted already
             }
-            let stamp = current["updated_at"]?.string
+            let stamp: String? = try current.eposMoment("updated_at")
             guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try self.current(op.kind, current, ref: ref)) }
             guard let tag = etag else { return .rejected(message: "GET \(base)/\(ext): the portal gave no ETag") }
             let r = try await session.request("DELETE", "\(base)/\(ext)", headers: ["If-Match": tag])
@@ -138,21 +139,22 @@ extension EPOSCounterpart {
         var (row, etag) = try await fetch(base, si)
         var raced = false
         while true {
-            guard let item = row, Self.live(item) else {
-                if op.op == .delete { return .applied(externalID: si, version: row?["updated_at"]?.string) }
+            guard let item = row, Self.live(item.value) else {
+                if op.op == .delete { return .applied(externalID: si, version: row?.value["updated_at"]?.string) }
                 if op.externalID == nil { return .rejected(message: "its lesson \(si) is deleted on the portal") }
-                return .conflict(current: RemoteRecord(.homework, externalID: si, version: row?["updated_at"]?.string, deleted: true))
+                return .conflict(current: RemoteRecord(.homework, externalID: si, version: row?.value["updated_at"]?.string, deleted: true))
             }
-            let stamp = item["updated_at"]?.string
-            if Self.same(item["homework"] ?? .null, intended) { return .applied(externalID: si, version: stamp) }
+            let stamp: String? = try item.eposMoment("updated_at")
+            let homework = try item.field("homework").value
+            if Self.same(homework, intended) { return .applied(externalID: si, version: stamp) }
             // A new homework must find none there; a changed one must find the agreed version.
-            let clear = op.externalID == nil ? (item["homework"] ?? .null).isNull : agreed(op.baseVersion, stamp, si)
+            let clear = op.externalID == nil ? homework.isNull : agreed(op.baseVersion, stamp, si)
             guard !raced, clear else { return .conflict(current: try current(.homework, item, ref: ref)) }
             guard let tag = etag else { return .rejected(message: "GET \(base)/\(si): the portal gave no ETag") }
             let r = try await session.request("PUT", "\(base)/\(si)", json: .object([("homework", intended)]), headers: ["If-Match": tag])
             switch r.status {
             case 200:
-                let after = r.body?["updated_at"]?.string
+                let after: String? = try JSONReader.body(r.body, endpoint: "PUT /\(base)/\(si)").eposMoment("updated_at")
                 noteWrite(si, from: stamp, to: after)
                 return .applied(externalID: si, version: after)
             case 412:
@@ -169,13 +171,13 @@ extension EPOSCounterpart {
     // MARK: helpers
 
     /// `GET {base}/{id}`: the object and its ETag; nil when the portal has no such object.
-    func fetch(_ base: String, _ id: String) async throws -> (JSON?, String?) {
+    func fetch(_ base: String, _ id: String) async throws -> (JSONReader?, String?) {
         let r = try await get("\(base)/\(id)")
         if r.status == 404 || r.status == 410 { return (nil, nil) }
-        guard r.status == 200, let row = r.body else {
-            throw PortalError(kind: .unexpected, status: r.status, message: "GET \(base)/\(id): \(r.errorText)")
-        }
-        if let s = row["subject_id"]?.string, base.hasSuffix("schedule_items") { lessonSubject[id] = s }
+        let row = try Self.ok(r, PortalViolation.endpoint("GET", "\(base)/\(id)")).asObject()
+        _ = try row.eposMoment("updated_at")
+        if try row.eposID("id") != id { throw row.violation(at: "id", expected: "\(id) (the object asked for)", got: "another id") }
+        if base.hasSuffix("schedule_items") { lessonSubject[id] = try row.eposID("subject_id") }
         return (row, r.header("ETag"))
     }
 

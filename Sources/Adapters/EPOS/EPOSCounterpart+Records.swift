@@ -2,23 +2,23 @@ import Foundation
 import JournalModel
 import SyncEngine
 
-/// ЭПОС rows → canonical records. Reference fields hold ЭПОС ids (work types: the journal's
-/// name, as forms differ per subject); the engine translates them through the identity map.
-/// A row with `deleted_at` becomes a tombstone.
+/// ЭПОС rows → canonical records, read strictly (epos.md). Reference fields hold ЭПОС ids
+/// (work types: the journal's name, as forms differ per subject); the engine translates them
+/// through the identity map. A row with `deleted_at` becomes a tombstone.
 extension EPOSCounterpart {
     /// The records of one row of a paged list.
-    func records(_ list: EPOSList, _ row: JSON, mode: EPOSCursor.Mode, ref: Reference) throws -> [RemoteRecord] {
-        guard let id = row["id"]?.string else { return [] }
-        let version = row["updated_at"]?.string
-        let deleted = !(row["deleted_at"] ?? .null).isNull
+    func records(_ list: EPOSList, _ row: JSONReader, mode: EPOSCursor.Mode, ref: Reference) throws -> [RemoteRecord] {
+        let id = try row.eposID("id"), version = try row.eposMoment("updated_at")
+        // Final marks are shown without `deleted_at`; the other lists with it (null while live).
+        let deleted = list == .finalMarks && !row.has("deleted_at") ? false : try row.eposMoment("deleted_at", nullable: true) != nil
         switch list {
         case .scheduleItems:
             if deleted {
                 return [RemoteRecord(.lesson, externalID: id, version: version, deleted: true),
                         RemoteRecord(.homework, externalID: id, version: version, deleted: true)]
             }
-            var out = [try lesson(row)]
-            if let hw = homework(row) {
+            var out = [try lesson(row, ref: ref)]
+            if let hw = try homework(row) {
                 out.append(hw)
             } else if mode == .since && knownHomework(id) {
                 // Removed on the portal (a full pull's sweep finds such removals by itself).
@@ -33,7 +33,7 @@ extension EPOSCounterpart {
             return [try attendance(row, ref: ref)]
         case .finalMarks:
             // Other years' final marks are not this journal's.
-            guard let period = row["period_id"]?.string, ref.periods.contains(period) else { return [] }
+            guard ref.periods.contains(try row.eposID("period_id")) else { return [] }
             if deleted { return [RemoteRecord(.finalMark, externalID: id, version: version, deleted: true)] }
             return [try finalMark(row)]
         case .students:
@@ -41,90 +41,98 @@ extension EPOSCounterpart {
         }
     }
 
-    func student(_ s: JSON, classID: String?) -> RemoteRecord {
-        RemoteRecord(.student, externalID: s["id"]?.string ?? "", [
-            "file_number": Self.text(s["personal_file"]), "surname": Self.text(s["last_name"]), "name": Self.text(s["first_name"]),
-            "patronymic": Self.text(s["middle_name"]), "birth_date": date(s["birth_date"]),
-            "snils": FieldValue(s["snils"]?.string.flatMap(Snils.digits)), "class": FieldValue(classID), "status": .text("active"),
-        ], version: s["updated_at"]?.string)
-    }
-
-    /// A date field in the school's zone (a plain date as written).
-    func date(_ j: JSON?) -> FieldValue {
-        FieldValue(j?.string.flatMap { EPOSTimestamp.civilDate($0, in: zone) }?.description)
+    func student(_ s: JSONReader, classID: String) throws -> RemoteRecord {
+        var fields = try Self.person(s)
+        fields["file_number"] = .text(try s.string("personal_file", nonEmpty: true))
+        fields["birth_date"] = .text(try s.eposDate("birth_date", in: zone).description)
+        fields["snils"] = FieldValue(try s.snils("snils", nullable: true))
+        fields["class"] = .text(classID)
+        fields["status"] = .text("active")
+        return RemoteRecord(.student, externalID: try s.eposID("id"), fields, version: try s.eposMoment("updated_at"))
     }
 
     /// A schedule item as a lesson. ЭПОС names who taught (`teacher_id`) and, for a
     /// substitution, whom they replaced (`replaced_teacher_id`); the journal names the
-    /// regular teacher (`teacher`) and who substituted (`substitute`).
-    func lesson(_ l: JSON) throws -> RemoteRecord {
-        let id = l["id"]?.string ?? ""
-        guard let d = l["date"]?.string.flatMap({ EPOSTimestamp.civilDate($0, in: zone) }) else {
-            throw PortalError(kind: .unexpected, status: 200, message: "schedule item \(id): no date")
+    /// regular teacher (`teacher`) and who substituted (`substitute`). Its class must be one
+    /// of the school's.
+    func lesson(_ l: JSONReader, ref: Reference) throws -> RemoteRecord {
+        let id = try l.eposID("id")
+        let classField = try l.field("class_unit_id"), classID = try classField.asString(nonEmpty: true)
+        guard ref.classes.contains(classID) else {
+            throw classField.violation(expected: "one of the school's classes (core/api/class_units)", got: "another id")
         }
-        if let subject = l["subject_id"]?.string { lessonSubject[id] = subject }
-        let taught = l["teacher_id"]?.string, replaced = l["replaced_teacher_id"]?.string
-        return RemoteRecord(.lesson, externalID: id, [
-            "class": Self.text(l["class_unit_id"]), "group": Self.text(l["group_id"]), "subject": Self.text(l["subject_id"]),
-            "date": .text(d.description), "number": FieldValue(l["lesson_number"]?.int),
-            "teacher": FieldValue(replaced ?? taught), "substitute": FieldValue(replaced == nil ? nil : taught),
-            "topic": Self.text(l["topic"]),
-        ], version: l["updated_at"]?.string)
+        let date = try l.eposDate("date", in: zone), subject = try l.eposID("subject_id")
+        let taught = try l.eposID("teacher_id"), replaced = try l.eposID("replaced_teacher_id", nullable: true)
+        let record = RemoteRecord(.lesson, externalID: id, [
+            "class": .text(classID), "group": FieldValue(try l.eposID("group_id", nullable: true)), "subject": .text(subject),
+            "date": .text(date.description), "number": .int(try l.int("lesson_number", in: 1...12)),
+            "teacher": .text(replaced ?? taught), "substitute": FieldValue(replaced == nil ? nil : taught),
+            "topic": FieldValue(try l.string("topic", nullable: true)),
+        ], version: try l.eposMoment("updated_at"))
+        lessonSubject[id] = subject
+        return record
     }
 
-    /// The homework of a schedule item (same external id as its lesson), nil when it has none.
-    func homework(_ l: JSON) -> RemoteRecord? {
-        guard let id = l["id"]?.string, let hw = l["homework"], case .object = hw else { return nil }
-        return RemoteRecord(.homework, externalID: id, ["lesson": .text(id), "text": Self.text(hw["text"]), "due": date(hw["due_date"])],
-                            version: l["updated_at"]?.string)
+    /// The homework of a schedule item (same external id as its lesson), nil when it has
+    /// none. `due_date` may be null: the gateway itself writes a homework without one.
+    func homework(_ l: JSONReader) throws -> RemoteRecord? {
+        guard let hw = try l.object("homework", nullable: true) else { return nil }
+        let id = try l.eposID("id")
+        return RemoteRecord(.homework, externalID: id, ["lesson": .text(id), "text": .text(try hw.string("text")),
+                                                        "due": FieldValue(try hw.eposDate("due_date", nullable: true, in: zone)?.description)],
+                            version: try l.eposMoment("updated_at"))
     }
 
-    func mark(_ m: JSON, ref: Reference) throws -> RemoteRecord {
-        let id = m["id"]?.string ?? ""
-        guard let formID = m["control_form_id"]?.string, let form = ref.forms[formID] else {
-            throw PortalError(kind: .unexpected, status: 200, message: "mark \(id): control form «\(m["control_form_id"]?.string ?? "null")» is not among the portal's control forms")
+    func mark(_ m: JSONReader, ref: Reference) throws -> RemoteRecord {
+        let formField = try m.field("control_form_id"), formID = try formField.asString(nonEmpty: true)
+        guard let form = ref.forms[formID] else {
+            throw formField.violation(expected: "one of the portal's control forms (core/api/control_forms)", got: "another id")
         }
-        let point = m["is_point"] == .bool(true)
-        var value: FieldValue = .null
-        if !point, let raw = m["value"]?.string ?? m["value"]?.int.map(String.init) { value = .text(try codes.markToJournal(raw)) }
-        return RemoteRecord(.mark, externalID: id, [
-            "lesson": Self.text(m["schedule_item_id"]), "student": Self.text(m["student_id"]), "work_type": .text(form.workType),
-            "value": value, "point": .init(bool: point), "weight": FieldValue(m["weight"]?.int),
-        ], version: m["updated_at"]?.string)
+        // «точка»: no value yet; otherwise a value.
+        let point = try m.bool("is_point")
+        let raw = try m.string("value", nullable: point, nonEmpty: true)
+        if point, raw != nil { throw m.violation(at: "value", expected: "null (is_point is true)", got: "a value") }
+        return RemoteRecord(.mark, externalID: try m.eposID("id"), [
+            "lesson": .text(try m.eposID("schedule_item_id")), "student": .text(try m.eposID("student_id")), "work_type": .text(form.workType),
+            "value": try raw.map { .text(try codes.markToJournal($0)) } ?? .null, "point": .init(bool: point),
+            "weight": .int(try m.int("weight", in: 0...Int.max)),
+        ], version: try m.eposMoment("updated_at"))
     }
 
     /// An absence (with the reason mapped by name, or none yet: Н) or a lateness (ОП).
-    func attendance(_ a: JSON, ref: Reference) throws -> RemoteRecord {
-        let id = a["id"]?.string ?? ""
+    func attendance(_ a: JSONReader, ref: Reference) throws -> RemoteRecord {
         var kind = "absent", reason: String?
-        if let rid = a["absence_reason_id"]?.int {
+        let reasonField = try a.field("absence_reason_id")
+        let late = try a.int("late_minutes", nullable: true, in: 0...Int.max)
+        if !reasonField.isNull {
+            let rid = try reasonField.asInt()
             guard let r = ref.reasons[rid] else {
-                throw PortalError(kind: .unexpected, status: 200, message: "attendance \(id): absence reason \(rid) is not among the portal's absence reasons")
+                throw reasonField.violation(expected: "one of the ids of core/api/absence_reasons", got: String(rid))
             }
             reason = r
-        } else if (a["late_minutes"]?.int ?? 0) > 0 {
+        } else if (late ?? 0) > 0 {
             kind = "late"
         }
-        return RemoteRecord(.attendance, externalID: id, ["lesson": Self.text(a["schedule_item_id"]), "student": Self.text(a["student_id"]),
-                                                          "kind": .text(kind), "reason": FieldValue(reason)], version: a["updated_at"]?.string)
+        return RemoteRecord(.attendance, externalID: try a.eposID("id"), [
+            "lesson": .text(try a.eposID("schedule_item_id")), "student": .text(try a.eposID("student_id")),
+            "kind": .text(kind), "reason": FieldValue(reason)], version: try a.eposMoment("updated_at"))
     }
 
-    func finalMark(_ f: JSON) throws -> RemoteRecord {
-        RemoteRecord(.finalMark, externalID: f["id"]?.string ?? "", [
-            "student": Self.text(f["student_id"]), "subject": Self.text(f["subject_id"]), "period": Self.text(f["period_id"]),
-            "value": .text(try codes.markToJournal(f["value"]?.string ?? "")),
-        ], version: f["updated_at"]?.string)
+    func finalMark(_ f: JSONReader) throws -> RemoteRecord {
+        RemoteRecord(.finalMark, externalID: try f.eposID("id"), [
+            "student": .text(try f.eposID("student_id")), "subject": .text(try f.eposID("subject_id")), "period": .text(try f.eposID("period_id")),
+            "value": .text(try codes.markToJournal(try f.string("value", nonEmpty: true))),
+        ], version: try f.eposMoment("updated_at"))
     }
 
     /// The canonical record of an object fetched by id (`GET /core/api/{kind}/{id}`), for
     /// a conflict answer: the engine merges it, the adapter never overwrites it.
-    func current(_ kind: EntityKind, _ row: JSON, ref: Reference) throws -> RemoteRecord {
-        let id = row["id"]?.string ?? ""
-        let version = row["updated_at"]?.string
-        if !(row["deleted_at"] ?? .null).isNull { return RemoteRecord(kind, externalID: id, version: version, deleted: true) }
+    func current(_ kind: EntityKind, _ row: JSONReader, ref: Reference) throws -> RemoteRecord {
+        let id = try row.eposID("id"), version = try row.eposMoment("updated_at")
+        if try row.optionalField("deleted_at").map({ !$0.isNull }) == true { return RemoteRecord(kind, externalID: id, version: version, deleted: true) }
         switch kind {
-        case .lesson: return try lesson(row)
-        case .homework: return homework(row) ?? RemoteRecord(.homework, externalID: id, version: version, deleted: true)
+        case .lesson: return try lesson(row, ref: ref)
+        case .homework: return try homework(row) ?? RemoteRecord(.homework, externalID: id, version: version, deleted: true)
         case .mark: return try mark(row, ref: ref)
         case .attendance: return try attendance(row, ref: ref)
         default: return try finalMark(row)

@@ -23,6 +23,8 @@ extension EPOSCounterpart {
         /// Absence reason id → the journal's reason (Б, УП, НП), and back (lowest id first).
         var reasons: [Int: String]
         var reasonIDs: [String: Int]
+        /// The school's classes (`class_units`).
+        var classes: Set<String>
         /// Year, periods, subjects, work types, teachers, classes, groups.
         var records: [RemoteRecord]
         var students: [(record: RemoteRecord, updatedAt: String)]
@@ -32,32 +34,32 @@ extension EPOSCounterpart {
     func loadReference() async throws -> Reference {
         if let reference { return reference }
         var records: [RemoteRecord] = []
-        let years = try await getOK("core/api/academic_years", [("current", "true")]).array ?? []
-        guard let year = years.first, let yearID = year["id"]?.string,
-              let begin = year["begin_date"]?.string.flatMap({ EPOSTimestamp.civilDate($0, in: zone) }),
-              let end = year["end_date"]?.string.flatMap({ EPOSTimestamp.civilDate($0, in: zone) }) else {
-            throw PortalError(kind: .unexpected, status: 200, message: "GET core/api/academic_years?current=true: no current year with id, begin_date and end_date")
+        let yearsBody = try await getOK("core/api/academic_years", [("current", "true")])
+        guard let year = try yearsBody.asObjects().first else {
+            throw yearsBody.violation(expected: "the current academic year", got: "an empty array")
         }
-        records.append(RemoteRecord(.year, externalID: yearID, ["name": .text(Self.yearName(year["name"]?.string ?? "")),
+        let yearID = try year.eposID("id"), begin = try year.eposDate("begin_date", in: zone), end = try year.eposDate("end_date", in: zone)
+        records.append(RemoteRecord(.year, externalID: yearID, ["name": .text(Self.yearName(try year.string("name", nonEmpty: true))),
                                                                 "start_date": .text(begin.description), "end_date": .text(end.description)]))
         var periods = Set<String>()
-        for p in try await getOK("core/api/periods").array ?? [] {
-            guard let id = p["id"]?.string, let b = p["begin_date"]?.string.flatMap({ EPOSTimestamp.civilDate($0, in: zone) }),
-                  let e = p["end_date"]?.string.flatMap({ EPOSTimestamp.civilDate($0, in: zone) }), b <= end, e >= begin else { continue }
+        for p in try await getOK("core/api/periods").asObjects() {
+            let id = try p.eposID("id"), name = try p.string("name", nonEmpty: true)
+            let b = try p.eposDate("begin_date", in: zone), e = try p.eposDate("end_date", in: zone)
+            guard b <= end, e >= begin else { continue }   // another year's
             periods.insert(id)
-            records.append(RemoteRecord(.period, externalID: id, ["year": .text(yearID), "name": Self.text(p["name"]),
+            records.append(RemoteRecord(.period, externalID: id, ["year": .text(yearID), "name": .text(name),
                                                                   "start_date": .text(b.description), "end_date": .text(e.description)]))
         }
         var forms: [String: Form] = [:]
         var bySubject: [String: [Form]] = [:]
         var workTypes = Set<String>()
-        for s in try await getOK("core/api/subjects").array ?? [] {
-            guard let id = s["id"]?.string else { continue }
-            records.append(RemoteRecord(.subject, externalID: id, ["name": .text(try codes.subject(s["name"]?.string ?? ""))]))
-            for f in try await getOK("core/api/control_forms", [("subject_id", id)]).array ?? [] {
-                guard let fid = f["id"]?.string else { continue }
-                let name = f["name"]?.string ?? ""
-                let form = Form(id: fid, subjectID: f["subject_id"]?.string ?? id, portalName: name, workType: try codes.workType(name))
+        for s in try await getOK("core/api/subjects").asObjects() {
+            let id = try s.eposID("id")
+            records.append(RemoteRecord(.subject, externalID: id, ["name": .text(try codes.subject(try s.string("name", nonEmpty: true)))]))
+            for f in try await getOK("core/api/control_forms", [("subject_id", id)]).asObjects() {
+                try f.eposBelongs("subject_id", to: id, "the subject asked for")
+                let fid = try f.eposID("id"), name = try f.string("name", nonEmpty: true)
+                let form = Form(id: fid, subjectID: id, portalName: name, workType: try codes.workType(name))
                 forms[fid] = form
                 bySubject[form.subjectID, default: []].append(form)
                 workTypes.insert(form.workType)
@@ -66,52 +68,63 @@ extension EPOSCounterpart {
         // Work types by the journal's name: one for every subject's form of that name.
         for w in workTypes.sorted() { records.append(RemoteRecord(.workType, externalID: w, ["name": .text(w)])) }
         var reasons: [Int: String] = [:], reasonIDs: [String: Int] = [:]
-        for a in (try await getOK("core/api/absence_reasons").array ?? []).sorted(by: { ($0["id"]?.int ?? 0) < ($1["id"]?.int ?? 0) }) {
-            guard let id = a["id"]?.int else { continue }
-            let r = try codes.reason(a["name"]?.string ?? "")
+        var reasonList: [(Int, String)] = []
+        for a in try await getOK("core/api/absence_reasons").asObjects() {
+            reasonList.append((try a.int("id"), try a.string("name", nonEmpty: true)))
+        }
+        for (id, name) in reasonList.sorted(by: { $0.0 < $1.0 }) {
+            let r = try codes.reason(name)
             reasons[id] = r
             if reasonIDs[r] == nil { reasonIDs[r] = id }
         }
-        for t in try await getOK("core/api/teachers").array ?? [] {
-            guard let id = t["id"]?.string else { continue }
-            records.append(RemoteRecord(.teacher, externalID: id, ["surname": Self.text(t["last_name"]), "name": Self.text(t["first_name"]),
-                                                                   "patronymic": Self.text(t["middle_name"])]))
+        for t in try await getOK("core/api/teachers").asObjects() {
+            records.append(RemoteRecord(.teacher, externalID: try t.eposID("id"), try Self.person(t)))
         }
         var classes: [String] = []
-        for c in try await getOK("core/api/class_units").array ?? [] {
-            guard let id = c["id"]?.string else { continue }
-            let raw = c["name"]?.string ?? ""
+        for c in try await getOK("core/api/class_units").asObjects() {
+            let id = try c.eposID("id"), raw = try c.string("name", nonEmpty: true)
             guard let name = ClassName.normalize(raw) else {
                 throw PortalError(kind: .unexpected, status: 200, message: "class unit \(id): «\(raw)» is not a class name the journal can read")
             }
             classes.append(id)
-            records.append(RemoteRecord(.classUnit, externalID: id, ["name": .text(name),
-                                                                     "grade": FieldValue(c["parallel"]?.int ?? ClassName.grade(of: name))]))
+            records.append(RemoteRecord(.classUnit, externalID: id, ["name": .text(name), "grade": .int(try c.int("parallel", in: 0...12))]))
         }
         var students: [(RemoteRecord, String)] = []
         var memberships: [RemoteRecord] = []
         for classID in classes {
-            let groups = try await getOK("core/api/groups", [("class_unit_id", classID)]).array ?? []
             var rank: [String: Int] = [:]
-            for g in groups.sorted(by: { ($0["id"]?.string ?? "") < ($1["id"]?.string ?? "") }) {
-                guard let gid = g["id"]?.string, let subject = g["subject_id"]?.string else { continue }
-                rank[subject, default: 0] += 1
-                records.append(RemoteRecord(.group, externalID: gid, ["class": .text(classID), "subject": .text(subject),
-                                                                      "name": .text(Self.groupName(g["name"]?.string, rank: rank[subject]!))]))
-                for sid in (g["student_ids"]?.array ?? []).compactMap(\.string) {
-                    memberships.append(RemoteRecord(.groupMember, externalID: "\(gid):\(sid)", ["group": .text(gid), "student": .text(sid)]))
+            var groups: [(id: String, subject: String, name: String, members: [String])] = []
+            for g in try await getOK("core/api/groups", [("class_unit_id", classID)]).asObjects() {
+                try g.eposBelongs("class_unit_id", to: classID, "the class asked for")
+                groups.append((try g.eposID("id"), try g.eposID("subject_id"), try g.string("name"),
+                               try g.array("student_ids").map { try $0.asString(nonEmpty: true) }))
+            }
+            for g in groups.sorted(by: { $0.id < $1.id }) {
+                rank[g.subject, default: 0] += 1
+                records.append(RemoteRecord(.group, externalID: g.id, ["class": .text(classID), "subject": .text(g.subject),
+                                                                       "name": .text(Self.groupName(g.name, rank: rank[g.subject]!))]))
+                for sid in g.members {
+                    memberships.append(RemoteRecord(.groupMember, externalID: "\(g.id):\(sid)", ["group": .text(g.id), "student": .text(sid)]))
                 }
             }
-            for s in try await getOK("core/api/students", [("class_unit_id", classID)]).array ?? [] {
-                guard let sid = s["id"]?.string else { continue }
-                students.append((student(s, classID: classID), s["updated_at"]?.string ?? ""))
+            for s in try await getOK("core/api/students", [("class_unit_id", classID)]).asObjects() {
+                // F7: a pupil of another class is never filed under the class asked for.
+                try s.eposBelongs("class_unit_id", to: classID, "the class asked for")
+                students.append((try student(s, classID: classID), try s.eposMoment("updated_at")))
             }
         }
         let ref = Reference(yearBegin: begin, yearEnd: end, periods: periods, forms: forms, formsBySubject: bySubject,
-                            reasons: reasons, reasonIDs: reasonIDs, records: records,
+                            reasons: reasons, reasonIDs: reasonIDs, classes: Set(classes), records: records,
                             students: students.map { (record: $0.0, updatedAt: $0.1) }, memberships: memberships)
         reference = ref
         return ref
+    }
+
+    /// Surname, name and patronymic of a teacher or pupil. A patronymic may be null (people
+    /// without one; the emulator's sample has such a pupil).
+    static func person(_ p: JSONReader) throws -> [String: FieldValue] {
+        ["surname": .text(try p.string("last_name", nonEmpty: true)), "name": .text(try p.string("first_name", nonEmpty: true)),
+         "patronymic": FieldValue(try p.string("middle_name", nullable: true))]
     }
 
     /// `2026-2027` → `2026/2027`, the journal's spelling of a year; other names as they are.
@@ -131,5 +144,4 @@ extension EPOSCounterpart {
         return "\(rank) гр."
     }
 
-    static func text(_ j: JSON?) -> FieldValue { FieldValue(j?.string) }
 }

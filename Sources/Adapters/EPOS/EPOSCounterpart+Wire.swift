@@ -89,7 +89,7 @@ extension EPOSCounterpart {
     func subject(ofLesson id: String) async throws -> String {
         if let s = lessonSubject[id] { return s }
         let (row, _) = try await fetch("core/api/schedule_items", id)
-        guard let s = row?["subject_id"]?.string else { throw EPOSWireProblem(message: "lesson \(id) is not on the portal") }
+        guard let s = row?.value["subject_id"]?.string else { throw EPOSWireProblem(message: "lesson \(id) is not on the portal") }
         lessonSubject[id] = s
         return s
     }

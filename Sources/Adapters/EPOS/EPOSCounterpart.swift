@@ -29,6 +29,9 @@ public actor EPOSCounterpart: Counterpart {
 
     /// Rows per page (`per_page`): the most the portal gives, unless a test asks for fewer.
     let perPage: Int
+    /// What a person should know about this run that did not stop it: the gateway prints
+    /// these on stderr and in the run summary (none so far for ЭПОС).
+    public private(set) var warnings: [String] = []
 
     /// - Parameters:
     ///   - perPage: rows per page, 1…100.
@@ -53,12 +56,16 @@ public actor EPOSCounterpart: Counterpart {
         try await session.request("GET", path, query: query)
     }
 
-    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSON {
-        let r = try await get(path, query)
-        guard r.status == 200, let body = r.body else {
-            throw PortalError(kind: .unexpected, status: r.status, message: "GET \(path): \(r.errorText)")
+    /// A 200 answer's body, to be read strictly; another status is an error with the portal's words.
+    func getOK(_ path: String, _ query: [(String, String)] = []) async throws -> JSONReader {
+        try Self.ok(try await get(path, query), PortalViolation.endpoint("GET", path, query))
+    }
+
+    static func ok(_ r: EPOSResponse, _ endpoint: String) throws -> JSONReader {
+        guard r.status == 200 else {
+            throw PortalError(kind: .unexpected, status: r.status, message: "\(endpoint): \(r.errorText)")
         }
-        return body
+        return try JSONReader.body(r.body, endpoint: endpoint)
     }
 
     // MARK: pull
@@ -134,36 +141,42 @@ public actor EPOSCounterpart: Counterpart {
         query += [("page", String(state.page)), ("per_page", String(perPage))]
         let path = "core/api/" + list.rawValue
         let r = try await get(path, query)
-        guard r.status == 200, let rows = r.body?.array else {
-            throw PortalError(kind: .unexpected, status: r.status, message: "GET \(path): \(r.errorText)")
-        }
-        var stamps: [String] = []
-        for row in rows {
-            guard let stamp = row["updated_at"]?.string, EPOSTimestamp.milliseconds(stamp) != nil else {
-                throw PortalError(kind: .unexpected, status: 200, message: "GET \(path): row \(row["id"]?.string ?? "?") has no updated_at with an offset")
+        let rows = try Self.ok(r, PortalViolation.endpoint("GET", path, query)).asObjects()
+        let stamps = try rows.map { try $0.eposMoment("updated_at") }
+        let ids = try rows.map { try $0.eposID("id") }
+        // Rows at or after `updated_at_from`, in `updated_at` order (epos.md).
+        var low = state.watermark
+        for (row, stamp) in zip(rows, stamps) {
+            if let f = low, EPOSTimestamp.compare(stamp, f) == .orderedAscending {
+                throw row.violation(at: "updated_at", expected: f == state.watermark ? "a moment at or after updated_at_from=\(f)" : "rows in updated_at order",
+                                    got: "an earlier moment")
             }
-            stamps.append(stamp)
+            low = stamp
         }
         var records: [RemoteRecord] = []
-        for (row, stamp) in zip(rows, stamps) {
-            if let w = state.watermark, EPOSTimestamp.same(stamp, w), state.seen.contains(row["id"]?.string ?? "") { continue }
-            records += try self.records(list, row, mode: c.mode, ref: ref)
+        // Nothing of a page that breaks the document is kept (not even the subjects it taught).
+        let saved = lessonSubject
+        do {
+            for (i, row) in rows.enumerated() {
+                if let w = state.watermark, EPOSTimestamp.same(stamps[i], w), state.seen.contains(ids[i]) { continue }
+                records += try self.records(list, row, mode: c.mode, ref: ref)
+            }
+        } catch {
+            lessonSubject = saved
+            throw error
         }
         let total = r.header("X-Total-Count").flatMap(Int.init)
         let more = Self.hasNextLink(r.header("Link")) || (total.map { $0 > state.page * perPage } ?? false)
         var done = !more
         if let last = stamps.last {
-            if let w = state.watermark, EPOSTimestamp.compare(last, w) == .orderedAscending {
-                throw PortalError(kind: .unexpected, status: 200, message: "GET \(path): rows older than updated_at_from=\(w) (the portal ignores the filter?)")
-            }
-            let ids = zip(rows, stamps).filter { EPOSTimestamp.same($0.1, last) }.compactMap { $0.0["id"]?.string }
+            let atLast = zip(ids, stamps).filter { EPOSTimestamp.same($0.1, last) }.map(\.0)
             if EPOSTimestamp.same(last, state.watermark) {
                 // A block of rows sharing one moment: page on by number inside it.
-                state.seen = Array(Set(state.seen + ids)).sorted()
+                state.seen = Array(Set(state.seen + atLast)).sorted()
                 state.page = more ? state.page + 1 : 1
             } else {
                 state.watermark = last
-                state.seen = ids.sorted()
+                state.seen = atLast.sorted()
                 state.page = 1
             }
             if state.seen.count > EPOSListState.seenLimit { state.seen = [] }

@@ -80,9 +80,18 @@ public actor EPOSSession {
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 
+    /// Statuses whose bodies the document promises as JSON (200, 201, and `{"error": …}` on
+    /// 401, 409, 412, 422): anything unparseable there is `.malformed`.
+    static let promisesJSON: Set<Int> = [200, 201, 401, 409, 412, 422]
+
+    static func body(_ r: HTTPResponseData, _ endpoint: String) throws -> JSON? {
+        try PortalBody.parse(r.body, status: r.status, promisesJSON: promisesJSON.contains(r.status), endpoint: endpoint)
+    }
+
     /// Signs in (again): `POST /v2/token`.
     ///
-    /// - Throws: ``PortalError`` (`loginRefused`) when the portal refuses the credentials.
+    /// - Throws: ``PortalError`` `.loginRefused` when the portal refuses the credentials
+    ///   (401, another 4xx); `.malformed` when its answer breaks the document.
     public func login() async throws {
         // A refused sign-in is not tried again in this run: repeated wrong passwords lock accounts.
         if let refused { throw refused }
@@ -92,18 +101,24 @@ public actor EPOSSession {
         let r = try await client.send(HTTPRequestSpec(method: "POST", url: url("v2/token"),
                                                       headers: ["Content-Type": "application/json; charset=utf-8", "Accept": "application/json"],
                                                       body: Data(body.serialized().utf8), idempotent: true))
-        let answer = try? JSON.parse(bytes: Array(r.body))
-        guard r.status == 200, let t = answer?["token"]?.string, !t.isEmpty, let p = answer?["profile_id"]?.string else {
+        let endpoint = "POST /v2/token"
+        let answer = try Self.body(r, endpoint)
+        guard r.status == 200 else {
+            // 401 {"error": "…"}: wrong credentials, or password sign-in disabled (ЕСИА-only regions).
+            if r.status == 401 { _ = try JSONReader.body(answer, endpoint: endpoint, status: 401).string("error") }
             var why = answer?["message"]?.string ?? answer?["error"]?.string ?? "HTTP \(r.status)"
             if answer?["error"]?.string == "password_login_disabled" {
                 why += "; this portal allows only Госуслуги (ЕСИА) sign-in: sign in through Госуслуги in a browser, "
                     + "save the session to a file (mode 600) and pass it with --session-file"
             }
-            let error = PortalError(kind: .loginRefused, status: r.status,
+            let error = PortalError(kind: (400..<500).contains(r.status) ? .loginRefused : .unexpected, status: r.status,
                                     message: "sign-in as «\(account.login)» at school \(account.schoolID) refused: \(why)")
             if (400..<500).contains(r.status) { refused = error }
             throw error
         }
+        let a = try JSONReader.body(answer, endpoint: endpoint).asObject()
+        let t = try a.string("token", nonEmpty: true), p = try a.string("profile_id", nonEmpty: true)
+        _ = try a.eposMoment("expires_at")
         token = t
         profileID = p
         pacer.reset()
@@ -141,7 +156,7 @@ public actor EPOSSession {
                 throw PortalError(kind: .sessionRefused, status: 401, message: saved.expiredMessage)
             }
             if r.status == 401 && attempt == 0 { token = nil; continue }
-            let parsed = r.body.isEmpty ? nil : try? JSON.parse(bytes: Array(r.body))
+            let parsed = try Self.body(r, PortalViolation.endpoint(method, path, query))
             if r.status == 401 {
                 throw PortalError(kind: .sessionExpired, status: 401, message: "\(method) \(path): the new token was refused too (\(parsed?["error"]?.string ?? "401"))")
             }

@@ -1,0 +1,96 @@
+import Foundation
+import JournalModel
+import SyncEngine
+
+/// Reference data (page 0 of a full pull, and what every run maps through): the year,
+/// terms, assignment types, subjects, teachers, classes, and per class its students with
+/// their parents and groups. Every answer is read strictly (asu-rso.md).
+extension ASURSOCounterpart {
+    func loadReference() async throws -> Reference {
+        if let reference { return reference }
+        var records: [RemoteRecord] = []
+        let year = try await getOK("webapi/years/current").asObject()
+        let yearID = try year.asuID("id"), yearStart = try year.asuDate("startDate")
+        records.append(RemoteRecord(.year, externalID: String(yearID), ["name": .text(try year.string("name", nonEmpty: true)),
+                                    "start_date": .text(yearStart.description), "end_date": .text(try year.asuDate("endDate").description)]))
+        var termList: [(id: Int, start: CivilDate)] = []
+        for t in try await getOK("webapi/terms").asObjects() {
+            let id = try t.asuID("id"), start = try t.asuDate("startDate")
+            termList.append((id, start))
+            records.append(RemoteRecord(.period, externalID: String(id), ["year": .text(String(yearID)), "name": .text(try t.string("name", nonEmpty: true)),
+                                        "start_date": .text(start.description), "end_date": .text(try t.asuDate("endDate").description)]))
+        }
+        var typeMap: [Int: (abbr: String, name: String)] = [:]
+        var homeworkType: Int?
+        for t in try await getOK("webapi/grade/assignment/types", [("all", "true")]).asObjects() {
+            let id = try t.asuID("id"), abbr = try t.string("abbr"), name = try t.string("name", nonEmpty: true)
+            let journal = try codes.workType(abbr: abbr, name: name)
+            typeMap[id] = (abbr, name)
+            if journal == "Домашнее задание" { homeworkType = id }
+            records.append(RemoteRecord(.workType, externalID: String(id), ["name": .text(journal), "abbr": .text(abbr)]))
+        }
+        for s in try await getOK("webapi/subjects").asObjects() {
+            records.append(RemoteRecord(.subject, externalID: String(try s.asuID("id")), ["name": .text(try codes.subject(try s.string("name", nonEmpty: true)))]))
+        }
+        for t in try await getOK("webapi/teachers").asObjects() {
+            records.append(RemoteRecord(.teacher, externalID: String(try t.asuID("id")), try Self.person(t)))
+        }
+        var classIDs: [Int] = []
+        for c in try await getOK("webapi/classes").asObjects() {
+            let id = try c.asuID("id"), raw = try c.string("name", nonEmpty: true)
+            classIDs.append(id)
+            records.append(RemoteRecord(.classUnit, externalID: String(id), ["name": .text(ClassName.normalize(raw) ?? raw),
+                                        "grade": .int(try c.int("grade", in: 0...12)),
+                                        "teacher": .text(String(try c.asuID("teacherId")))]))
+        }
+        var guardians: Set<String> = []
+        var members: [RemoteRecord] = []
+        var groups: [Int: (classID: Int, subject: String)] = [:]
+        var classOf: [Int: Int] = [:]
+        var maxVer = 0
+        for classID in classIDs {
+            let path = "webapi/classes/\(classID)/students"
+            for s in try await getOK(path).asObjects() {
+                // F7: a pupil of another class (or school) is never filed under the class asked for.
+                if try s.optionalField("classId") != nil { try s.int("classId", equals: classID, "the class asked for") }
+                let sid = try s.asuID("id")
+                maxVer = max(maxVer, try s.asuVer())
+                classOf[sid] = classID
+                records.append(try student(s, classID: classID, version: String(try s.asuVer())))
+                for p in try s.objects("parents") {
+                    let pid = String(try p.asuID("id"))
+                    var fields = try Self.person(p)
+                    fields["snils"] = FieldValue(try p.snils("snils", nullable: true))
+                    fields["phone"] = FieldValue(try p.string("phone", nullable: true))
+                    if guardians.insert(pid).inserted { records.append(RemoteRecord(.guardian, externalID: pid, fields)) }
+                    records.append(RemoteRecord(.guardianship, externalID: "\(sid):\(pid)", ["student": .text(String(sid)), "guardian": .text(pid)]))
+                }
+                for g in try s.objects("groups") {
+                    let gid = try g.asuID("groupId"), subject = try g.asuID("subjectId")
+                    groups[gid] = (classID, String(subject))
+                    members.append(RemoteRecord(.groupMember, externalID: "\(gid):\(sid)", ["group": .text(String(gid)), "student": .text(String(sid))]))
+                }
+            }
+        }
+        // АСУ РСО sends no group names: a group is «N гр.», N its rank by id within its class and subject.
+        var rank: [String: Int] = [:]
+        for gid in groups.keys.sorted() {
+            let g = groups[gid]!
+            let n = (rank["\(g.classID)/\(g.subject)"] ?? 0) + 1
+            rank["\(g.classID)/\(g.subject)"] = n
+            records.append(RemoteRecord(.group, externalID: String(gid), ["class": .text(String(g.classID)), "subject": .text(g.subject), "name": .text("\(n) гр.")]))
+        }
+        records += members
+        let ref = Reference(yearID: yearID, yearStart: yearStart, terms: termList, types: typeMap, homeworkType: homeworkType,
+                            classes: classIDs.sorted(), classOf: classOf, records: records, maxVer: maxVer)
+        reference = ref
+        return ref
+    }
+
+    /// Surname, name and patronymic of a teacher, pupil or parent. A patronymic may be null
+    /// (people without one; the emulator's sample has such a pupil).
+    static func person(_ p: JSONReader) throws -> [String: FieldValue] {
+        ["surname": .text(try p.string("lastName", nonEmpty: true)), "name": .text(try p.string("firstName", nonEmpty: true)),
+         "patronymic": FieldValue(try p.string("middleName", nullable: true))]
+    }
+}
