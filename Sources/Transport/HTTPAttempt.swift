@@ -27,6 +27,7 @@ final class HTTPAttempt: @unchecked Sendable {
     private var continuation: CheckedContinuation<HTTPResponseData, Error>?
     private var response: HTTPURLResponse?
     private var body = Data()
+    private var cancelIssued = false
 
     /// - Parameters:
     ///   - followsSameOrigin: whether a redirect to the same scheme, host and port may be followed.
@@ -52,34 +53,49 @@ final class HTTPAttempt: @unchecked Sendable {
 
     private var finished: Bool { lock.withLock { continuation == nil } }
 
-    /// Answers with `failure` now and, unless told not to, stops the task (its later
-    /// reports are ignored).
-    private func fail(_ failure: Failure, cancelling: Bool = true) {
+    /// Answers with `failure` now and stops the task (its later reports are ignored).
+    private func fail(_ failure: Failure) {
         finish(.failure(failure))
-        if cancelling { lock.withLock { task }?.cancel() }
+        stopTask()
     }
 
     /// The deadline passed.
     func timeOut(after timeout: Duration) { fail(.timedOut(after: timeout, bytes: lock.withLock { body.count })) }
 
-    func cancel() { lock.withLock { task }?.cancel() }
+    func cancel() { stopTask() }
+
+    /// Cancels the task, under the lock that also orders the answer to a redirect: on
+    /// Linux a cancel that reaches the task between URLSession asking about a redirect and
+    /// getting the answer traps in FoundationNetworking ("Received callback for HTTP
+    /// redirection, but we're not waiting for it"). Both calls only enqueue work on the
+    /// task's queue, so holding the lock costs nothing and fixes their order.
+    private func stopTask() {
+        lock.withLock {
+            cancelIssued = true
+            task?.cancel()
+        }
+    }
 
     // MARK: reports from the session's delegate
 
-    /// A redirect: the new request when it may be followed, else nil (and the attempt
-    /// fails; the task is left to finish with the 3xx: cancelling it while URLSession waits
-    /// for this answer traps in FoundationNetworking).
-    func redirect(_ r: HTTPURLResponse, to request: URLRequest) -> URLRequest? {
+    /// A redirect: `answer` gets the new request when it may be followed, else nil (and
+    /// the attempt fails; the task is left to end with the 3xx). After a cancel `answer`
+    /// is not called at all: the cancel ends the task.
+    func redirect(_ r: HTTPURLResponse, to request: URLRequest, answer: (URLRequest?) -> Void) {
         let from = (r.url ?? url).absoluteString
-        let why: String
+        let refusal: Failure?
         if let to = request.url, HTTPClient.sameOrigin(url, to) {
-            if followsSameOrigin { return request }
-            why = "a request with a body, or other than GET or HEAD, is not redirected"
+            refusal = followsSameOrigin ? nil
+                : .redirect(status: r.statusCode, from: from, to: to.absoluteString,
+                            why: "a request with a body, or other than GET or HEAD, is not redirected")
         } else {
-            why = "another origin (scheme, host or port): the request's credentials are not sent there"
+            refusal = .redirect(status: r.statusCode, from: from, to: request.url?.absoluteString ?? "?",
+                                why: "another origin (scheme, host or port): the request's credentials are not sent there")
         }
-        fail(.redirect(status: r.statusCode, from: from, to: request.url?.absoluteString ?? "?", why: why), cancelling: false)
-        return nil
+        lock.withLock {
+            if !cancelIssued { answer(refusal == nil ? request : nil) }
+        }
+        if let refusal { finish(.failure(refusal)) }
     }
 
     /// The response head: a declared length above the cap ends the attempt at once.
