@@ -20,6 +20,7 @@ final class HTTPAttempt: @unchecked Sendable {
     }
 
     let url: URL
+    private let method: String
     private let followsSameOrigin: Bool
     private let limit: Int
     private let lock = NSLock()
@@ -28,27 +29,35 @@ final class HTTPAttempt: @unchecked Sendable {
     private var response: HTTPURLResponse?
     private var body = Data()
     private var cancelIssued = false
+    private var deadline: DispatchWorkItem?
 
     /// - Parameters:
     ///   - followsSameOrigin: whether a redirect to the same scheme, host and port may be followed.
     ///   - limit: the largest body accepted, in bytes.
-    init(url: URL, followsSameOrigin: Bool, limit: Int) {
-        self.url = url; self.followsSameOrigin = followsSameOrigin; self.limit = limit
+    init(url: URL, method: String, followsSameOrigin: Bool, limit: Int) {
+        self.url = url; self.method = method; self.followsSameOrigin = followsSameOrigin; self.limit = limit
     }
 
     func start(_ t: URLSessionDataTask, _ c: CheckedContinuation<HTTPResponseData, Error>) {
         lock.withLock { task = t; continuation = c }
     }
 
-    /// Resumes the continuation unless that was done already; false if it was.
-    @discardableResult
-    private func finish(_ r: Result<HTTPResponseData, Error>) -> Bool {
-        let c: CheckedContinuation<HTTPResponseData, Error>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
+    /// Arms the deadline: after `timeout`, on `queue`, unless the attempt ended before.
+    func arm(_ timeout: Duration, on queue: DispatchQueue) {
+        let item = DispatchWorkItem { [weak self] in self?.timeOut(after: timeout) }
+        guard lock.withLock({ () -> Bool in if continuation != nil { deadline = item }; return continuation != nil }) else { return }
+        queue.asyncAfter(deadline: .now() + HTTPClient.dispatchInterval(timeout), execute: item)
+    }
+
+    /// Resumes the continuation unless that was done already, disarms the deadline and
+    /// lets go of the body (the caller has it now).
+    private func finish(_ r: Result<HTTPResponseData, Error>) {
+        let (c, item): (CheckedContinuation<HTTPResponseData, Error>?, DispatchWorkItem?) = lock.withLock {
+            defer { continuation = nil; deadline = nil; body = Data(); response = nil }
+            return (continuation, deadline)
         }
+        item?.cancel()
         c?.resume(with: r)
-        return c != nil
     }
 
     private var finished: Bool { lock.withLock { continuation == nil } }
@@ -100,9 +109,9 @@ final class HTTPAttempt: @unchecked Sendable {
 
     /// The response head: a declared length above the cap ends the attempt at once.
     func received(_ r: URLResponse) {
-        guard let http = r as? HTTPURLResponse else { return }
-        lock.withLock { response = http }
-        if r.expectedContentLength > limit {
+        guard let http = r as? HTTPURLResponse,
+              lock.withLock({ () -> Bool in if continuation != nil { response = http }; return continuation != nil }) else { return }
+        if method != "HEAD" && r.expectedContentLength > limit {
             // `.cancel` as the disposition does not stop the transfer on Linux: cancel the task.
             fail(.tooLarge(limit: limit, declared: Int(r.expectedContentLength), received: 0))
         }

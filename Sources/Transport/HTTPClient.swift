@@ -159,7 +159,8 @@ public final class HTTPClient: Sendable {
         if spec.body != nil, spec.headers.keys.allSatisfy({ $0.lowercased() != "connection" }) {
             req.setValue("close", forHTTPHeaderField: "Connection")
         }
-        let attempt = HTTPAttempt(url: spec.url, followsSameOrigin: spec.body == nil && (spec.method == "GET" || spec.method == "HEAD"),
+        let attempt = HTTPAttempt(url: spec.url, method: spec.method,
+                                  followsSameOrigin: spec.body == nil && (spec.method == "GET" || spec.method == "HEAD"),
                                   limit: policy.maxResponseBytes)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponseData, Error>) in
@@ -167,11 +168,10 @@ public final class HTTPClient: Sendable {
                 attempt.start(task, cont)
                 delegate.register(attempt, for: task, timeout: timeout)
                 task.resume()
-                // The deadline answers by itself: it does not wait for URLSession to report the
-                // cancelled task (its delegate queue may be slow to run on a busy machine).
-                HTTPClient.deadlines.asyncAfter(deadline: .now() + Self.dispatchInterval(timeout)) {
-                    attempt.timeOut(after: timeout)
-                }
+                // The deadline answers by itself, on a queue of its own: it does not wait for
+                // URLSession to report the cancelled task (its delegate queue may be slow to
+                // run on a busy machine).
+                attempt.arm(timeout, on: HTTPClient.deadlines)
             }
         } onCancel: {
             attempt.cancel()

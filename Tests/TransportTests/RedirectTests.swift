@@ -83,10 +83,12 @@ struct RedirectTests {
         let paths = RequestLog()
         let s = try ScriptedServer { _, req in
             paths.add(req)
-            return req.path == "/landed" ? .message("ok", status: 200) : HTTPResponse(status: 301, headers: ["Location": "/landed"])
+            return req.path == "/landed" ? .message("ok", status: 200)
+                : HTTPResponse(status: 301, headers: ["Location": "/landed"], body: Array("moved".utf8))
         }
         let r = try await HTTPClient(policy: fastPolicy()).send(Credentials.asuRSO.spec(s.url))
         #expect(r.status == 200)
+        #expect(String(decoding: r.body, as: UTF8.self) == #"{"message":"ok"}"#, "the 301's own body is not part of the answer")
         #expect(paths.all.map(\.path) == ["/x", "/landed"])
     }
 
