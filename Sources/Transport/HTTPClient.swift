@@ -52,7 +52,11 @@ public final class HTTPClient: Sendable {
         self.onRetry = onRetry
     }
 
-    deinit { session.invalidateAndCancel() }
+    /// No task is cancelled here: every attempt that ended early cancelled its own task
+    /// already (under the lock that orders it with a redirect's answer), and a cancel from
+    /// `invalidateAndCancel()` could land while a task waits for that answer, which traps
+    /// in FoundationNetworking. The session goes once its last task has ended.
+    deinit { session.finishTasksAndInvalidate() }
 
     /// Where attempt deadlines fire: a queue of its own, which Dispatch always gives a
     /// thread, so a deadline is kept even when the shared pools are busy or blocked.

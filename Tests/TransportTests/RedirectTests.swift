@@ -103,6 +103,32 @@ struct RedirectTests {
         #expect(s.count == 1)
     }
 
+    /// FoundationNetworking traps ("Received callback for HTTP redirection, but we're not
+    /// waiting for it", "a task that is not in the registry") when a cancel reaches a task
+    /// while it waits for the delegate's answer to a redirect. Deadlines of a few
+    /// milliseconds and task cancellations land at random points of redirects here; the
+    /// process must survive, and the other origin still gets nothing.
+    @Test func redirectsRacingDeadlinesAndCancellationsDoNotTrap() async throws {
+        let other = try RecordingServer()
+        let same = try ScriptedServer { _, req in
+            req.path == "/landed" ? .message("ok", status: 200) : HTTPResponse(status: 302, headers: ["Location": "/landed"])
+        }
+        let cross = try ScriptedServer { _, _ in HTTPResponse(status: 307, headers: ["Location": other.server.url + "/landed"]) }
+        for i in 0..<300 {
+            var p = fastPolicy(attempts: 2, timeout: .microseconds(Int.random(in: 200...4000)))
+            p.requestDeadline = .seconds(5)
+            let client = HTTPClient(policy: p)
+            let url = i % 2 == 0 ? same.url : cross.url
+            let t = Task { try await client.send(Credentials.asuRSO.spec(url)) }
+            if i % 3 == 0 {
+                try await Task.sleep(for: .microseconds(Int.random(in: 100...3000)))
+                t.cancel()
+            }
+            _ = try? await t.value
+        }
+        #expect(other.requests.isEmpty)
+    }
+
     @Test func originsCompareSchemeHostAndEffectivePort() {
         func same(_ a: String, _ b: String) -> Bool { HTTPClient.sameOrigin(URL(string: a)!, URL(string: b)!) }
         #expect(same("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/b?c=d"))
