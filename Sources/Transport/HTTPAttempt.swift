@@ -111,9 +111,13 @@ final class HTTPAttempt: @unchecked Sendable {
     func received(_ r: URLResponse) {
         guard let http = r as? HTTPURLResponse,
               lock.withLock({ () -> Bool in if continuation != nil { response = http }; return continuation != nil }) else { return }
-        if method != "HEAD" && r.expectedContentLength > limit {
+        guard method != "HEAD", r.expectedContentLength > 0 else { return }
+        if r.expectedContentLength > limit {
             // `.cancel` as the disposition does not stop the transfer on Linux: cancel the task.
             fail(.tooLarge(limit: limit, declared: Int(r.expectedContentLength), received: 0))
+        } else {
+            // One buffer of the announced size, rather than doubling up to twice the cap.
+            lock.withLock { body.reserveCapacity(Int(r.expectedContentLength)) }
         }
     }
 
