@@ -27,31 +27,12 @@ public struct HTTPResponseData: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
-/// How hard to try before calling a counterpart unreachable.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts = 6
-    public var baseDelay: Duration = .milliseconds(200)
-    public var maxDelay: Duration = .seconds(20)
-    /// The gateway's own deadline for one attempt (URLSession on Linux truncates its
-    /// timeouts to whole seconds and ignores the resource timeout).
-    public var attemptTimeout: Duration = .seconds(30)
-    /// Longest `Retry-After` honoured; longer ones count as unavailable.
-    public var maxRetryAfter: Duration = .seconds(120)
-    public init() {}
-}
-
-/// The counterpart could not be reached, or kept failing, after every retry.
-public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public let url: String
-    public let attempts: Int
-    public let reason: String
-    public var description: String { "\(url): unavailable after \(attempts) attempt(s): \(reason)" }
-}
-
 /// One long-lived URLSession with retries, backoff with jitter, `Retry-After`, the
-/// gateway's own per-attempt deadline, and a bound on requests in flight per host.
+/// gateway's own deadlines (per attempt and per request), a cap on a response's size,
+/// no redirect to another origin, and a bound on requests in flight per host.
 public final class HTTPClient: Sendable {
     private let session: URLSession
+    private let delegate = SessionDelegate()
     private let gate: AsyncGate
     public let policy: RetryPolicy
     /// Called before each retry with (attempt, reason, delay): progress and logs.
@@ -65,57 +46,93 @@ public final class HTTPClient: Sendable {
         config.httpMaximumConnectionsPerHost = maxInFlightPerHost
         config.timeoutIntervalForRequest = max(1, Double(policy.attemptTimeout.components.seconds) + 1)
         config.httpCookieStorage = nil
-        session = URLSession(configuration: config)
+        session = URLSession(configuration: config, delegate: delegate, delegateQueue: nil)
         gate = AsyncGate(limit: maxInFlightPerHost)
         self.policy = policy
         self.onRetry = onRetry
     }
 
-    deinit { session.invalidateAndCancel() }
+    /// No task is cancelled here: every attempt that ended early cancelled its own task
+    /// already (under the lock that orders it with a redirect's answer), and a cancel from
+    /// `invalidateAndCancel()` could land while a task waits for that answer, which traps
+    /// in FoundationNetworking. The session goes once its last task has ended.
+    deinit { session.finishTasksAndInvalidate() }
 
     /// Where attempt deadlines fire: a queue of its own, which Dispatch always gives a
     /// thread, so a deadline is kept even when the shared pools are busy or blocked.
     static let deadlines = DispatchQueue(label: "journal-gateway.http-deadlines")
 
-    /// Sends a request, retrying 5xx, 429, dropped connections and timeouts. Other
-    /// statuses (2xx, 4xx) are returned to the caller to interpret.
+    /// Sends a request, retrying 5xx, 429, dropped connections and timeouts within the
+    /// request's deadline. Other statuses (2xx, 4xx) are returned to the caller to
+    /// interpret. A redirect is followed only to the same origin, for a GET or HEAD
+    /// without a body.
     ///
-    /// - Throws: ``TransportError`` when every attempt failed.
+    /// - Throws: ``TransportError``; its `kind` says why and `attempts` how many were made.
     public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseData {
-        var attempt = 0
+        let clock = ContinuousClock()
+        let deadline = clock.now + policy.requestDeadline
+        var attempts = 0
         var lastReason = ""
+        func failure(_ kind: TransportError.Kind, _ reason: String, location: String? = nil) -> TransportError {
+            TransportError(url: spec.url.absoluteString, attempts: attempts, reason: reason, kind: kind, location: location)
+        }
+        let within = "the request's deadline of \(Self.text(policy.requestDeadline))"
         while true {
-            attempt += 1
+            attempts += 1
             let delay: Duration
+            var askedToWait = false
             do {
-                let r = try await gate.run { try await self.once(spec) }
+                let r = try await gate.run { try await self.once(spec, deadline: deadline) }
                 switch r.status {
                 case 429, 503:
                     lastReason = "HTTP \(r.status)"
-                    let after = r.header("Retry-After").flatMap(Double.init).map { Duration.milliseconds(Int($0 * 1000)) }
-                    if let after, after > policy.maxRetryAfter {
-                        throw TransportError(url: spec.url.absoluteString, attempts: attempt, reason: "\(lastReason), Retry-After \(after)")
+                    if let after = r.header("Retry-After").flatMap(Double.init).map({ Duration.milliseconds(Int(max(0, $0) * 1000)) }) {
+                        lastReason += ", Retry-After \(Self.text(after))"
+                        if after > policy.maxRetryAfter {
+                            throw failure(.retryLater, "\(lastReason), longer than this run waits (\(Self.text(policy.maxRetryAfter)))")
+                        }
+                        delay = after
+                        askedToWait = true
+                    } else {
+                        delay = backoff(attempts)
                     }
-                    delay = after ?? backoff(attempt)
                 case 500...599:
                     lastReason = "HTTP \(r.status)"
-                    delay = backoff(attempt)
+                    delay = backoff(attempts)
                 default:
                     return r
                 }
-            } catch let e as TransportError {
-                throw e
-            } catch let e as AttemptFailure {
-                lastReason = e.reason
-                guard spec.idempotent || !e.mayHaveReachedServer else {
-                    throw TransportError(url: spec.url.absoluteString, attempts: attempt, reason: "\(e.reason) (not retried: the request is not idempotent)")
+            } catch is NotStarted {
+                attempts -= 1
+                throw failure(.deadline, "\(within) passed before another attempt could start" + (lastReason.isEmpty ? "" : "; last: \(lastReason)"))
+            } catch let f as HTTPAttempt.Failure {
+                switch f {
+                case let .redirect(status, from, to, why):
+                    throw failure(.redirectRefused, "HTTP \(status) from \(from) to \(to): \(why)", location: to)
+                case let .tooLarge(limit, declared?, _):
+                    throw failure(.tooLarge, "Content-Length \(declared) bytes is above the limit of \(limit) bytes; not retried")
+                case let .tooLarge(limit, nil, received):
+                    throw failure(.tooLarge, "the body passed the limit of \(limit) bytes (\(received) received); reading stopped, not retried")
+                case let .timedOut(after, bytes):
+                    lastReason = "no complete answer within \(Self.text(after))" + (bytes > 0 ? " (\(bytes) bytes of the body arrived)" : "")
+                    if after < policy.attemptTimeout || deadline - clock.now <= .zero {
+                        throw failure(.deadline, "\(lastReason): \(within) passed")
+                    }
+                    guard spec.idempotent else { throw failure(.unavailable, "\(lastReason) (not retried: the request is not idempotent)") }
+                    delay = backoff(attempts)
+                case let .failed(reason, reached):
+                    lastReason = reason
+                    guard spec.idempotent || !reached else { throw failure(.unavailable, "\(reason) (not retried: the request is not idempotent)") }
+                    delay = backoff(attempts)
                 }
-                delay = backoff(attempt)
             }
-            guard attempt < policy.maxAttempts else {
-                throw TransportError(url: spec.url.absoluteString, attempts: attempt, reason: lastReason)
+            guard attempts < policy.maxAttempts else { throw failure(askedToWait ? .retryLater : .unavailable, lastReason) }
+            let left = deadline - clock.now
+            if delay >= left {
+                if askedToWait { throw failure(.retryLater, "\(lastReason): waiting would pass \(within) (\(Self.text(left)) left)") }
+                throw failure(.deadline, "\(lastReason); the next attempt would start after \(within)")
             }
-            onRetry(attempt, lastReason, delay)
+            onRetry(attempts, lastReason, delay)
             try await Task.sleep(for: delay)
         }
     }
@@ -127,12 +144,14 @@ public final class HTTPClient: Sendable {
         return .milliseconds(Int(Double.random(in: 0.5...1.0) * ms))
     }
 
-    struct AttemptFailure: Error {
-        let reason: String
-        let mayHaveReachedServer: Bool
-    }
+    /// The request's deadline had passed before the attempt started (it was not made).
+    struct NotStarted: Error {}
 
-    private func once(_ spec: HTTPRequestSpec) async throws -> HTTPResponseData {
+    /// One attempt, within `min(attemptTimeout, what is left of the request's deadline)`.
+    private func once(_ spec: HTTPRequestSpec, deadline: ContinuousClock.Instant) async throws -> HTTPResponseData {
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { throw NotStarted() }
+        let timeout = min(policy.attemptTimeout, left)
         var req = URLRequest(url: spec.url)
         req.httpMethod = spec.method
         for (k, v) in spec.headers { req.setValue(v, forHTTPHeaderField: k) }
@@ -144,92 +163,45 @@ public final class HTTPClient: Sendable {
         if spec.body != nil, spec.headers.keys.allSatisfy({ $0.lowercased() != "connection" }) {
             req.setValue("close", forHTTPHeaderField: "Connection")
         }
-        let box = TaskBox()
-        let timeout = policy.attemptTimeout
+        let attempt = HTTPAttempt(url: spec.url, method: spec.method,
+                                  followsSameOrigin: spec.body == nil && (spec.method == "GET" || spec.method == "HEAD"),
+                                  limit: policy.maxResponseBytes)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponseData, Error>) in
-                box.setContinuation(cont)
-                let task = session.dataTask(with: req) { data, response, error in
-                    box.finish(Self.result(data, response, error, timeout: timeout))
-                }
-                box.set(task)
+                let task = session.dataTask(with: req)
+                attempt.start(task, cont)
+                delegate.register(attempt, for: task, timeout: timeout)
                 task.resume()
-                // The deadline answers by itself: it does not wait for URLSession to report the
-                // cancelled task (its delegate queue may be slow to run on a busy machine).
-                HTTPClient.deadlines.asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) {
-                    box.timeOut(AttemptFailure(reason: "no answer within \(timeout)", mayHaveReachedServer: true))
-                }
+                // The deadline answers by itself, on a queue of its own: it does not wait for
+                // URLSession to report the cancelled task (its delegate queue may be slow to
+                // run on a busy machine).
+                attempt.arm(timeout, on: HTTPClient.deadlines)
             }
         } onCancel: {
-            box.cancel()
+            attempt.cancel()
         }
     }
 
-    /// One attempt's outcome from what URLSession reported.
-    private static func result(_ data: Data?, _ response: URLResponse?, _ error: Error?, timeout: Duration) -> Result<HTTPResponseData, Error> {
-        if let error {
-            let ns = error as NSError
-            let reached = !(ns.code == NSURLErrorCannotConnectToHost || ns.code == NSURLErrorCannotFindHost
-                            || ns.code == NSURLErrorDNSLookupFailed)
-            return .failure(AttemptFailure(reason: ns.code == NSURLErrorTimedOut ? "no answer within \(timeout)" : ns.localizedDescription,
-                                           mayHaveReachedServer: reached))
+    /// Whether two URLs share scheme, host and port (the default port when none is written).
+    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
+        func origin(_ u: URL) -> (String, String, Int)? {
+            guard let scheme = u.scheme?.lowercased(), let host = u.host?.lowercased() else { return nil }
+            let port = u.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+            return (scheme, host, port)
         }
-        guard let http = response as? HTTPURLResponse else {
-            return .failure(AttemptFailure(reason: "not an HTTP response", mayHaveReachedServer: true))
-        }
-        var headers: [String: String] = [:]
-        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
-        let body = data ?? Data()
-        if let declared = headers["content-length"].flatMap(Int.init), declared != body.count {
-            return .failure(AttemptFailure(reason: "truncated response (\(body.count) of \(declared) bytes)", mayHaveReachedServer: true))
-        }
-        return .success(HTTPResponseData(status: http.statusCode, headers: headers, body: body))
-    }
-}
-
-/// One attempt: its URLSession task and its continuation, resumed exactly once by
-/// whichever comes first — the answer, the deadline or a cancellation.
-private final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var continuation: CheckedContinuation<HTTPResponseData, Error>?
-
-    func set(_ t: URLSessionDataTask) { lock.withLock { task = t } }
-    func setContinuation(_ c: CheckedContinuation<HTTPResponseData, Error>) { lock.withLock { continuation = c } }
-
-    /// Resumes the continuation unless that was done already.
-    func finish(_ r: Result<HTTPResponseData, Error>) {
-        let c: CheckedContinuation<HTTPResponseData, Error>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
-        }
-        c?.resume(with: r)
+        guard let x = origin(a), let y = origin(b) else { return false }
+        return x == y
     }
 
-    /// The deadline passed: answer with `failure` now and stop the task.
-    func timeOut(_ failure: Error) {
-        finish(.failure(failure))
-        lock.withLock { task }?.cancel()
+    static func dispatchInterval(_ d: Duration) -> DispatchTimeInterval {
+        .nanoseconds(Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000))
     }
 
-    func cancel() { lock.withLock { task }?.cancel() }
-}
-
-/// At most `limit` operations at once; the rest wait in order.
-actor AsyncGate {
-    private let limit: Int
-    private var running = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        if running >= limit { await withCheckedContinuation { waiters.append($0) } } else { running += 1 }
-        defer { release() }
-        return try await body()
-    }
-
-    private func release() {
-        if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+    /// `30 s`, `300 ms`, `1.5 s`.
+    static func text(_ d: Duration) -> String {
+        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        if ms % 1000 == 0 { return "\(ms / 1000) s" }
+        if ms < 1000 { return "\(ms) ms" }
+        return "\(Double(ms) / 1000) s"
     }
 }

@@ -69,14 +69,10 @@ struct HTTPClientTests {
             return r
         }
         let client = HTTPClient(policy: fastPolicy(timeout: .milliseconds(300)))
-        // Off the cooperative pool, which other (blocking) tests may hold for minutes on a
-        // two-core machine: the clock below then measures the client, not the test runner.
-        try await withTaskExecutorPreference(OffPoolExecutor.shared) {
-            let start = ContinuousClock.now
-            let r = try await client.send(HTTPRequestSpec(url: s.url))
-            #expect(r.status == 200)
-            #expect(ContinuousClock.now - start < .seconds(10), "the 20 s first attempt was cut at its 300 ms deadline, not waited out")
-        }
+        // No clock here (a loaded machine would make it flaky): had the 20 s first attempt
+        // been waited out, it would have been the answer, and the server would count 1.
+        let r = try await client.send(HTTPRequestSpec(url: s.url))
+        #expect(r.status == 200)
         #expect(s.count == 2)
     }
 
