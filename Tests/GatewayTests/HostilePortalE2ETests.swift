@@ -119,7 +119,7 @@ struct HostilePortalE2ETests {
         #expect(try Footprint(store) == before)
     }
 
-    @Test(.disabled("needs strict decoding and the transport's typed errors (issue 13, in progress)")) func credentialsNeverFollowARedirectToAnotherOrigin() throws {
+    @Test func credentialsNeverFollowARedirectToAnotherOrigin() throws {
         let dir = try TempDir()
         let e = try E2E.emulator()
         defer { e.stop() }
@@ -141,7 +141,7 @@ struct HostilePortalE2ETests {
         #expect(try Footprint(store) == before)
     }
 
-    @Test(.disabled("needs strict decoding and the transport's typed errors (issue 13, in progress)")) func exitCodesTellCronWhatHappened() throws {
+    @Test func exitCodesTellCronWhatHappened() throws {
         let dir = try TempDir()
         let e = try E2E.emulator()
         defer { e.stop() }

@@ -80,7 +80,12 @@ final class HTTPDiarySink: DiarySink {
             let client = self.client
             let response: HTTPResponseData
             do { response = try blockingAwait { try await client.send(spec) } } catch let e as TransportError {
-                throw GatewayError(ExitCode.unavailable, "diary portal: \(e.description)")
+                let code = switch e.kind {
+                case .retryLater: ExitCode.tempFailure
+                case .tooLarge: ExitCode.dataError
+                default: ExitCode.unavailable
+                }
+                throw GatewayError(code, "diary portal: \(e.description)")
             }
             switch response.status {
             case 200:
