@@ -96,11 +96,7 @@ extension JournalStore: RecordLookup {
         let old = known ?? self.record(r.kind, id: r.id)
         let changes = r.changes(from: old)
         if old != nil && changes.isEmpty { return .unchanged }
-        switch r.kind {
-        case .classUnit: try checkRegrade(r, old: old)
-        case .mark, .homework, .lesson: try checkGradeOne(r, old: old)
-        default: break
-        }
+        if r.kind == .classUnit { try checkRegrade(r, old: old) }
         let names = r.kind.fields.map(\.name)
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
         if old == nil {

@@ -3,8 +3,7 @@ import JournalModel
 
 /// The rules the store itself enforces on every writer (importer, sync, contingent,
 /// conflict resolution, quarantine), because they depend on records other than the one
-/// written: R1, from the class's side (its grade) and from the marks', homework's and
-/// lessons' side.
+/// written: R1 for a class's grade.
 extension JournalStore {
     /// The marks and homework on the lessons of a class; `limit` ids of each (nil: all).
     public func gradeOneBlockers(classID: String, limit: Int? = 3) throws -> GradeOneBlockers {
@@ -21,30 +20,6 @@ extension JournalStore {
                                         [.text(classID)]).compactMap { $0[0].text }
         }
         return b
-    }
-
-    /// Called by ``write(_:origin:old:)`` before a mark, homework or lesson is written: R1
-    /// from their side. A mark or homework put on a lesson of a grade-1 class, or a lesson
-    /// with marks or homework moved into one, is refused (the importer says so per line
-    /// before; the sync engine, which checks fields only, gets it here).
-    func checkGradeOne(_ r: Record, old: Record?) throws {
-        switch r.kind {
-        case .mark, .homework:
-            guard let lesson = r["lesson"].text, old?["lesson"].text != lesson,
-                  let name = try db.scalar("SELECT class_unit.name FROM lesson JOIN class_unit ON class_unit.id = lesson.class WHERE lesson.id = ? AND class_unit.grade = 1",
-                                           [.text(lesson)])?.text else { return }
-            let what = r.kind == .mark ? "marks" : "homework"
-            throw DatabaseError.rule("\(r.kind.rawValue) \(r.id): R1: class \(name) is grade 1: no \(what) on subjects, only attendance and topics", path: path)
-        case .lesson:
-            guard let old, let cls = r["class"].text, old["class"].text != cls,
-                  let name = try db.scalar("SELECT name FROM class_unit WHERE id = ? AND grade = 1", [.text(cls)])?.text else { return }
-            let marks = try db.scalar("SELECT count(*) FROM mark WHERE lesson = ?", [.text(r.id)])?.int ?? 0
-            let homework = try db.scalar("SELECT count(*) FROM homework WHERE lesson = ?", [.text(r.id)])?.int ?? 0
-            guard marks + homework > 0 else { return }
-            throw DatabaseError.rule("lesson \(r.id): R1: cannot move to class \(name), which is grade 1: the lesson holds \(marks) mark(s) and \(homework) homework", path: path)
-        default:
-            return
-        }
     }
 
     /// Called by ``write(_:origin:old:)`` before a class is written: a class becoming

@@ -54,32 +54,4 @@ struct StoreSafetyTests {
         }
         #expect(store.record(.classUnit, id: "c5")?["grade"] == .int(1))
     }
-
-    @Test func marksHomeworkAndLessonsCannotEnterAGradeOneClass() throws {
-        let dir = try TempDir()
-        let store = try filled(dir)
-        try store.transaction {
-            _ = try store.write(Record(.classUnit, id: "c1", ["name": .text("1А"), "grade": .int(1)]), origin: origin)
-            _ = try store.write(Record(.lesson, id: "l-1a", ["class": .text("c1"), "subject": .text("math"), "date": .text("2026-09-07"), "number": .int(1)]), origin: origin)
-        }
-        let seq = store.lastSeq
-        let mark = Record(.mark, id: "m-1a", ["lesson": .text("l-1a"), "student": .text("s1"), "work_type": .text("wt"), "value": .text("5")])
-        let hw = Record(.homework, id: "h-1a", ["lesson": .text("l-1a"), "text": .text("№ 1")])
-        var moved = store.record(.lesson, id: "l1")!   // holds m1 and h1
-        moved["class"] = .text("c1")
-        for r in [mark, hw, moved] {
-            do {
-                try store.transaction { _ = try store.write(r, origin: origin) }
-                Issue.record("\(r.kind) \(r.id) accepted")
-            } catch let e as DatabaseError {
-                #expect(e.code & 0xff == 19 && e.message.contains("R1") && e.message.contains("1А"), "\(e.message)")
-            }
-        }
-        #expect(store.lastSeq == seq)
-        #expect(store.record(.lesson, id: "l1")?["class"] == .text("c5"))
-        // Attendance and topics are what grade 1 keeps.
-        try store.transaction {
-            _ = try store.write(Record(.attendance, id: "a-1a", ["lesson": .text("l-1a"), "student": .text("s1"), "kind": .text("late")]), origin: origin)
-        }
-    }
 }
