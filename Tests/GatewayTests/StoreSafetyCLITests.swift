@@ -175,6 +175,55 @@ struct StoreSafetyCLITests {
         }
     }
 
+    /// Read-only media for real: as root, the binary runs as `nobody` (setpriv), for whom
+    /// chmod holds; otherwise as this user. Reading works (immutable: nothing created
+    /// beside the store), a writing command exits 73, not 75.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func readOnlyMediaForAnotherUserReadsAndRefusesWrites() throws {
+        let dir = try TempDir()
+        let sub = dir.path("media")
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: false)
+        let store = sub + "/journal.sqlite"
+        #expect(cli(["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"], store: store).code == 0)
+        #expect(cli(["journal", "import", samples + "/journal/contingent.jsonl"], store: store).code == 0)
+        for s in ["-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: store + s) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        chmod(dir.url.path, 0o755)
+        chmod(store, 0o444)
+        chmod(sub, 0o555)
+        defer { chmod(sub, 0o755); chmod(store, 0o644) }
+        let bin = try gatewayBinary().path
+        func run(_ args: [String]) throws -> CLIResult {
+            let p = Process()
+            if getuid() == 0 {
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", bin, "--store", store] + args
+            } else {
+                p.executableURL = URL(fileURLWithPath: bin)
+                p.arguments = ["--store", store] + args
+            }
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return CLIResult(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        }
+        let status = try run(["status", "--json"])
+        #expect(status.code == 0, "\(status.err)")
+        #expect((try? JSON.parse(status.out))?["counts"]?["students"]?.int == 26, "\(status.out)")
+        let export = try run(["journal", "export"])
+        #expect(export.code == 0, "\(export.err)")
+        #expect(export.out.split(separator: "\n").count == 111)
+        let write = try run(["journal", "import", samples + "/journal/week.jsonl"])
+        #expect(write.code == 73, "\(write.err)")
+        #expect(write.err.contains(store), "\(write.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sub) == ["journal.sqlite"], "nothing created beside the store")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+    }
+
     /// A full disk, for real: the file size limit (`ulimit -f`, SIGXFSZ ignored) makes
     /// every write past 50 KB fail as a full disk does (EFBIG; ENOSPC is mapped alike).
     @Test func aStoreThatCannotBeWrittenExits73NotTryLater() throws {
