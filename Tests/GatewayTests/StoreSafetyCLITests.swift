@@ -149,7 +149,7 @@ struct StoreSafetyCLITests {
 
     /// On read-only media: a directory 0555 with the store 0444. As root chmod stops
     /// nothing, so there this shows only that reading writes nothing into the store; the
-    /// immutable open that read-only media need is tested in StoreSafetyTests.
+    /// immutable open is tested in StoreOpeningTests, and for real as another user below.
     @Test func aStoreOnReadOnlyMediaCanBeRead() throws {
         let dir = try TempDir()
         let sub = dir.path("media")
@@ -222,6 +222,30 @@ struct StoreSafetyCLITests {
         #expect(write.err.contains(store), "\(write.err)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: sub) == ["journal.sqlite"], "nothing created beside the store")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+    }
+
+    @Test func readingCommandsDoNotMigrateAnOlderStore() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir, week: false)
+        do { let s = try JournalStore.open(at: store); try s.db.exec("DROP TABLE diary_forecast; DROP TABLE diary_event; DROP TABLE diary_feed; PRAGMA user_version = 2; PRAGMA wal_checkpoint(TRUNCATE)") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        for args in [["status"], ["history", "cls-5А"], ["journal", "export"]] {
+            let r = cli(args, store: store)
+            #expect(r.code == 64, "\(args): \(r.err)")
+            #expect(r.err.contains("schema version 2"), "\(r.err)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before, "not migrated, not touched")
+        // A writing command upgrades it.
+        #expect(cli(["journal", "import", samples + "/journal/contingent.jsonl"], store: store).code == 0)
+        #expect(cli(["status"], store: store).code == 0)
+    }
+
+    @Test func exportToAMissingDirectoryExits73() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir, week: false)
+        let r = cli(["journal", "export", "--out", dir.path("missing/out.jsonl")], store: store)
+        #expect(r.code == 73, "\(r.err)")
+        #expect(r.err.contains(dir.path("missing/out.jsonl")), "\(r.err)")
     }
 
     /// A full disk, for real: the file size limit (`ulimit -f`, SIGXFSZ ignored) makes
