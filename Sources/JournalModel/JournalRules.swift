@@ -61,11 +61,40 @@ public struct JournalRules: Sendable {
                 }
             }
         }
+        if r.kind == .lesson, case .int(let n) = r["number"], !JournalRules.lessonNumbers.contains(n) {
+            out.append(Violation(field: "number", "lesson number \(n) is outside 1–12 (the lessons of a school day are numbered 1 to 12)"))
+        }
         if r.kind == .mark {
             if r["value"].isNull && !r["point"].bool { out.append(Violation(field: "value", "is required unless the mark is a «точка» (point)")) }
             if !r["value"].isNull && r["point"].bool { out.append(Violation(field: "value", "a «точка» (point) carries no value")) }
         }
         return out
+    }
+
+    /// The numbers a lesson may have in its day.
+    public static let lessonNumbers = 1...12
+
+    /// R1 for a class's grade: a class that holds marks or homework cannot become grade 1.
+    /// `blockers` are what stands in the way; nil when nothing does.
+    public static func checkRegrade(_ cls: Record, blockers: GradeOneBlockers) -> Violation? {
+        guard cls.kind == .classUnit, cls["grade"].int == 1, !blockers.isEmpty else { return nil }
+        var parts: [String] = []
+        var examples: [String] = []
+        if blockers.marks > 0 {
+            parts.append("\(blockers.marks) mark(s)")
+            examples.append("marks " + sample(blockers.markIDs, of: blockers.marks))
+        }
+        if blockers.homework > 0 {
+            parts.append("\(blockers.homework) homework")
+            examples.append("homework " + sample(blockers.homeworkIDs, of: blockers.homework))
+        }
+        return Violation(rule: "R1", field: "grade",
+                         "class \(cls["name"].text ?? cls.id) cannot become grade 1: \(parts.joined(separator: " and ")) on its lessons stand in the way (\(examples.joined(separator: "; "))); grade 1 keeps only attendance and topics, so delete those first or keep the grade")
+    }
+
+    private static func sample(_ ids: [String], of count: Int) -> String {
+        let shown = ids.prefix(3)
+        return shown.joined(separator: ", ") + (count > shown.count ? ", …" : "")
     }
 
     /// The regulation rules R1 (grade 1), R2 (no lesson in advance) and R3 (final marks).
@@ -96,4 +125,19 @@ public struct JournalRules: Sendable {
         }
         return out
     }
+}
+
+/// The marks and homework on a class's lessons: what keeps it from becoming grade 1 (R1).
+public struct GradeOneBlockers: Sendable, Equatable {
+    public var marks: Int
+    public var homework: Int
+    /// Some (or all) of their ids, ascending.
+    public var markIDs: [String]
+    public var homeworkIDs: [String]
+
+    public init(marks: Int = 0, homework: Int = 0, markIDs: [String] = [], homeworkIDs: [String] = []) {
+        self.marks = marks; self.homework = homework; self.markIDs = markIDs; self.homeworkIDs = homeworkIDs
+    }
+
+    public var isEmpty: Bool { marks == 0 && homework == 0 }
 }

@@ -96,6 +96,7 @@ extension JournalStore: RecordLookup {
         let old = known ?? self.record(r.kind, id: r.id)
         let changes = r.changes(from: old)
         if old != nil && changes.isEmpty { return .unchanged }
+        if r.kind == .classUnit { try checkRegrade(r, old: old) }
         let names = r.kind.fields.map(\.name)
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
         if old == nil {

@@ -47,6 +47,8 @@ public final class JournalStore {
     /// The same for the kinds that have tombstones: an import into a journal without
     /// deletions asks nothing about them.
     var tombstonedKinds: Set<EntityKind>?
+    /// Classes made grade 1 inside ``deferringRegradeChecks(_:)``, checked at its end (nil: checked at once).
+    var deferredRegrades: Set<String>?
     /// The last change-log stamp and its instant: thousands of writes share a millisecond.
     var lastStamp: (ms: Double, text: String)?
 
@@ -55,11 +57,17 @@ public final class JournalStore {
         guard TimeZone(identifier: timeZone) != nil else {
             throw StoreError(.invalid, "unknown time zone «\(timeZone)» (use an IANA name such as Europe/Samara)")
         }
-        let db = try Database(path: path)
-        try configure(db)
+        let dir = directory(of: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw StoreError(.missingDirectory, "cannot create the store \(path): the directory \(dir) does not exist (create it first, or pass another --store)")
+        }
+        let db = try connect(path, readOnly: false)
+        try refuseNonDatabase(db, path)
         if try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")?.int == 1 {
             throw StoreError(.alreadyInitialized, "\(path) already holds a school's journal")
         }
+        try configure(db)
         try migrate(db, to: Migrations.latest)
         try db.transaction {
             try db.run("INSERT INTO meta (key, value) VALUES ('school_name', ?), ('time_zone', ?), ('created_at', ?)",
@@ -69,17 +77,88 @@ public final class JournalStore {
     }
 
     /// Opens an existing store, migrating it to the current schema.
-    public static func open(at path: String, migrateTo version: Int = Migrations.latest) throws -> JournalStore {
+    ///
+    /// `readOnly` (the commands that only read: status, history, conflicts, export, …)
+    /// opens it with SQLITE_OPEN_READONLY and writes nothing: no journal mode, no
+    /// migration, not even a header into an empty file. A store on read-only media is
+    /// read as immutable when SQLite could not create its `-shm` index beside it.
+    public static func open(at path: String, readOnly: Bool = false, migrateTo version: Int = Migrations.latest) throws -> JournalStore {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.notInitialized, "no store at \(path): run `journal-gateway init --school NAME --timezone ZONE` first, or pass --store PATH")
         }
-        let db = try Database(path: path)
-        try configure(db)
-        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")?.int == 1 else {
-            throw StoreError(.notInitialized, "\(path) is not an initialised journal store: run `journal-gateway init` first")
+        let db: Database
+        if readOnly {
+            let dir = directory(of: path)
+            db = try connect(path, readOnly: true, immutable: try readerNeedsImmutable(path, directoryWritable: access(dir, W_OK) == 0))
+        } else {
+            db = try connect(path, readOnly: false)
         }
-        try migrate(db, to: version)
+        // Looked at before anything is written: an empty or foreign file stays as it is.
+        try refuseNonDatabase(db, path)
+        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")?.int == 1 else {
+            let empty = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) == 0
+            throw StoreError(.notInitialized, "\(path) is \(empty ? "an empty file, " : "")not an initialised journal store: run `journal-gateway init` first, or pass the right --store")
+        }
+        if readOnly {
+            try db.exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768")
+            let current = try db.scalar("PRAGMA user_version")?.int ?? 0
+            if current > Migrations.latest {
+                throw StoreError(.newerSchema, "\(path) has schema version \(current), newer than this gateway knows (\(Migrations.latest)): upgrade journal-gateway")
+            }
+            if current < version {
+                throw StoreError(.olderSchema, "\(path) has schema version \(current) and this gateway reads version \(version); reading commands write nothing, so run a writing command (journal import, import contingent, sync) once to upgrade it")
+            }
+        } else {
+            try configure(db)
+            try migrate(db, to: version)
+        }
         return try JournalStore(db: db, path: path)
+    }
+
+    /// Whether a read-only open must be `immutable`: SQLite reads a WAL database read-only
+    /// when its `-shm` index exists or can be created; on read-only media neither holds, and
+    /// only `immutable=1` reads it (safe there: nobody can write the file). A non-empty
+    /// `-wal` that SQLite cannot index would be skipped by an immutable read: refused instead.
+    static func readerNeedsImmutable(_ path: String, directoryWritable: Bool) throws -> Bool {
+        if directoryWritable || FileManager.default.fileExists(atPath: path + "-shm") { return false }
+        let wal = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? nil) ?? 0
+        if wal > 0 {
+            throw StoreError(.cannotRead, "cannot read \(path): its write-ahead log \(path)-wal holds changes, but SQLite cannot create \(path)-shm in the read-only directory \(directory(of: path)); copy the store with its -wal file to a writable place and read it there")
+        }
+        return true
+    }
+
+    /// The directory a path is in ("." for a bare file name).
+    static func directory(of path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
+    }
+
+    /// Opens the connection, saying why in words when it cannot be opened.
+    private static func connect(_ path: String, readOnly: Bool, immutable: Bool = false) throws -> Database {
+        do {
+            return try Database(path: path, readOnly: readOnly, immutable: immutable)
+        } catch let e as DatabaseError {
+            switch e.category {
+            case .notADatabase: throw StoreError(.notAStore, notAStore(path))
+            case .cannotWrite where !readOnly:
+                throw StoreError(.cannotWrite, "cannot open the store \(path) for writing (\(e.message)): check that the file and its directory are writable by this user and that the file system is not mounted read-only")
+            case .cannotWrite, .cannotRead:
+                throw StoreError(.cannotRead, "cannot open the store \(path) for reading (\(e.message)): check that this user may read the file and its directory")
+            default: throw e
+            }
+        }
+    }
+
+    private static func notAStore(_ path: String) -> String {
+        "\(path) is not a Journal Gateway store (not an SQLite database): check --store or $JOURNAL_GATEWAY_STORE"
+    }
+
+    /// Reads the schema once: a file that is not an SQLite database fails here, before any write.
+    private static func refuseNonDatabase(_ db: Database, _ path: String) throws {
+        do { _ = try db.scalar("SELECT count(*) FROM sqlite_master") } catch let e as DatabaseError where e.category == .notADatabase {
+            throw StoreError(.notAStore, notAStore(path))
+        }
     }
 
     private init(db: Database, path: String) throws {

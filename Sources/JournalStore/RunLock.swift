@@ -26,7 +26,10 @@ public final class RunLock {
     public init(storePath: String, command: String) throws {
         path = storePath + ".lock"
         fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError(.locked, "cannot open the run lock \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            // Not "busy, try later": the directory is read-only, on read-only media, or full.
+            throw StoreError(.cannotWrite, "cannot create the run lock \(path) (\(String(cString: strerror(errno)))): a writing command needs the store's directory writable by this user, on a file system mounted read-write and not full")
+        }
         let previous = RunLock.readHolder(fd)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let err = errno

@@ -9,11 +9,24 @@ public enum SQLValue: Sendable, Hashable {
     public var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
 }
 
-/// An SQLite failure: result code, message, and the statement that failed.
+/// An SQLite failure: result code, message, the statement that failed and the file.
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public let code: Int32
     public let message: String
     public let sql: String?
+    /// The database file the connection was on, when known.
+    public let path: String?
+
+    public init(code: Int32, message: String, sql: String?, path: String? = nil) {
+        self.code = code; self.message = message; self.sql = sql; self.path = path
+    }
+
+    /// A rule of the journal the store enforces as SQLite enforces its own constraints
+    /// (SQLITE_CONSTRAINT_CHECK): every writer, the importer and the sync engine alike,
+    /// treats it as a record the journal refuses.
+    public static func rule(_ message: String, path: String?) -> DatabaseError {
+        DatabaseError(code: 275, message: message, sql: nil, path: path)   // SQLITE_CONSTRAINT_CHECK
+    }
 
     public var description: String {
         var s = "SQLite error \(code): \(message)"
@@ -21,7 +34,24 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         return s
     }
     /// SQLITE_BUSY or SQLITE_LOCKED: another process holds the database.
-    public var isBusy: Bool { (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED }
+    public var isBusy: Bool { category == .busy }
+
+    /// What kind of failure it is, for people: the exit code is chosen from this.
+    public enum Category: Sendable { case busy, cannotWrite, cannotRead, notADatabase, constraint, other }
+
+    public var category: Category {
+        switch code & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: return .busy
+        case SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM, SQLITE_CANTOPEN: return .cannotWrite
+        case SQLITE_IOERR:
+            // Reading failed (a bad disk) is not "cannot write"; everything else of I/O is a write,
+            // a sync, a truncation or the shared-memory index being created.
+            return code == 266 || code == 522 ? .cannotRead : .cannotWrite   // SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ
+        case SQLITE_NOTADB: return .notADatabase
+        case SQLITE_CONSTRAINT: return .constraint
+        default: return .other
+        }
+    }
 }
 
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -33,22 +63,48 @@ public final class Database {
     public let path: String
 
     /// Opens (creating when absent, mode 0600) the database at `path`.
-    public init(path: String, readOnly: Bool = false) throws {
+    ///
+    /// `readOnly` opens with SQLITE_OPEN_READONLY and never creates the file. `immutable`
+    /// (read-only media: a WAL database whose directory cannot hold the `-shm` index) opens
+    /// it with the `immutable=1` URI parameter: SQLite then takes no lock and creates no file,
+    /// trusting that nobody changes the database while it is open.
+    public init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
         self.path = path
         if !readOnly && !FileManager.default.fileExists(atPath: path) {
             // Create the file ourselves so that it is 0600 from the first byte (personal data).
             let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
             if fd >= 0 { close(fd) }
         }
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        var flags = (readOnly || immutable ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_URI
+            name = "file:" + Database.uriEscaped(path) + "?immutable=1"
+        }
+        let rc = sqlite3_open_v2(name, &handle, flags, nil)
         guard rc == SQLITE_OK else {
             let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
-            throw DatabaseError(code: rc, message: "\(path): \(msg)", sql: nil)
+            throw DatabaseError(code: rc, message: "\(path): \(msg)", sql: nil, path: path)
         }
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5000)
+    }
+
+    /// A path as the path part of a `file:` URI: every byte but unreserved ones and `/` escaped.
+    static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let h = String(b, radix: 16, uppercase: true)
+                out += "%" + (h.count == 1 ? "0" + h : h)
+            }
+        }
+        return out
     }
 
     deinit {
@@ -57,7 +113,7 @@ public final class Database {
     }
 
     private func error(_ rc: Int32, _ sql: String?) -> DatabaseError {
-        DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 
     /// Runs one or more statements without results.
@@ -67,7 +123,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? "error"
             sqlite3_free(err)
-            throw DatabaseError(code: rc, message: msg, sql: sql)
+            throw DatabaseError(code: rc, message: msg, sql: sql, path: path)
         }
     }
 
@@ -92,7 +148,16 @@ public final class Database {
             case .null: rc = sqlite3_bind_null(stmt, idx)
             case .int(let n): rc = sqlite3_bind_int64(stmt, idx, n)
             case .double(let d): rc = sqlite3_bind_double(stmt, idx, d)
-            case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT)
+            case .text(let s):
+                // With its byte length: a U+0000 inside the text is kept, not the end of it.
+                if s.isEmpty {
+                    rc = sqlite3_bind_text(stmt, idx, "", 0, SQLITE_TRANSIENT)
+                } else {
+                    var s = s
+                    rc = s.withUTF8 { u in
+                        u.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(stmt, idx, $0.baseAddress, Int32(u.count), SQLITE_TRANSIENT) }
+                    }
+                }
             case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT) }
             }
             guard rc == SQLITE_OK else { throw error(rc, sql) }
@@ -103,7 +168,11 @@ public final class Database {
         switch sqlite3_column_type(stmt, i) {
         case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, i))
         case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, i))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(stmt, i)))
+        case SQLITE_TEXT:
+            // By its byte count (asked after the text, as SQLite wants): a U+0000 inside is kept.
+            guard let p = sqlite3_column_text(stmt, i) else { return .text("") }
+            let n = Int(sqlite3_column_bytes(stmt, i))
+            return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
         case SQLITE_BLOB:
             let n = Int(sqlite3_column_bytes(stmt, i))
             guard n > 0, let p = sqlite3_column_blob(stmt, i) else { return .blob([]) }

@@ -148,6 +148,18 @@ struct RuleTests {
         #expect(rules.checkRules(Record(.finalMark, id: "f", ["value": .text("зачёт")]), lookup: lookup).isEmpty)
     }
 
+    @Test func lessonNumbersAreOneToTwelve() {
+        func lesson(_ n: Int) -> Record {
+            Record(.lesson, id: "l", ["class": .text("c"), "subject": .text("s"), "date": .text("2026-09-07"), "number": .int(n)])
+        }
+        for n in [1, 7, 12] { #expect(JournalRules.checkFields(lesson(n)).isEmpty, "\(n)") }
+        for n in [0, -1, 13, 99] {
+            let v = JournalRules.checkFields(lesson(n))
+            #expect(v.map(\.field) == ["number"], "\(n)")
+            #expect(v.first?.message.contains("1–12") == true)
+        }
+    }
+
     @Test func fieldChecks() {
         let m = Record(.mark, id: "m", ["lesson": .text("l"), "student": .text("s"), "work_type": .text("w")])
         #expect(JournalRules.checkFields(m).map(\.field) == ["value"])

@@ -17,19 +17,20 @@ public struct CommandContext: Sendable {
     public let storePath: String
     public let environment: [String: String]
 
-    /// Opens the store (read-only use: no run lock).
-    public func openStore() throws -> JournalStore { try JournalStore.open(at: storePath) }
+    /// Opens the store for a command that only reads: read-only, no run lock, nothing
+    /// written (not even to an empty file), readable on read-only media.
+    public func openStore() throws -> JournalStore { try JournalStore.open(at: storePath, readOnly: true) }
 
     /// Opens the store under the exclusive run lock for a writing command.
     public func withLockedStore<T>(_ command: String, _ body: (JournalStore) throws -> T) throws -> T {
         // No store yet: opening it throws the "run init first" error before anything else.
-        if !FileManager.default.fileExists(atPath: storePath) { return try body(try openStore()) }
+        if !FileManager.default.fileExists(atPath: storePath) { return try body(try JournalStore.open(at: storePath)) }
         let lock = try RunLock(storePath: storePath, command: command)
         defer { lock.release() }
         if let dead = lock.tookOverFrom {
             console.err("note: took over the run lock left by \(dead), which is no longer running")
         }
-        return try body(try openStore())
+        return try body(try JournalStore.open(at: storePath))
     }
 }
 
@@ -72,25 +73,56 @@ public enum CLI {
                 throw GatewayError.usage("\(cmd.words.joined(separator: " ")): \(e.message)\nusage: \(cmd.usage)")
             }
             return try cmd.run(parsed, CommandContext(console: console, storePath: storePath, environment: environment))
-        } catch let e as GatewayError {
-            console.err("error: \(e.message)")
-            for d in e.details { console.err(d) }
-            return e.exitCode
-        } catch let e as StoreError {
-            console.err("error: \(e.message)")
-            switch e.kind {
-            case .locked: return ExitCode.tempFailure
-            case .notInitialized, .alreadyInitialized: return ExitCode.usage
-            case .invalid: return ExitCode.dataError
-            default: return ExitCode.failure
-            }
-        } catch let e as DatabaseError {
-            console.err("error: \(e)")
-            return e.isBusy ? ExitCode.tempFailure : ExitCode.failure
         } catch {
-            console.err("error: \(error)")
-            return ExitCode.failure
+            let (code, lines) = outcome(of: error, storePath: storePathOf(args, environment))
+            for l in lines { console.err(l) }
+            return code
         }
+    }
+
+    /// The one place where a failure becomes an exit code and the words on stderr.
+    static func outcome(of error: any Error, storePath: String) -> (Int32, [String]) {
+        switch error {
+        case let e as GatewayError:
+            return (e.exitCode, ["error: \(e.message)"] + e.details)
+        case let e as StoreError:
+            let code: Int32
+            switch e.kind {
+            case .locked: code = ExitCode.tempFailure
+            case .notInitialized, .alreadyInitialized, .missingDirectory, .olderSchema: code = ExitCode.usage
+            case .invalid, .notAStore: code = ExitCode.dataError
+            case .cannotWrite: code = ExitCode.cannotCreate
+            case .newerSchema, .walUnavailable, .notFound, .cannotRead: code = ExitCode.failure
+            }
+            return (code, ["error: \(e.message)"])
+        case let e as DatabaseError:
+            let path = e.path ?? storePath
+            switch e.category {
+            case .busy:
+                return (ExitCode.tempFailure, ["error: the store \(path) is busy (\(e.message)); run again later"])
+            case .cannotWrite:
+                return (ExitCode.cannotCreate, ["error: cannot write the store \(path) (\(e.message)): check that the file and its directory are writable by this user, that the file system is not mounted read-only and that the disk is not full; nothing was committed"])
+            case .notADatabase:
+                return (ExitCode.dataError, ["error: \(path) is not a Journal Gateway store (not an SQLite database): check --store or $JOURNAL_GATEWAY_STORE"])
+            case .constraint:
+                return (ExitCode.dataError, ["error: the journal refuses the change: \(e.message); nothing was committed"])
+            case .cannotRead:
+                return (ExitCode.failure, ["error: cannot read the store \(path) (\(e.message)): check the disk"])
+            case .other:
+                return (ExitCode.failure, ["error: the store \(path) failed: \(e)"])
+            }
+        default:
+            return (ExitCode.failure, ["error: \(error)"])
+        }
+    }
+
+    /// The store path the arguments name (for messages about a failure that lost it).
+    private static func storePathOf(_ args: [String], _ environment: [String: String]) -> String {
+        var path = environment["JOURNAL_GATEWAY_STORE"] ?? "journal.sqlite"
+        for (i, a) in args.enumerated() {
+            if a == "--store", i + 1 < args.count { path = args[i + 1] } else if a.hasPrefix("--store=") { path = String(a.dropFirst(8)) }
+        }
+        return path
     }
 
     private static func match(_ args: [String]) -> Command? {
@@ -107,7 +139,8 @@ public enum CLI {
             lines.append("  " + name + String(repeating: " ", count: width - name.count + 2) + c.summary)
         }
         lines += ["", "`journal-gateway COMMAND --help` describes one command.",
-                  "Exit codes: 0 ok, 64 usage, 65 bad input data, 69 counterpart unavailable, 75 temporary failure, 1 other."]
+                  "Exit codes: 0 ok, 64 usage or no store, 65 bad input data (nothing written), 69 counterpart unavailable,",
+                  "73 the store cannot be written (permissions, read-only media, disk full), 75 temporary failure (run again later), 1 other."]
         return lines.joined(separator: "\n")
     }
 

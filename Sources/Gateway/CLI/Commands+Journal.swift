@@ -31,7 +31,9 @@ extension CLI {
             if let out = a.option("--out") {
                 let tmp = out + ".part"
                 FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600])
-                guard let h = FileHandle(forWritingAtPath: tmp) else { throw GatewayError(ExitCode.failure, "cannot write \(out)") }
+                guard let h = FileHandle(forWritingAtPath: tmp) else {
+                    throw GatewayError(ExitCode.cannotCreate, "cannot create \(tmp) for \(out): check that its directory exists and is writable")
+                }
                 var buffer = Data()
                 let n = try JournalExporter(store: store).run(since: since) { line in
                     buffer.append(contentsOf: line.utf8); buffer.append(0x0A)
@@ -39,7 +41,7 @@ extension CLI {
                 }
                 h.write(buffer)
                 try h.close()
-                guard rename(tmp, out) == 0 else { throw GatewayError(ExitCode.failure, "cannot move \(tmp) to \(out): \(String(cString: strerror(errno)))") }
+                guard rename(tmp, out) == 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot move \(tmp) to \(out): \(String(cString: strerror(errno)))") }
                 ctx.console.err("Wrote \(n) records to \(out).")
             } else {
                 _ = try JournalExporter(store: store).run(since: since) { ctx.console.out($0) }

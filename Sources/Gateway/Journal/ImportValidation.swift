@@ -7,7 +7,11 @@ import JournalStore
 /// Memory stays small on million-line files: ids and natural keys seen in the file are
 /// kept as 64-bit hashes with their line number, not as strings.
 struct ImportValidation {
-    struct Problem { let line: Int; let message: String }
+    struct Problem {
+        let line: Int
+        let message: String
+        var column: Int? = nil
+    }
 
     let store: JournalStore
     let rules: JournalRules
@@ -25,6 +29,10 @@ struct ImportValidation {
     /// What R1 needs of lessons and classes defined in the file.
     private var lessonClass: [String: String] = [:]
     private var classInfo: [String: Record] = [:]
+    private var classLine: [String: Int] = [:]
+    /// Marks and homework of the file per class (by their lesson), that no R1 check has
+    /// refused on their line: a class the file makes grade 1 must not keep them.
+    private var onClass: [String: GradeOneBlockers] = [:]
     /// Checks that wait for the whole file (only for references not yet seen).
     private var pendingRefs: [(line: Int, owner: String, field: String, kind: EntityKind, id: String)] = []
     private var pendingRules: [(line: Int, record: Record)] = []
@@ -47,7 +55,7 @@ struct ImportValidation {
     mutating func visit(line: Int, _ parsed: Result<JournalLine, LineProblems>) {
         switch parsed {
         case .failure(let p):
-            for m in p.messages { problems.append(Problem(line: line, message: m)) }
+            for m in p.messages { problems.append(Problem(line: line, message: m, column: p.column)) }
         case .success(.deletion(let kind, let id)):
             if let first = defined[Self.key(kind, id)].map(Int.init) ?? deleted[kind]?[id] {
                 problems.append(Problem(line: line, message: "\(kind.rawValue) \(id) appears twice in the file (also line \(first))"))
@@ -84,15 +92,28 @@ struct ImportValidation {
         }
         switch r.kind {
         case .lesson: lessonClass[r.id] = r["class"].text
-        case .classUnit: classInfo[r.id] = r
+        case .classUnit: classInfo[r.id] = r; classLine[r.id] = line
         default: break
         }
         if (r.kind == .mark || r.kind == .homework), let lesson = r["lesson"].text,
            lessonClass[lesson] == nil, !knownInStore(.lesson, lesson) {
             pendingRules.append((line, r))   // its lesson comes later in the file
-        } else {
-            check(rules: r, line: line)
+        } else if !check(rules: r, line: line), r.kind == .mark || r.kind == .homework,
+                  let lesson = r["lesson"].text, let cls = lessonClass[lesson] ?? store.record(.lesson, id: lesson)?["class"].text {
+            tally(r, onClass: cls)
         }
+    }
+
+    private mutating func tally(_ r: Record, onClass cls: String) {
+        var b = onClass[cls] ?? GradeOneBlockers()
+        if r.kind == .mark {
+            b.marks += 1
+            if b.markIDs.count < 3 { b.markIDs.append(r.id) }
+        } else {
+            b.homework += 1
+            if b.homeworkIDs.count < 3 { b.homeworkIDs.append(r.id) }
+        }
+        onClass[cls] = b
     }
 
     private mutating func knownInStore(_ kind: EntityKind, _ id: String) -> Bool {
@@ -111,10 +132,35 @@ struct ImportValidation {
         return empty
     }
 
-    private mutating func check(rules r: Record, line: Int) {
+    /// Whether R1 refused the record.
+    @discardableResult
+    private mutating func check(rules r: Record, line: Int) -> Bool {
         let lookup = Lookup(store: store, lessonClass: lessonClass, classInfo: classInfo)
+        var r1 = false
         for v in rules.checkRules(r, lookup: lookup) {
             problems.append(Problem(line: line, message: "\(r.kind.rawValue) \(r.id): \(v)"))
+            if v.rule == "R1" { r1 = true }
+        }
+        return r1
+    }
+
+    /// R1 for the classes the file makes grade 1: the marks and homework on their lessons,
+    /// those of the store (less what the file deletes or rewrites) and those of the file.
+    private mutating func checkRegrades() {
+        for (id, cls) in classInfo where cls["grade"].int == 1 {
+            var b = onClass[id] ?? GradeOneBlockers()
+            if let stored = store.record(.classUnit, id: id), stored["grade"].int != 1,
+               let all = try? store.gradeOneBlockers(classID: id, limit: nil) {
+                let marks = all.markIDs.filter { !isDefined(.mark, $0) && deleted[.mark]?[$0] == nil }
+                let homework = all.homeworkIDs.filter { !isDefined(.homework, $0) && deleted[.homework]?[$0] == nil }
+                b.marks += marks.count
+                b.homework += homework.count
+                b.markIDs = (b.markIDs + marks).sorted()
+                b.homeworkIDs = (b.homeworkIDs + homework).sorted()
+            }
+            if let v = JournalRules.checkRegrade(cls, blockers: b) {
+                problems.append(Problem(line: classLine[id] ?? 0, message: "class \(id): \(v)"))
+            }
         }
     }
 
@@ -147,6 +193,7 @@ struct ImportValidation {
             problems.append(Problem(line: p.line, message: "\(p.record.kind.rawValue) \(p.record.id) has the same \(p.record.kind.naturalKey.joined(separator: " + ")) as \(p.record.kind.rawValue) \(p.otherID) already in the store"))
         }
         for p in pendingRules { check(rules: p.record, line: p.line) }
+        checkRegrades()
         return problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     }
 

@@ -86,5 +86,7 @@ public enum JournalLine: Sendable {
 /// The problems found on one line.
 public struct LineProblems: Error, Sendable {
     public let messages: [String]
-    public init(_ m: [String]) { messages = m }
+    /// The 1-based column (characters) the problems are at, when one place is at fault.
+    public let column: Int?
+    public init(_ m: [String], column: Int? = nil) { messages = m; self.column = column }
 }

@@ -1,7 +1,8 @@
 /// A failure a command reports to the administrator, with the exit code it maps to.
 ///
 /// Exit codes follow sysexits: 64 usage, 65 bad input data, 69 counterpart unavailable,
-/// 75 temporary failure (retry later), 1 anything else.
+/// 73 cannot create or write (the store, its lock, an output file), 75 temporary failure
+/// (retry later), 1 anything else. `CLI.outcome(of:storePath:)` decides them for every error.
 public struct GatewayError: Error, CustomStringConvertible, Sendable {
     public let exitCode: Int32
     public let message: String
@@ -24,6 +25,8 @@ public enum ExitCode {
     public static let usage: Int32 = 64
     public static let dataError: Int32 = 65
     public static let unavailable: Int32 = 69
+    /// EX_CANTCREAT: the store (or its lock, or an output file) cannot be created or written.
+    public static let cannotCreate: Int32 = 73
     public static let tempFailure: Int32 = 75
     /// Credentials or a session refused by a counterpart: a person must act.
     public static let credentialsRefused: Int32 = 77
