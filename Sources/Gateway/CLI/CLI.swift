@@ -139,8 +139,10 @@ public enum CLI {
             lines.append("  " + name + String(repeating: " ", count: width - name.count + 2) + c.summary)
         }
         lines += ["", "`journal-gateway COMMAND --help` describes one command.",
-                  "Exit codes: 0 ok, 64 usage or no store, 65 bad input data (nothing written), 69 counterpart unavailable,",
-                  "73 the store cannot be written (permissions, read-only media, disk full), 75 temporary failure (run again later), 1 other."]
+                  "Exit codes: 0 ok, 64 usage or no store, 65 bad input data (nothing of it written; also a portal's bad answer,",
+                  "deletions or withdrawals held for a person), 69 counterpart unavailable, 73 the store cannot be written",
+                  "(permissions, read-only media, disk full), 75 temporary failure (run again later), 77 credentials or session",
+                  "refused (a person must act), 1 other."]
         return lines.joined(separator: "\n")
     }
 
