@@ -67,8 +67,17 @@ public final class HTTPClient: Sendable {
     /// interpret. A redirect is followed only to the same origin, for a GET or HEAD
     /// without a body.
     ///
+    /// The request runs on ``OffPoolExecutor``, not on Swift's cooperative pool: its waits
+    /// (backoff, `Retry-After`, the answer) then resume on time even when every pool thread
+    /// is blocked by a synchronous caller (a test runner's blocking tests, `blockingAwait`),
+    /// so that the request's deadline measures the portal, not the host's scheduling.
+    ///
     /// - Throws: ``TransportError``; its `kind` says why and `attempts` how many were made.
     public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseData {
+        try await withTaskExecutorPreference(OffPoolExecutor.shared) { try await self.sendOffPool(spec) }
+    }
+
+    private func sendOffPool(_ spec: HTTPRequestSpec) async throws -> HTTPResponseData {
         let clock = ContinuousClock()
         let deadline = clock.now + policy.requestDeadline
         var attempts = 0

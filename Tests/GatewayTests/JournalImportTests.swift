@@ -105,6 +105,23 @@ struct JournalImportTests {
         #expect(refused.err.contains("cannot be deleted"))
     }
 
+    @Test func oneSnilsOnTwoPupilsIsAWarningNamingBoth() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir, week: false)
+        // A new pupil with the СНИЛС of stu-01-1001 (in the store), and two new ones sharing one.
+        try [#"{"type": "student", "id": "stu-01-1090", "file_number": "01-1090", "surname": "Новикова", "name": "Ева", "snils": "10000891676", "class": "cls-1А", "status": "active"}"#,
+             #"{"type": "student", "id": "stu-01-1091", "file_number": "01-1091", "surname": "Орлов", "name": "Лев", "snils": "11223344595", "class": "cls-1А", "status": "active"}"#,
+             #"{"type": "student", "id": "stu-01-1092", "file_number": "01-1092", "surname": "Орлова", "name": "Ия", "snils": "11223344595", "class": "cls-1А", "status": "active"}"#]
+            .joined(separator: "\n").write(toFile: dir.path("s.jsonl"), atomically: true, encoding: .utf8)
+        let r = cli(["journal", "import", dir.path("s.jsonl"), "--json"], store: store)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("s.jsonl:1: student stu-01-1090 has the same СНИЛС as student stu-01-1001 in the store"), "\(r.err)")
+        #expect(r.err.contains("s.jsonl:3: student stu-01-1092 has the same СНИЛС as student stu-01-1091 on line 2"), "\(r.err)")
+        #expect(!r.err.contains("11223344595") && !r.err.contains("Орлов"))
+        #expect(try JSON.parse(r.out)["warnings"]?.array?.count == 2)
+        #expect(!r.out.contains("warning: "))
+    }
+
     @Test func historyShowsOldAndNewValues() throws {
         let dir = try TempDir()
         let store = try sampleStore(dir)

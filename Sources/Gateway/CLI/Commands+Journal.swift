@@ -13,6 +13,7 @@ extension CLI {
                 let result = try JournalImporter(store: store, origin: Origin(source: "journal-import", runID: run.id))
                     .run(path: a.positionals[0], dryRun: dry)
                 if !dry { try run.save(store, status: "ok", summary: result.json()) }
+                for w in result.warnings { ctx.console.err("warning: " + w) }
                 if a.flag("--json") {
                     var j = result.json()
                     if case .object(var p) = j { p.insert(("dry_run", .bool(dry)), at: 0); j = .object(p) }

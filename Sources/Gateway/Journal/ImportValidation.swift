@@ -37,6 +37,10 @@ struct ImportValidation {
     private var pendingRefs: [(line: Int, owner: String, field: String, kind: EntityKind, id: String)] = []
     private var pendingRules: [(line: Int, record: Record)] = []
     private var pendingKeys: [(line: Int, record: Record, otherID: String)] = []
+    /// СНИЛС of the file's pupils → (id, line): one СНИЛС on two pupils is a warning.
+    private var snils: [String: (id: String, line: Int)] = [:]
+    /// What does not stop the import but a person should read, by line.
+    private(set) var warnings: [Problem] = []
 
     init(store: JournalStore) {
         self.store = store
@@ -90,6 +94,7 @@ struct ImportValidation {
             if isDefined(target, id) || knownInStore(target, id) { continue }
             pendingRefs.append((line, name, spec.name, target, id))
         }
+        if r.kind == .student, let number = r["snils"].text { checkShared(snils: number, of: r.id, line: line) }
         switch r.kind {
         case .lesson: lessonClass[r.id] = r["class"].text
         case .classUnit: classInfo[r.id] = r; classLine[r.id] = line
@@ -101,6 +106,20 @@ struct ImportValidation {
         } else if !check(rules: r, line: line), r.kind == .mark || r.kind == .homework,
                   let lesson = r["lesson"].text, let cls = lessonClass[lesson] ?? store.record(.lesson, id: lesson)?["class"].text {
             tally(r, onClass: cls)
+        }
+    }
+
+    /// One СНИЛС on two pupils — in the file, or one of the file's and one of the store's —
+    /// is a typo in one of them: a warning naming both pupils by id (never the number with a name).
+    private mutating func checkShared(snils number: String, of id: String, line: Int) {
+        if let other = snils[number], other.id != id {
+            warnings.append(Problem(line: line, message: "student \(id) has the same СНИЛС as student \(other.id) on line \(other.line): one of them is wrong"))
+            return
+        }
+        snils[number] = (id, line)
+        guard !isEmptyInStore(.student) else { return }
+        for other in (try? store.records(.student, where: "snils", equals: .text(number))) ?? [] where other.id != id && !isDefined(.student, other.id) {
+            warnings.append(Problem(line: line, message: "student \(id) has the same СНИЛС as student \(other.id) in the store: one of them is wrong"))
         }
     }
 

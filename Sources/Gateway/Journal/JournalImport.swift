@@ -12,13 +12,15 @@ public struct JournalImportResult: Sendable {
     public var total = ImportCounts()
     public var byKind: [EntityKind: ImportCounts] = [:]
     public var lines = 0
+    /// `FILE:LINE: …` of what did not stop the import but a person should read.
+    public var warnings: [String] = []
 
     public func json() -> JSON {
         func obj(_ c: ImportCounts) -> [(String, JSON)] {
             [("created", .int(c.created)), ("updated", .int(c.updated)), ("unchanged", .int(c.unchanged)), ("deleted", .int(c.deleted))]
         }
         let kinds = byKind.keys.sorted().map { ($0.rawValue, JSON.object(obj(byKind[$0]!))) }
-        return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds))])
+        return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds)), ("warnings", .array(warnings.map(JSON.string)))])
     }
 }
 
@@ -44,7 +46,9 @@ public struct JournalImporter {
             let details = problems.map { "\(path):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0.message)" }
             throw GatewayError.badInput("\(path): \(problems.count) problem(s); nothing was imported", details: details)
         }
-        return try apply(path: path, dryRun: dryRun)
+        var result = try apply(path: path, dryRun: dryRun)
+        result.warnings = check.warnings.map { "\(path):\($0.line): \($0.message)" }
+        return result
     }
 
     private struct Rollback: Error {}
