@@ -127,7 +127,7 @@ public enum ConflictQueue {
         case .value(let text): value = try parse(text, field: c.field, kind: c.entity)
         }
         record[c.field] = value
-        let problems = JournalRules.checkFields(record)
+        let problems = check(record, store)
         guard problems.isEmpty else {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
         }
@@ -150,7 +150,7 @@ public enum ConflictQueue {
         case .remote:
             if let fields = Wire.fields(c.remote) {
                 let record = Record(c.entity, id: c.localID, fields)
-                let problems = JournalRules.checkFields(record)
+                let problems = check(record, store)
                 guard problems.isEmpty else {
                     throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
                 }
@@ -161,6 +161,12 @@ public enum ConflictQueue {
                 }
             }
         }
+    }
+
+    /// What a person's choice must pass before it is written: the schema (types, codes) and
+    /// the rules R1–R3 — a final mark «6» is refused naming the values a final mark takes.
+    private static func check(_ record: Record, _ store: JournalStore) -> [Violation] {
+        JournalRules.checkFields(record) + JournalRules(timeZone: store.school.timeZone, now: store.now()).checkRules(record, lookup: store)
     }
 
     /// A typed value for a field: whole numbers for int fields, 0/1 (да/нет, true/false) for flags.

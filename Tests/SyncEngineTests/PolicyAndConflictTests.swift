@@ -107,6 +107,33 @@ struct PolicyAndConflictTests {
         _ = ext
     }
 
+    /// Issue 15, case 1: `conflicts resolve --value 6` stored «6» as a final mark. The
+    /// rules hold on this path too: refused naming the values a final mark takes, nothing changed.
+    @Test func aFinalMarkOutsideItsSetIsRefusedAndChangesNothing() async throws {
+        let dir = try TempDir()
+        let store = try newStore(dir)
+        let cp = InMemoryCounterpart(name: "asu-rso")
+        let school = seedRemote(cp)
+        let fm = cp.create(.finalMark, ["student": .text(school.students[0]), "subject": .text(school.subject),
+                                        "period": .text(school.period), "value": .text("4")])
+        let policy = PolicyTable.defaults.setting(.finalMark, "value", .queue)
+        try await sync(store, cp, policy: policy)
+        let local = try local(store, cp, .finalMark, fm)
+        try edit(store, .finalMark, local, ["value": .text("5")])
+        cp.update(fm, ["value": .text("3")])
+        try await sync(store, cp, policy: policy)
+        let id = try #require(try ConflictQueue.list(store: store).first?.conflict.id)
+        let log = store.lastSeq
+        let e = #expect(throws: ConflictError.self) { try ConflictQueue.resolve(store: store, id: id, take: .value("6")) }
+        #expect(e?.kind == .invalidValue)
+        #expect(e?.message.contains("1–5, зачёт, незачёт") == true, "\(e?.message ?? "")")
+        #expect(store.record(.finalMark, id: local)?["value"] == .text("5"))
+        #expect(store.lastSeq == log)
+        #expect(try ConflictQueue.show(store: store, id: id).conflict.resolvedAt == nil)
+        try ConflictQueue.resolve(store: store, id: id, take: .value("4"))
+        #expect(store.record(.finalMark, id: local)?["value"] == .text("4"))
+    }
+
     @Test func aTypedValueMustFitTheField() throws {
         #expect(try ConflictQueue.parse("3", field: "number", kind: .lesson) == .int(3))
         #expect(throws: ConflictError.self) { try ConflictQueue.parse("три", field: "number", kind: .lesson) }
