@@ -22,11 +22,13 @@ public enum ConflictQueue {
         public let conflict: ConflictRecord
         /// The journal's current value of the field (or the record, or null when deleted).
         public let current: JSON
+        /// The record as a person reads it: pupil, class, subject, lesson, period (``RecordLabel``).
+        public let label: String
 
         public var json: JSON {
             let c = conflict
             return .object([("id", .int(c.id)), ("counterpart", .string(c.counterpart)), ("entity", .string(c.entity.rawValue)),
-                            ("record", .string(c.localID)), ("field", .string(c.field)), ("base", c.base), ("local", c.local),
+                            ("record", .string(c.localID)), ("what", .string(label)), ("field", .string(c.field)), ("base", c.base), ("local", c.local),
                             ("current", current), ("remote", c.remote), ("remote_version", c.remoteVersion.map(JSON.string) ?? .null),
                             ("policy", .string(c.policy)), ("run", c.runID.map(JSON.string) ?? .null), ("created_at", .string(c.createdAt)),
                             ("resolved_at", c.resolvedAt.map(JSON.string) ?? .null), ("resolution", c.resolution.map(JSON.string) ?? .null)])
@@ -36,14 +38,14 @@ public enum ConflictQueue {
         public var line: String {
             let c = conflict
             let state = c.resolvedAt == nil ? "" : "  [\(c.resolution ?? "resolved")]"
-            return "#\(c.id)  \(c.counterpart)  \(c.entity.rawValue) \(c.localID)  \(c.field): base \(show(c.base)) · local \(show(c.local)) · remote \(show(c.remote))\(state)"
+            return "#\(c.id)  \(c.counterpart)  \(label)  \(c.field): base \(show(c.base)) · local \(show(c.local)) · remote \(show(c.remote))\(state)"
         }
 
         /// The lines of `conflicts show ID`.
         public var detail: [String] {
             let c = conflict
             return ["Conflict #\(c.id) with \(c.counterpart), queued \(c.createdAt) by run \(c.runID ?? "—")",
-                    "Record: \(c.entity.rawValue) \(c.localID), field \(c.field)",
+                    "Record: \(label), field \(c.field) (\(c.entity.rawValue) \(c.localID))",
                     "Base (last agreed): \(show(c.base))",
                     "Local when queued:  \(show(c.local))",
                     "Local now:          \(show(current))",
@@ -77,7 +79,7 @@ public enum ConflictQueue {
         let record = store.record(c.entity, id: c.localID)?.normalized
         let current: JSON = c.field == PolicyTable.recordField ? (record.map { Wire.json($0.fields) } ?? .null)
                                                                : Wire.json(record?[c.field] ?? .null)
-        return Item(conflict: c, current: current)
+        return Item(conflict: c, current: current, label: RecordLabel.describe(c.entity, id: c.localID, in: store))
     }
 
     /// Decides a conflict. Returns the entry as resolved.

@@ -122,6 +122,19 @@ struct JournalImportTests {
         #expect(!r.out.contains("warning: "))
     }
 
+    @Test func commandsTakeAPupilsFileNumberWhereTheyTakeAnID() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir)
+        let byID = cli(["history", "stu-09-1026"], store: store)
+        #expect(byID.code == 0 && byID.out.contains("create student stu-09-1026"))
+        #expect(cli(["history", "09-1026"], store: store).out == byID.out)
+        #expect(cli(["history", "no-such-thing"], store: store).out.contains("No changes recorded"))
+        let out = dir.path("w.html")
+        let extract = cli(["extract", "weekly", "--student", "09-1026", "--week", "2026-W37", "--out", out], store: store)
+        #expect(extract.code == 0, "\(extract.err)")
+        #expect(cli(["extract", "weekly", "--student", "99-9999", "--week", "2026-W37", "--out", out], store: store).code == 64)
+    }
+
     @Test func historyShowsOldAndNewValues() throws {
         let dir = try TempDir()
         let store = try sampleStore(dir)

@@ -122,7 +122,11 @@ struct PolicyAndConflictTests {
         try edit(store, .finalMark, local, ["value": .text("5")])
         cp.update(fm, ["value": .text("3")])
         try await sync(store, cp, policy: policy)
-        let id = try #require(try ConflictQueue.list(store: store).first?.conflict.id)
+        let item = try #require(try ConflictQueue.list(store: store).first)
+        let id = item.conflict.id
+        // Named as a person reads it (issue 15, item 4): pupil and class, subject, period — no СНИЛС.
+        #expect(item.line.contains("final mark of Зайцева Мария (5А, file 05-1010), Математика, 1 четверть"), "\(item.line)")
+        #expect(item.json["what"]?.string == "final mark of Зайцева Мария (5А, file 05-1010), Математика, 1 четверть")
         let log = store.lastSeq
         let e = #expect(throws: ConflictError.self) { try ConflictQueue.resolve(store: store, id: id, take: .value("6")) }
         #expect(e?.kind == .invalidValue)

@@ -141,7 +141,7 @@ extension CLI {
     static let extractWeeklyCommand = Command(
         words: ["extract", "weekly"],
         summary: "R12: the printable weekly extract (A4, Russian) for one student or every student of a class",
-        usage: "extract weekly (--student ID | --class 5А) --week 2026-W37 --out FILE.html",
+        usage: "extract weekly (--student ID | --student FILE-NUMBER | --class 5А) --week 2026-W37 --out FILE.html",
         options: ["--student", "--class", "--week", "--out"]
     ) { a, ctx in
         let weekText = try a.required("--week")
@@ -151,7 +151,7 @@ extension CLI {
         let extract = WeeklyExtract(store: store)
         let pages: [WeeklyExtract.Page]
         switch (a.option("--student"), a.option("--class")) {
-        case (let id?, nil): pages = [try extract.page(student: id, week: monday)]
+        case (let ref?, nil): pages = [try extract.page(student: try RecordReference.student(ref, in: store), week: monday)]
         case (nil, let cls?): pages = try extract.pages(className: cls, week: monday)
         default: throw GatewayError.usage("give either --student ID or --class NAME")
         }

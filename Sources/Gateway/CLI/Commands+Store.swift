@@ -22,9 +22,18 @@ extension CLI {
             return ExitCode.ok
         },
         Command(words: ["history"], summary: "the change log of one record",
-                usage: "history RECORD-ID [--json]", flags: ["--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID") }
-            let entries = try ctx.openStore().history(recordID: a.positionals[0])
+                usage: "history (RECORD-ID | FILE-NUMBER | CLASS | SUBJECT) [--json]", flags: ["--json"]) { a, ctx in
+            guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID (or a pupil's personal-file number)") }
+            let store = try ctx.openStore()
+            // The id as written (a deleted record keeps its history), else what a person knows the record by.
+            var entries = try store.history(recordID: a.positionals[0])
+            if entries.isEmpty {
+                let found = try RecordReference.resolve(a.positionals[0], in: store)
+                guard found.count <= 1 else {
+                    throw GatewayError.usage("«\(a.positionals[0])» names \(found.count) records (\(found.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", "))): give the id")
+                }
+                if let one = found.first { entries = try store.history(recordID: one.id) }
+            }
             if a.flag("--json") {
                 ctx.console.out(JSON.array(entries.map(historyJSON)).pretty())
             } else if entries.isEmpty {
