@@ -28,8 +28,8 @@ public enum ConflictQueue {
         public var json: JSON {
             let c = conflict
             return .object([("id", .int(c.id)), ("counterpart", .string(c.counterpart)), ("entity", .string(c.entity.rawValue)),
-                            ("record", .string(c.localID)), ("what", .string(label)), ("field", .string(c.field)), ("base", c.base), ("local", c.local),
-                            ("current", current), ("remote", c.remote), ("remote_version", c.remoteVersion.map(JSON.string) ?? .null),
+                            ("record", .string(c.localID)), ("what", .string(label)), ("field", .string(c.field)), ("base", shown(c.base)),
+                            ("local", shown(c.local)), ("current", shown(current)), ("remote", shown(c.remote)), ("remote_version", c.remoteVersion.map(JSON.string) ?? .null),
                             ("policy", .string(c.policy)), ("run", c.runID.map(JSON.string) ?? .null), ("created_at", .string(c.createdAt)),
                             ("resolved_at", c.resolvedAt.map(JSON.string) ?? .null), ("resolution", c.resolution.map(JSON.string) ?? .null)])
         }
@@ -58,8 +58,28 @@ public enum ConflictQueue {
         private func show(_ j: JSON) -> String {
             switch j {
             case .null: return conflict.field == PolicyTable.recordField ? "deleted" : "∅"
+            case .string(let s) where conflict.field == "snils": return "«\(Item.masked(s))»"
             case .string(let s): return "«\(s)»"
-            default: return j.serialized()
+            default: return shown(j).serialized()
+            }
+        }
+
+        /// A СНИЛС shown beside a pupil's name keeps only its first three and last two
+        /// digits (`112-…-… 95`): enough to tell two numbers apart, never the whole number
+        /// with a name.
+        static func masked(_ snils: String) -> String {
+            let d = snils.filter(\.isNumber)
+            guard d.count == 11 else { return "…" }
+            return "\(d.prefix(3))-…-… \(d.suffix(2))"
+        }
+
+        /// A value for the JSON form: a СНИЛС masked as in the text.
+        private func shown(_ j: JSON) -> JSON {
+            switch j {
+            case .string(let s) where conflict.field == "snils": return .string(Item.masked(s))
+            case .object(let pairs):   // a whole record (a delete against an edit)
+                return .object(pairs.map { $0.0 == "snils" ? ($0.0, $0.1.string.map { .string(Item.masked($0)) } ?? $0.1) : $0 })
+            default: return j
             }
         }
     }
@@ -105,7 +125,9 @@ public enum ConflictQueue {
                 try resolveField(c, take: take, store: store, origin: origin)
             }
             try store.closeConflict(id: id, resolution: resolution)
-            if c.counterpart != Quarantine.counterpart {
+            // The next run of a portal pushes the decision; the quarantine and the secretary's
+            // list ("contingent") take no pushes.
+            if c.counterpart != Quarantine.counterpart && c.counterpart != "contingent" {
                 try store.markPending(counterpart: c.counterpart, c.entity, localID: c.localID)
             }
         }

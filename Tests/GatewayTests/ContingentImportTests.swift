@@ -165,3 +165,69 @@ struct ContingentImportTests {
         #expect(cli(["import", "contingent", week1xlsx, "--sheet", "Нет такого"], store: store).code == 65)
     }
 }
+
+/// Issue 15, case 4: the secretary's list is merged like any counterpart, against its own
+/// base — an unchanged row never reverts a correction made elsewhere.
+struct ContingentAsCounterpartTests {
+    let week1 = samples + "/contingent/list-2026-09-01.csv"
+
+    /// The sample list with `from` replaced by `to`, written cp1251 as the secretary's Excel does.
+    func edited(_ dir: TempDir, _ name: String, _ from: String, _ to: String) throws -> String {
+        let text = try #require(String(data: try Data(contentsOf: URL(fileURLWithPath: week1)), encoding: .windowsCP1251))
+        #expect(text.contains(from))
+        let path = dir.path(name)
+        try #require(text.replacingOccurrences(of: from, with: to).data(using: .windowsCP1251)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func correctOnThePortal(_ store: String, snils: String) throws {
+        let s = try JournalStore.open(at: store)
+        var r = try #require(s.record(.student, id: "stu-01-1001"))
+        r["snils"] = .text(snils)
+        try s.transaction { _ = try s.write(r, origin: Origin(source: "sync:asu-rso")) }
+    }
+
+    @Test func anUnchangedRowKeepsAPortalsCorrection() throws {
+        let dir = try TempDir()
+        let store = emptyStore(dir)
+        #expect(cli(["import", "contingent", week1], store: store).code == 0)
+        try correctOnThePortal(store, snils: "11223344595")
+        let again = cli(["import", "contingent", week1, "--json"], store: store)
+        #expect(again.code == 0, "\(again.err)")
+        let j = try JSON.parse(again.out)
+        #expect(j["updated"]?.int == 0 && j["conflicts"]?.int == 0, "\(again.out)")
+        #expect(try JournalStore.open(at: store).record(.student, id: "stu-01-1001")?["snils"] == .text("11223344595"))
+    }
+
+    @Test func aFieldTheSecretaryChangedFlows() throws {
+        let dir = try TempDir()
+        let store = emptyStore(dir)
+        #expect(cli(["import", "contingent", week1], store: store).code == 0)
+        let list = try edited(dir, "surname.csv", "01-1001;Морозова;Анна", "01-1001;Морозова-Белова;Анна")
+        let r = cli(["import", "contingent", list, "--json"], store: store)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try JSON.parse(r.out)["updated"]?.int == 1)
+        #expect(try JournalStore.open(at: store).record(.student, id: "stu-01-1001")?["surname"] == .text("Морозова-Белова"))
+    }
+
+    @Test func bothChangedDifferentlyIsQueuedNeverReverted() throws {
+        let dir = try TempDir()
+        let store = emptyStore(dir)
+        #expect(cli(["import", "contingent", week1], store: store).code == 0)
+        try correctOnThePortal(store, snils: "11223344595")
+        let list = try edited(dir, "snils.csv", "100-008-916 76", "246-141-641 48")
+        let r = cli(["import", "contingent", list, "--json"], store: store)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try JSON.parse(r.out)["conflicts"]?.int == 1, "\(r.out)")
+        #expect(try JournalStore.open(at: store).record(.student, id: "stu-01-1001")?["snils"] == .text("11223344595"))
+        let queue = cli(["conflicts", "list"], store: store)
+        #expect(queue.out.contains("contingent  pupil Морозова Анна Игоревна (1А, file 01-1001)  snils"), "\(queue.out)")
+        #expect(!queue.out.contains("11223344595") && !queue.out.contains("24614164148"), "never a whole СНИЛС beside a name")
+        // Importing the same list again queues nothing twice.
+        #expect(try JSON.parse(cli(["import", "contingent", list, "--json"], store: store).out)["conflicts"]?.int == 0)
+        // A person decides for the list.
+        let id = try #require(try JSON.parse(cli(["conflicts", "list", "--json"], store: store).out).array?.first?["id"]?.int)
+        #expect(cli(["conflicts", "resolve", String(id), "--take", "remote"], store: store).code == 0)
+        #expect(try JournalStore.open(at: store).record(.student, id: "stu-01-1001")?["snils"] == .text("24614164148"))
+    }
+}

@@ -24,8 +24,9 @@ extension CLI {
             return try ctx.withLockedStore("import contingent") { store in
                 let run = RunRecord(counterpart: "contingent", command: "import contingent")
                 let file = a.positionals[0]
-                let result = try ContingentImporter(store: store, origin: Origin(source: "contingent", runID: run.id))
-                    .run(path: file, columns: columns, mode: mode, date: date, sheet: a.option("--sheet"), dryRun: dry,
+                var importer = ContingentImporter(store: store, origin: Origin(source: "contingent", runID: run.id))
+                importer.policy = try Resources.policy(ctx.environment)
+                let result = try importer.run(path: file, columns: columns, mode: mode, date: date, sheet: a.option("--sheet"), dryRun: dry,
                          confirmWithdrawals: a.flag("--confirm-withdrawals"))
                 let held = result.heldExplanation(file: file)
                 if !dry { try run.save(store, status: held == nil ? "ok" : "withdrawals_held", summary: result.json()) }

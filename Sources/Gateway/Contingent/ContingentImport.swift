@@ -2,6 +2,7 @@ import Foundation
 import Adapters
 import JournalModel
 import JournalStore
+import SyncEngine
 
 /// How a list is read: the whole school (`snapshot`) or only the rows given (`delta`).
 public enum ContingentMode: String, Sendable { case snapshot, delta }
@@ -17,6 +18,8 @@ public struct ContingentImportResult: Sendable {
     /// Withdrawals the brake held back (personal-file numbers): more than
     /// ``ContingentImporter/withdrawalLimitPercent`` of the active pupils, unconfirmed.
     public var withdrawalsHeld: [String] = []
+    /// Fields queued because the list and the journal changed them differently.
+    public var conflicts = 0
     /// Active pupils in the store before the import (what the brake counts against).
     public var activeBefore = 0
     public var date: CivilDate
@@ -32,7 +35,7 @@ public struct ContingentImportResult: Sendable {
             ("warnings", .array(warnings.map { .object([("line", .int($0.line)), ("column", $0.column.map(JSON.string) ?? .null),
                                                         ("message", .string($0.message))]) })),
             ("date", .string(date.description)), ("mode", .string(mode.rawValue)), ("dry_run", .bool(dryRun)),
-            ("withdrawals_held", .array(withdrawalsHeld.map(JSON.string))),
+            ("withdrawals_held", .array(withdrawalsHeld.map(JSON.string))), ("conflicts", .int(conflicts)),
         ])
     }
 
@@ -43,6 +46,9 @@ public struct ContingentImportResult: Sendable {
         for t in transferred { lines.append("Transferred (перевод): \(t.file) \(t.from) → \(t.to)") }
         for r in renamed { lines.append("Personal data changed: \(r.file) \(r.from) → \(r.to)") }
         if !withdrawalsHeld.isEmpty { lines.append("Withdrawals held (not recorded): \(withdrawalsHeld.joined(separator: ", "))") }
+        if conflicts > 0 {
+            lines.append("\(conflicts) field(s) the list and the journal changed differently \(dryRun ? "would wait" : "wait") in the queue: journal-gateway conflicts list")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -76,6 +82,8 @@ public struct ContingentImportResult: Sendable {
 public struct ContingentImporter {
     public let store: JournalStore
     public let origin: Origin
+    /// mappings/policy.tsv: who wins a pupil's field that the list and the journal both changed.
+    public var policy = PolicyTable.defaults
 
     public init(store: JournalStore, origin: Origin) { self.store = store; self.origin = origin }
 
@@ -89,15 +97,25 @@ public struct ContingentImporter {
             throw GatewayError.badInput(e.description)
         }
         var plan = try ContingentPlan(store: store, list: list, file: path, mode: mode,
-                                      date: date ?? list.titleDate ?? store.today, confirmWithdrawals: confirmWithdrawals)
+                                      date: date ?? list.titleDate ?? store.today, confirmWithdrawals: confirmWithdrawals,
+                                      policy: ContingentPlan.contingentPolicy(policy))
         if !plan.errors.isEmpty {
             throw GatewayError.badInput("\(path): \(plan.errors.count) problem(s); nothing was imported", details: plan.errors)
         }
         plan.result.dryRun = dryRun
+        plan.result.conflicts = plan.conflicts.count
         if !dryRun {
             try store.transaction {
                 for r in plan.writes { try store.write(r, origin: origin) }
                 for (kind, id) in plan.deletions { try store.delete(kind, id: id, origin: origin) }
+                let version = plan.result.date.description
+                for b in plan.bases {
+                    try store.setSyncBase(counterpart: ContingentPlan.counterpart, .student, localID: b.id, SyncBase(fields: b.fields, version: version, epoch: 0))
+                }
+                for (id, c) in plan.conflicts {
+                    try store.insertConflict(counterpart: ContingentPlan.counterpart, .student, localID: id, field: c.field, base: c.base,
+                                             local: c.local, remote: c.remote, remoteVersion: version, policy: c.reason, runID: origin.runID)
+                }
             }
         }
         return plan.result

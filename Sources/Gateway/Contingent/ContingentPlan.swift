@@ -2,23 +2,35 @@ import Foundation
 import Adapters
 import JournalModel
 import JournalStore
+import SyncEngine
 
 /// The writes a class list calls for, worked out against the store before anything is written.
 struct ContingentPlan {
     var writes: [Record] = []
     var deletions: [(EntityKind, String)] = []
+    /// The list's state of each pupil it names, kept as the base of the next import.
+    var bases: [(id: String, fields: [String: FieldValue])] = []
+    /// Fields the secretary and another source (a portal, a person) changed differently.
+    var conflicts: [(id: String, conflict: MergeDecision.Conflict)] = []
     var errors: [String]
     var result: ContingentImportResult
 
     private let store: JournalStore
+    private let policy: PolicyTable
     private let date: CivilDate
     private var classIDs: [String: String] = [:]
     private var guardianByKey: [String: Record] = [:]
     private var takenIDs: Set<String> = []
 
+    /// The name the list's bases and conflicts are kept under, as a counterpart's are.
+    static let counterpart = "contingent"
+
+    /// - Parameter policy: who wins a field the list and the journal both changed; the
+    ///   importer passes ``contingentPolicy(_:)``.
     init(store: JournalStore, list: ContingentList, file: String, mode: ContingentMode, date: CivilDate,
-         confirmWithdrawals: Bool = false) throws {
+         confirmWithdrawals: Bool = false, policy: PolicyTable = ContingentPlan.contingentPolicy(.defaults)) throws {
         self.store = store
+        self.policy = policy
         self.date = date
         errors = list.errors
         result = ContingentImportResult(warnings: list.warnings, date: date, mode: mode)
@@ -91,6 +103,34 @@ struct ContingentPlan {
         }
     }
 
+    /// The policy for the list against the journal: policy.tsv, except that a pupil's field
+    /// which policy.tsv gives to "remote" — the secretary and the regional contingent alike —
+    /// is queued when both changed it differently: neither may silently revert the other.
+    static func contingentPolicy(_ policy: PolicyTable) -> PolicyTable {
+        var p = policy
+        for spec in EntityKind.student.fields where policy.authority(.student, spec.name) == .remote {
+            p = p.setting(.student, spec.name, .queue)
+        }
+        return p
+    }
+
+    /// The pupil the list describes, merged field by field with what the journal holds
+    /// against the list's last import (its base): a field only the list changed flows, a
+    /// field only the journal changed (a portal's correction) stays, a field both changed
+    /// differently goes by ``policy`` (queued, by default). Without a base (a new pupil, or
+    /// the first import since bases were kept) the list's values are taken, as before.
+    private mutating func merged(_ listed: Record, existing old: Record) -> Record {
+        let remote = listed.normalized.fields
+        defer { bases.append((old.id, remote)) }
+        guard let base = (try? store.syncBase(counterpart: Self.counterpart, .student, localID: old.id))??.fields else { return listed }
+        let open = Set(((try? store.openConflicts(counterpart: Self.counterpart, .student, localID: old.id)) ?? []).map(\.field))
+        let d = RecordMerge.merge(kind: .student, base: .present(base), local: .present(old.normalized.fields), remote: .present(remote),
+                                  policy: policy, blocked: open)
+        conflicts += d.conflicts.map { (old.id, $0) }
+        guard case .write(let fields) = d.local else { return old }
+        return Record(.student, id: old.id, fields)
+    }
+
     static func personKey(_ surname: String?, _ name: String?, _ patronymic: String?, _ birth: String?) -> String {
         [surname, name, patronymic, birth].map { ($0 ?? "").lowercased() }.joined(separator: "|")
     }
@@ -140,6 +180,7 @@ struct ContingentPlan {
         s["status"] = .text("active")
         let file = row.fileNumber ?? s.id
         var movements: [Record] = []
+        if let old = existing { s = merged(s, existing: old) } else { bases.append((s.id, s.normalized.fields)) }
         if let old = existing {
             let personal = ["file_number", "surname", "name", "patronymic", "birth_date", "snils", "gender"]
             let changed = personal.filter { old[$0] != s[$0] }

@@ -1,4 +1,5 @@
 import Foundation
+import SyncEngine
 
 /// Where the bundled `mappings/` and `samples/` folders are.
 ///
@@ -17,6 +18,12 @@ enum Resources {
 
     static func mappings(_ environment: [String: String]) -> String {
         directory("mappings", environment: environment, env: "JOURNAL_GATEWAY_MAPPINGS", probe: "contingent/columns.tsv")
+    }
+
+    /// `mappings/policy.tsv` (who wins a field both sides changed), else the defaults.
+    static func policy(_ environment: [String: String]) throws -> PolicyTable {
+        let path = mappings(environment) + "/policy.tsv"
+        return FileManager.default.fileExists(atPath: path) ? try PolicyTable.load(path: path) : .defaults
     }
 
     static func samples(_ environment: [String: String]) -> String {

@@ -48,8 +48,7 @@ struct SyncRunner {
                 c.fullPull = true
                 try store.transaction { try store.setSyncCursor(counterpart: counterpart.name, c) }
             }
-            let policyPath = Resources.mappings(ctx.environment) + "/policy.tsv"
-            let policy = FileManager.default.fileExists(atPath: policyPath) ? try PolicyTable.load(path: policyPath) : .defaults
+            let policy = try Resources.policy(ctx.environment)
             var engine = SyncEngine(store: store, counterpart: counterpart, policy: policy)
             engine.command = command + (dryRun ? " --dry-run" : "")
             engine.allowDeletions = allowDeletions
