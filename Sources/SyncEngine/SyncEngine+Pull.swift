@@ -147,6 +147,11 @@ extension SyncEngine {
     /// Translates an item to local terms, finds or makes its local id, and merges it.
     func absorb(_ item: RemoteRecord, _ ctx: RunContext) throws -> ItemOutcome {
         let cp = counterpart.name, kind = item.kind
+        if !item.deleted && !item.unmapped.isEmpty {
+            // A value inside a record with no table line: kept (parked) with its raw code, not guessed.
+            throw ItemFailure(message: "\(UnmappedCode.marker): \(cp) \(kind.rawValue) \(item.externalID): "
+                              + item.unmapped.map { "\($0.what) «\($0.code)» (mappings/\($0.table))" }.joined(separator: ", "), park: true)
+        }
         var fields: [String: FieldValue] = [:]
         if !item.deleted {
             for spec in kind.fields {
@@ -310,7 +315,9 @@ extension SyncEngine {
         try store.transaction {
             var waiting: [RemoteRecord] = []
             for p in parked {
-                guard let r = Wire.remote(p.record) else { continue }
+                // Mapped again with the tables as they are now: a line added since lets it flow.
+                guard let stored = Wire.remote(p.record) else { continue }
+                let r = stored.unmapped.isEmpty ? stored : counterpart.remap(stored)
                 if ctx.parkedThisRun.insert(p.entity.rawValue + "\u{1F}" + p.externalID).inserted { ctx.expect(p.entity) }
                 waiting.append(r)
             }
@@ -333,6 +340,8 @@ extension SyncEngine {
                     ctx.counts[r.kind, default: EntityCounts()].failed += 1
                     ctx.heldItems += 1
                     heldNow[r.kind, default: 0] += 1
+                } else if reason.hasPrefix(UnmappedCode.marker) {
+                    ctx.unmapped(r)
                 } else {
                     ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
                 }

@@ -214,6 +214,7 @@ extension SyncEngine {
             try store.markPending(counterpart: cp, op.kind, localID: op.localID)
             ctx.conflictAnswers += 1
             switch try absorbItem(current, ctx) {
+            case .parked where !current.unmapped.isEmpty && !current.deleted: ctx.unmapped(current)
             case .parked(let m), .failed(let m): ctx.fail(op.kind, m)
             case .conflict: ctx.count(op.kind, .conflict)
             default: ctx.count(op.kind, .unchanged)

@@ -62,6 +62,37 @@ public struct CodeTable: Sendable {
         (index[column]?[CodeTable.fold(value)] ?? []).map { rows[$0] }
     }
 
+    /// The rows whose `column` is exactly `value` (case matters: abbreviations such as «Пр»
+    /// and «ПР» are different work).
+    public func rows(where column: String, exactly value: String) -> [[String: String]] {
+        rows(where: column, is: value).filter { ($0[column] ?? "") == value }
+    }
+
+    /// The value of `target` in the first row whose `column` is `value`; nil when there is
+    /// none (or it is empty).
+    public func lookup(_ value: String, from column: String, to target: String) -> String? {
+        guard let v = rows(where: column, is: value).first?[target], !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// The table as reports name it: its folder and file (`epos/mark_values.tsv`).
+    public var name: String {
+        let parts = path.split(separator: "/")
+        return parts.suffix(2).joined(separator: "/")
+    }
+
+    /// A line for this table in its header's column order: the given columns filled, `…`
+    /// in the others (what a person must choose).
+    public func line(_ values: [String: String]) -> String {
+        columns.map { values[$0] ?? "…" }.joined(separator: "\t")
+    }
+
+    /// A name folded for matching the journal's records: lower case, ё as е, only letters and
+    /// digits (spaces and punctuation dropped): «Зачёт», «зачет» and «За-чёт.» fold alike.
+    public static func looseFold(_ s: String) -> String {
+        String(String.UnicodeScalarView(fold(s).unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
+    }
+
     /// The value of `target` in the one row whose `column` is `value`, or an error naming
     /// the code and this table (never a silent default).
     public func map(_ value: String, from column: String, to target: String, what: String) throws -> String {
