@@ -172,6 +172,8 @@ final class RunContext {
     /// and their codes (one entry per item and code).
     var unmappedItems = 0
     var unmappedCodes: [UnmappedCode] = []
+    /// Journal records (kind, id) whose counterpart twin is parked for such a code: not pushed as new.
+    var waitingTwins = Set<String>()
     var conflictAnswers = 0
     /// The full-pull epoch stamped on every base this run writes.
     var epoch = 0

@@ -18,10 +18,10 @@ public struct ASURSOCodes: Sendable {
     public var journalWorkTypes = JournalNames()
 
     public init(directory: String) throws {
-        subjects = try CodeTable(path: directory + "/subjects.tsv", required: ["portal_name", "journal_name"])
-        workTypes = try CodeTable(path: directory + "/work_types.tsv", required: ["portal_abbr", "portal_name", "journal_name"])
-        marks = try CodeTable(path: directory + "/mark_values.tsv", required: ["portal", "journal"])
-        attendance = try CodeTable(path: directory + "/attendance.tsv", required: ["portal_code", "portal_reason", "journal_kind", "journal_reason"])
+        subjects = try CodeTable(path: directory + "/subjects.tsv", required: ["portal_name", "journal_name"], name: "asu-rso/subjects.tsv")
+        workTypes = try CodeTable(path: directory + "/work_types.tsv", required: ["portal_abbr", "portal_name", "journal_name"], name: "asu-rso/work_types.tsv")
+        marks = try CodeTable(path: directory + "/mark_values.tsv", required: ["portal", "journal"], name: "asu-rso/mark_values.tsv")
+        attendance = try CodeTable(path: directory + "/attendance.tsv", required: ["portal_code", "portal_reason", "journal_kind", "journal_reason"], name: "asu-rso/attendance.tsv")
     }
 
     public func subject(_ portalName: String) throws -> String {

@@ -17,10 +17,10 @@ public struct EPOSCodes: Sendable {
     public var journalWorkTypes = JournalNames()
 
     public init(directory: String) throws {
-        subjects = try CodeTable(path: directory + "/subjects.tsv", required: ["portal_name", "journal_name"])
-        controlForms = try CodeTable(path: directory + "/control_forms.tsv", required: ["portal_name", "journal_name"])
-        marks = try CodeTable(path: directory + "/mark_values.tsv", required: ["portal", "journal"])
-        reasons = try CodeTable(path: directory + "/absence_reasons.tsv", required: ["portal_name", "journal_reason"])
+        subjects = try CodeTable(path: directory + "/subjects.tsv", required: ["portal_name", "journal_name"], name: "epos/subjects.tsv")
+        controlForms = try CodeTable(path: directory + "/control_forms.tsv", required: ["portal_name", "journal_name"], name: "epos/control_forms.tsv")
+        marks = try CodeTable(path: directory + "/mark_values.tsv", required: ["portal", "journal"], name: "epos/mark_values.tsv")
+        reasons = try CodeTable(path: directory + "/absence_reasons.tsv", required: ["portal_name", "journal_reason"], name: "epos/absence_reasons.tsv")
     }
 
     /// The journal's subject for a portal subject name.

@@ -6,6 +6,9 @@ public struct CodeTable: Sendable {
     public let path: String
     public let columns: [String]
     public let rows: [[String: String]]
+    /// The table as reports name it, relative to the mappings directory
+    /// (`epos/mark_values.tsv`): set by the code sets; by default the folder and file.
+    public var name: String
     /// Per column: folded value → the indices of its rows, in file order (lookups run once
     /// per mark or absence a portal sends: a year's sync maps hundreds of thousands).
     private let index: [String: [String: [Int]]]
@@ -19,8 +22,15 @@ public struct CodeTable: Sendable {
         try self.init(text: String(decoding: data, as: UTF8.self), path: path, required: required)
     }
 
+    /// Reads a table that reports call `name` (`epos/mark_values.tsv`), wherever it lies.
+    public init(path: String, required: [String], name: String) throws {
+        try self.init(path: path, required: required)
+        self.name = name
+    }
+
     public init(text: String, path: String, required: [String]) throws {
         self.path = path
+        name = path.split(separator: "/").suffix(2).joined(separator: "/")
         var header: [String]?
         var rows: [[String: String]] = []
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -75,11 +85,6 @@ public struct CodeTable: Sendable {
         return v
     }
 
-    /// The table as reports name it: its folder and file (`epos/mark_values.tsv`).
-    public var name: String {
-        let parts = path.split(separator: "/")
-        return parts.suffix(2).joined(separator: "/")
-    }
 
     /// A line for this table in its header's column order: the given columns filled, `…`
     /// in the others (what a person must choose).
