@@ -159,4 +159,33 @@ struct NovelCodesE2ETests {
         #expect(e.stats()["idempotent_replays"]?.int == 0 && e.stats()["duplicate_external_ids"]?.int == 0)
         #expect(Self.failed(try JSON.parse(third.out)).isEmpty)
     }
+
+    /// `mappings check` reads the reference data only and changes nothing: no store is
+    /// created, nothing is written at the portal.
+    @Test func mappingsCheck() throws {
+        let dir = try TempDir()
+        var ao = EmulatorOptions(seedDir: samples + "/asu-rso")
+        ao.novelCodes = true
+        let asu = try ASURSOEmulator.start(ao)
+        defer { asu.stop() }
+        let store = dir.path("none.sqlite")
+        let a = try runBinary(["--store", store, "mappings", "check", "asu-rso", "--url", asu.url.absoluteString, "--school-id", asu.schoolID,
+                               "--login", asu.login, "--json"], environment: ASURSOSyncE2ETests.env(asu))
+        #expect(a.code == 0, "\(a.err) \(a.out)")
+        let aj = try JSON.parse(a.out)
+        #expect(aj["adopted"]?.array?.map { $0["code"]?.string ?? "" } == ["Пр — Проект"])
+        #expect(aj["missing"]?.array?.isEmpty == true)
+
+        var eo = EPOSEmulatorOptions(seedDir: samples + "/epos", requestsPerSecond: nil)
+        eo.novelCodes = true
+        let epos = try EPOSEmulator.start(eo)
+        defer { epos.stop() }
+        let e = try runBinary(["--store", store, "mappings", "check", "epos", "--url", epos.url.absoluteString, "--school-id", epos.schoolID,
+                               "--login", epos.login], environment: EPOSSyncE2ETests.env(epos))
+        #expect(e.code == 65, "\(e.err) \(e.out)")
+        #expect(e.out.contains("would adopt: control form «Зачёт» → work type «Зачёт» (map it in mappings/epos/control_forms.tsv if it is another)"))
+        #expect(e.out.contains("missing: absence reason «Карантин»") && e.out.contains("mappings/epos/absence_reasons.tsv the line «Карантин<TAB>…»"))
+        #expect(!FileManager.default.fileExists(atPath: store))
+        #expect(asu.stats()["operations_applied"]?.int == 0 && epos.stats()["operations_applied"]?.int == 0)
+    }
 }
