@@ -32,7 +32,10 @@ extension CodeTable {
 
     /// A mark value with no line in this table (`portal`, `journal` columns).
     func markGap(_ raw: String) -> UnmappedCode {
-        UnmappedCode(table: name, code: raw, what: "mark value", line: line(["portal": raw]), choices: Self.markChoices)
+        // «н/а» and «осв» are never marks (R3): no line can map them; the portal must correct the mark.
+        let never = ["н/а", "осв"].contains(CodeTable.fold(raw.trimmingCharacters(in: .whitespaces)))
+        return UnmappedCode(table: name, code: raw, what: "mark value", line: line(["portal": raw]),
+                            choices: never ? "nothing: «\(raw)» is never a mark (R3); correct it at the portal, the next run takes it" : Self.markChoices)
     }
 
     /// A record's mark value mapped again: the journal's value and no gap, when a line exists now.
