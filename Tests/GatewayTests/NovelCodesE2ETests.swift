@@ -84,6 +84,13 @@ struct NovelCodesE2ETests {
         try s.db.forEach("SELECT count(*) FROM mark m JOIN work_type w ON w.id = m.work_type WHERE w.name = 'Проект'") { projectMarks = $0[0].int ?? 0 }
         #expect(projectMarks > 0)
         let applied = e.stats()["operations_applied"]?.int
+        // For people: the same run again (still waiting) names each code once and the line to add.
+        let text = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store).filter { $0 != "--json" }, environment: ASURSOSyncE2ETests.env(e))
+        #expect(text.code == 65)
+        #expect(text.out.contains("unmapped: mark value «5+»: 3 item(s) kept, not applied; add to mappings/asu-rso/mark_values.tsv the line «5+<TAB>…»"), "\(text.out)")
+        #expect(text.out.contains("unmapped: attendance code and reason «Н К»: 2 item(s) kept, not applied; add to mappings/asu-rso/attendance.tsv the line «Н<TAB>К<TAB>…<TAB>…»"))
+        #expect(text.out.contains("adopted: assignment type «Пр — Проект» → work type «Проект» (map it in mappings/asu-rso/work_types.tsv if it is another)"))
+        #expect(!text.out.contains("failed: "))
 
         let tables = try Self.mappings(dir, adding: ["asu-rso/mark_values.tsv": "5+\t5", "asu-rso/attendance.tsv": "Н\tК\tabsent\tУП"])
         let second = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store),
