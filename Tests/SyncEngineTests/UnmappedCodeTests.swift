@@ -107,4 +107,22 @@ final class MappingCounterpart: Counterpart {
         let again = try await SyncEngine(store: store, counterpart: cp).run()
         #expect(again.exitCode == 0 && again.total.pushed == 0)
     }
+
+    /// 65 only when what is left is items kept for codes (and held deletions); any other failure is 1.
+    @Test func exitCodes() {
+        func summary(failed: Int, unmappedItems: Int, failures: [String] = [], held: [String] = [], heldItems: Int = 0) -> SyncSummary {
+            var c = EntityCounts()
+            c.expected = 5; c.applied = 5 - failed; c.failed = failed
+            return SyncSummary(runID: "r", counterpart: "p", cursorStart: nil, cursorEnd: nil, entities: [.mark: c], failures: failures,
+                               resumedAfter: [], resent: 0, unavailable: nil, stopReason: nil, held: held, heldItems: heldItems,
+                               warnings: [], openConflicts: 0, unmappedItems: unmappedItems)
+        }
+        #expect(summary(failed: 0, unmappedItems: 0).exitCode == 0)
+        #expect(summary(failed: 2, unmappedItems: 2).exitCode == 65)
+        #expect(summary(failed: 2, unmappedItems: 2).status == "unmapped")
+        #expect(summary(failed: 3, unmappedItems: 2).exitCode == 1)
+        #expect(summary(failed: 2, unmappedItems: 2, failures: ["x"]).exitCode == 1)
+        #expect(summary(failed: 3, unmappedItems: 2, held: ["h"], heldItems: 1).exitCode == 65)
+        #expect(summary(failed: 3, unmappedItems: 2, held: ["h"], heldItems: 1).status == "held")
+    }
 }
