@@ -28,12 +28,25 @@ public protocol Counterpart: Sendable {
     /// What the counterpart noticed during the run that a person should read (an answer
     /// that made it pull everything again, say); reported with the run's summary.
     var warnings: [String] { get async }
+
+    /// Reference codes without a table line that the counterpart took under the portal's
+    /// own name this run (subjects, work types): reported once in the summary.
+    var adopted: [AdoptedCode] { get async }
+
+    /// The record mapped again with the counterpart's code tables as they are now: a parked
+    /// record whose ``RemoteRecord/unmapped`` codes have lines by now comes back with journal
+    /// codes and an empty list. Default: the record unchanged.
+    func remap(_ record: RemoteRecord) -> RemoteRecord
 }
 
 extension Counterpart {
     public func accepts(_ kind: EntityKind) -> Bool { true }
 
     public var warnings: [String] { get async { [] } }
+
+    public var adopted: [AdoptedCode] { get async { [] } }
+
+    public func remap(_ record: RemoteRecord) -> RemoteRecord { record }
 
     public func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
         guard let x = Int(a), let y = Int(b) else { return a == b ? .orderedSame : nil }
@@ -50,9 +63,14 @@ public struct RemoteRecord: Sendable, Hashable {
     /// The counterpart's version of the record (ver, ETag, updated_at).
     public var version: String?
     public var deleted: Bool
+    /// Codes of this record the counterpart could not map (their fields hold the portal's
+    /// raw codes): the engine parks the record instead of applying it (``UnmappedCode``).
+    public var unmapped: [UnmappedCode]
 
-    public init(_ kind: EntityKind, externalID: String, _ fields: [String: FieldValue] = [:], version: String? = nil, deleted: Bool = false) {
+    public init(_ kind: EntityKind, externalID: String, _ fields: [String: FieldValue] = [:], version: String? = nil, deleted: Bool = false,
+                unmapped: [UnmappedCode] = []) {
         self.kind = kind; self.externalID = externalID; self.fields = fields; self.version = version; self.deleted = deleted
+        self.unmapped = unmapped
     }
 }
 

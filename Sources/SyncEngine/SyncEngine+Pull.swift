@@ -147,6 +147,16 @@ extension SyncEngine {
     /// Translates an item to local terms, finds or makes its local id, and merges it.
     func absorb(_ item: RemoteRecord, _ ctx: RunContext) throws -> ItemOutcome {
         let cp = counterpart.name, kind = item.kind
+        if !item.deleted && !item.unmapped.isEmpty {
+            // A value inside a record with no table line: kept (parked) with its raw code, not
+            // guessed. The journal's record with its key, not yet bound, waits too: pushed as
+            // new, it would meet the counterpart's own record (docs/sync.md).
+            if try store.localID(counterpart: cp, kind, externalID: item.externalID) == nil, let twin = try unboundTwin(of: item) {
+                ctx.waitingTwins.insert(kind.rawValue + "\u{1F}" + twin)
+            }
+            throw ItemFailure(message: "\(UnmappedCode.marker): \(cp) \(kind.rawValue) \(item.externalID): "
+                              + item.unmapped.map { "\($0.what) «\($0.code)» (mappings/\($0.table))" }.joined(separator: ", "), park: true)
+        }
         var fields: [String: FieldValue] = [:]
         if !item.deleted {
             for spec in kind.fields {
@@ -205,6 +215,25 @@ extension SyncEngine {
         }
         let remote: RecordState = item.deleted ? .deleted : .present(Record(kind, id: id, fields).normalized.fields)
         return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx, current: current)
+    }
+
+    /// The journal's record with the natural key of a counterpart's record (references
+    /// translated), when no record of the counterpart is bound to it; nil when a reference
+    /// is not known yet.
+    func unboundTwin(of item: RemoteRecord) throws -> String? {
+        let cp = counterpart.name
+        var fields: [String: FieldValue] = [:]
+        for spec in item.kind.fields {
+            var v = item.fields[spec.name] ?? .null
+            if case .ref(let target) = spec.type, let ext = v.text {
+                guard let id = try store.localID(counterpart: cp, target, externalID: ext) else { return nil }
+                v = .text(id)
+            }
+            fields[spec.name] = v
+        }
+        guard let match = store.recordByNaturalKey(Record(item.kind, id: "", fields)),
+              try store.externalID(counterpart: cp, item.kind, localID: match.id) == nil else { return nil }
+        return match.id
     }
 
     /// Merges the counterpart's state of a record into the journal and records the outcome.
@@ -310,7 +339,9 @@ extension SyncEngine {
         try store.transaction {
             var waiting: [RemoteRecord] = []
             for p in parked {
-                guard let r = Wire.remote(p.record) else { continue }
+                // Mapped again with the tables as they are now: a line added since lets it flow.
+                guard let stored = Wire.remote(p.record) else { continue }
+                let r = stored.unmapped.isEmpty ? stored : counterpart.remap(stored)
                 if ctx.parkedThisRun.insert(p.entity.rawValue + "\u{1F}" + p.externalID).inserted { ctx.expect(p.entity) }
                 waiting.append(r)
             }
@@ -333,6 +364,8 @@ extension SyncEngine {
                     ctx.counts[r.kind, default: EntityCounts()].failed += 1
                     ctx.heldItems += 1
                     heldNow[r.kind, default: 0] += 1
+                } else if reason.hasPrefix(UnmappedCode.marker) {
+                    ctx.unmapped(r)
                 } else {
                     ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
                 }

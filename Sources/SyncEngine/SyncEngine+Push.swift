@@ -22,6 +22,11 @@ extension SyncEngine {
             var planned = 0
             for (kind, id) in candidates {
                 try store.clearPending(counterpart: cp, kind, localID: id)
+                if ctx.waitingTwins.contains(kind.rawValue + "\u{1F}" + id) {
+                    // Its counterpart record is parked for a code without a line: it binds when that arrives.
+                    try store.markPending(counterpart: cp, kind, localID: id)
+                    continue
+                }
                 guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { continue }
                 // The same operation again after a conflict answer is a new attempt: a key
                 // derived from the answered one (the counterpart would replay its answer).
@@ -214,6 +219,7 @@ extension SyncEngine {
             try store.markPending(counterpart: cp, op.kind, localID: op.localID)
             ctx.conflictAnswers += 1
             switch try absorbItem(current, ctx) {
+            case .parked where !current.unmapped.isEmpty && !current.deleted: ctx.unmapped(current)
             case .parked(let m), .failed(let m): ctx.fail(op.kind, m)
             case .conflict: ctx.count(op.kind, .conflict)
             default: ctx.count(op.kind, .unchanged)

@@ -80,10 +80,12 @@ public struct SyncEngine {
             ctx.stopReason = e.reason
         }
         ctx.warnings += await counterpart.warnings
+        let adopted = await counterpart.adopted
         let summary = SyncSummary(runID: id, counterpart: cp, cursorStart: start.cursor, cursorEnd: try store.syncCursor(counterpart: cp).cursor,
                                   entities: ctx.counts, failures: ctx.failures, resumedAfter: ctx.resumedAfter, resent: ctx.resent,
                                   unavailable: ctx.unavailable, stopReason: ctx.stopReason, held: ctx.held, heldItems: ctx.heldItems,
-                                  warnings: ctx.warnings, openConflicts: try openConflictCount(cp))
+                                  warnings: ctx.warnings, openConflicts: try openConflictCount(cp),
+                                  unmapped: UnmappedReport.tally(ctx.unmappedCodes), unmappedItems: ctx.unmappedItems, adopted: adopted)
         try store.transaction {
             try store.addCheckpoint(runID: id, kind: "finish", detail: .object([("status", .string(summary.status))]))
             try store.finishSyncRun(id: id, status: summary.status, cursorEnd: summary.cursorEnd, summary: summary.json)
@@ -166,6 +168,12 @@ final class RunContext {
     var deletions = DeletionBrake()
     /// Pulled items the brake holds (counted as failed, reported in `held`).
     var heldItems = 0
+    /// Items parked for codes without a table line (counted as failed, reported in `unmapped`),
+    /// and their codes (one entry per item and code).
+    var unmappedItems = 0
+    var unmappedCodes: [UnmappedCode] = []
+    /// Journal records (kind, id) whose counterpart twin is parked for such a code: not pushed as new.
+    var waitingTwins = Set<String>()
     var conflictAnswers = 0
     /// The full-pull epoch stamped on every base this run writes.
     var epoch = 0
@@ -190,6 +198,13 @@ final class RunContext {
         case .conflict: counts[kind, default: EntityCounts()].conflicts += 1
         case .failed(let m), .parked(let m): fail(kind, m)
         }
+    }
+
+    /// An item left parked for codes without a table line: failed, and its codes reported once per code.
+    func unmapped(_ item: RemoteRecord) {
+        counts[item.kind, default: EntityCounts()].failed += 1
+        unmappedItems += 1
+        unmappedCodes += Array(Set(item.unmapped))
     }
 
     func fail(_ kind: EntityKind, _ message: String) {

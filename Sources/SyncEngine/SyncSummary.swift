@@ -54,23 +54,31 @@ public struct SyncSummary: Sendable {
     public let warnings: [String]
     /// Conflicts open in the queue for this counterpart after the run.
     public let openConflicts: Int
+    /// Codes without a table line that kept items parked, each once with its count and the
+    /// line to add (docs/sync.md, «Codes without a line»).
+    public var unmapped: [UnmappedReport] = []
+    /// Items parked for such codes (counted as failed).
+    public var unmappedItems = 0
+    /// Reference codes taken under the portal's own name this run.
+    public var adopted: [AdoptedCode] = []
 
     /// 0 when everything is explained and nothing failed; when the run stopped early, its
     /// ``StopReason``'s code (69 unreachable, 75 come back later, 65 bad data, 77
     /// credentials refused); 1 when an item failed, a count does not add up, or the pull
-    /// stopped; 65 when the only thing left is deletions the brake held back.
+    /// stopped; 65 when the only things left are deletions the brake held back and items
+    /// kept for codes without a table line (data to fix, not a portal down).
     public var exitCode: Int32 {
         if let stopReason { return stopReason.exitCode }
         if unavailable != nil { return 69 }
         let totals = total
-        if totals.failed > heldItems || totals.unexplained != 0 || !failures.isEmpty { return 1 }
-        return held.isEmpty ? 0 : 65
+        if totals.failed > heldItems + unmappedItems || totals.unexplained != 0 || !failures.isEmpty { return 1 }
+        return held.isEmpty && unmappedItems == 0 ? 0 : 65
     }
 
     public var status: String {
         if let stopReason { return stopReason.rawValue }
         if unavailable != nil { return "unavailable" }
-        switch exitCode { case 0: return "ok"; case 65: return "held"; default: return "failed" }
+        switch exitCode { case 0: return "ok"; case 65: return held.isEmpty ? "unmapped" : "held"; default: return "failed" }
     }
 
     /// All entities added up.
@@ -89,7 +97,8 @@ public struct SyncSummary: Sendable {
                  ("unavailable", unavailable.map(JSON.string) ?? .null),
                  ("entities", .object(entities.keys.sorted().map { ($0.rawValue, entities[$0]!.json) })),
                  ("failures", .array(failures.map(JSON.string))),
-                 ("held", .array(held.map(JSON.string))), ("warnings", .array(warnings.map(JSON.string)))])
+                 ("held", .array(held.map(JSON.string))), ("unmapped", .array(unmapped.map(\.json))),
+                 ("adopted", .array(adopted.map(\.json))), ("warnings", .array(warnings.map(JSON.string)))])
     }
 
     /// A table for people: one line per entity, then failures and held deletions
@@ -108,6 +117,8 @@ public struct SyncSummary: Sendable {
         if let unavailable { out.append("Stopped: \(unavailable)") }
         out += failures.map { "failed: " + $0 }
         out += held.map { "held: " + $0 }
+        out += unmapped.map { "unmapped: " + $0.line }
+        out += adopted.map { "adopted: " + $0.line }
         if openConflicts > 0 { out.append("\(openConflicts) conflict(s) wait in the queue: journal-gateway conflicts list") }
         return out
     }

@@ -9,15 +9,19 @@ enum Wire {
     static func fields(_ j: JSON?) -> [String: FieldValue]? { FieldValue.fields(j) }
 
     static func json(_ r: RemoteRecord) -> JSON {
-        .object([("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),
-                 ("version", r.version.map(JSON.string) ?? .null), ("deleted", .bool(r.deleted))])
+        var pairs: [(String, JSON)] = [("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),
+                                       ("version", r.version.map(JSON.string) ?? .null), ("deleted", .bool(r.deleted))]
+        // Only when there are any: a parked record keeps what the retry needs to map it again.
+        if !r.unmapped.isEmpty { pairs.append(("unmapped", .array(r.unmapped.map(\.json)))) }
+        return .object(pairs)
     }
 
     static func remote(_ j: JSON) -> RemoteRecord? {
         guard let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)), let id = j["id"]?.string else { return nil }
         var deleted = false
         if case .bool(let b)? = j["deleted"] { deleted = b }
-        return RemoteRecord(kind, externalID: id, fields(j["fields"]) ?? [:], version: j["version"]?.string, deleted: deleted)
+        return RemoteRecord(kind, externalID: id, fields(j["fields"]) ?? [:], version: j["version"]?.string, deleted: deleted,
+                            unmapped: (j["unmapped"]?.array ?? []).compactMap(UnmappedCode.init(json:)))
     }
 
     static func json(_ op: OutboundOperation) -> JSON {

@@ -51,25 +51,31 @@ extension ASURSOCounterpart {
         let raw = try m.asuMark("mark", nullable: point)
         if point, raw != nil { throw m.violation(at: "mark", expected: "null (dutyMark is true)", got: "a mark") }
         guard let a = assignments[assignmentID] else { return nil }
+        // A value without a line stays raw and is listed: the engine parks the mark.
+        let mapped = raw.map(codes.markOrGap)
         return RemoteRecord(.mark, externalID: "\(assignmentID):\(sid)", [
             "lesson": .text(String(a.lesson)), "student": .text(String(sid)), "work_type": .text(String(a.type)),
-            "value": try raw.map { .text(try codes.markToJournal($0)) } ?? .null, "point": .init(bool: point), "weight": .int(a.weight),
-        ], version: version)
+            "value": FieldValue(mapped?.value), "point": .init(bool: point), "weight": .int(a.weight),
+        ], version: version, unmapped: mapped?.gap.map { [$0] } ?? [])
     }
 
     func attendance(_ a: JSONReader, lessonID: Int, version: String) throws -> RemoteRecord {
         let sid = try a.asuID("studentId")
-        let (kind, reason) = try codes.attendanceToJournal(code: try a.string("code", nonEmpty: true), reason: try a.string("reason", nullable: true))
+        let code = try a.string("code", nonEmpty: true), rawReason = try a.string("reason", nullable: true)
+        // A code and reason without a line stay raw (`kind` = code) and are listed: the engine parks the record.
+        let found = codes.attendanceLine(code: code, reason: rawReason)
         return RemoteRecord(.attendance, externalID: "\(lessonID):\(sid)", ["lesson": .text(String(lessonID)), "student": .text(String(sid)),
-                                                                           "kind": .text(kind), "reason": FieldValue(reason)], version: version)
+                                                                           "kind": .text(found?.kind ?? code), "reason": FieldValue(found == nil ? rawReason : found?.reason)],
+                            version: version, unmapped: found == nil ? [codes.attendanceGap(code: code, reason: rawReason)] : [])
     }
 
     func finalMark(_ f: JSONReader, version: String) throws -> RemoteRecord {
         let sid = try f.asuID("studentId"), subj = try f.asuID("subjectId"), term = try f.asuID("termId")
+        let mapped = codes.markOrGap(try f.asuMark("mark", nullable: false)!)
         return RemoteRecord(.finalMark, externalID: "\(sid):\(subj):\(term)", [
             "student": .text(String(sid)), "subject": .text(String(subj)), "period": .text(String(term)),
-            "value": .text(try codes.markToJournal(try f.asuMark("mark", nullable: false)!)),
-        ], version: version)
+            "value": .text(mapped.value),
+        ], version: version, unmapped: mapped.gap.map { [$0] } ?? [])
     }
 
     /// A class-week page: lessons, homework, marks and attendance. The page must be the

@@ -24,13 +24,17 @@ extension ASURSOCounterpart {
         var homeworkType: Int?
         for t in try await getOK("webapi/grade/assignment/types", [("all", "true")]).asObjects() {
             let id = try t.asuID("id"), abbr = try t.string("abbr"), name = try t.string("name", nonEmpty: true)
-            let journal = try codes.workType(abbr: abbr, name: name)
+            let (journal, adopted, warning) = codes.workTypeOrAdopt(abbr: abbr, name: name)
+            if let adopted { adopt(adopted) }
+            if let warning { warn(warning) }
             typeMap[id] = (abbr, name)
             if journal == "Домашнее задание" { homeworkType = id }
             records.append(RemoteRecord(.workType, externalID: String(id), ["name": .text(journal), "abbr": .text(abbr)]))
         }
         for s in try await getOK("webapi/subjects").asObjects() {
-            records.append(RemoteRecord(.subject, externalID: String(try s.asuID("id")), ["name": .text(try codes.subject(try s.string("name", nonEmpty: true)))]))
+            let (subject, adopted) = codes.subjectOrAdopt(try s.string("name", nonEmpty: true))
+            if let adopted { adopt(adopted) }
+            records.append(RemoteRecord(.subject, externalID: String(try s.asuID("id")), ["name": .text(subject)]))
         }
         for t in try await getOK("webapi/teachers").asObjects() {
             records.append(RemoteRecord(.teacher, externalID: String(try t.asuID("id")), try Self.person(t)))

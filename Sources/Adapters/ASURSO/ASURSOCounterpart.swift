@@ -27,7 +27,14 @@ public actor ASURSOCounterpart: Counterpart {
     public private(set) var warnings: [String] = []
 
     /// Records a warning for the run's summary.
-    func warn(_ text: String) { warnings.append(text) }
+    func warn(_ text: String) { if !warnings.contains(text) { warnings.append(text) } }
+    /// Subjects and assignment types without a table line, taken under the portal's name this run.
+    public private(set) var adopted: [AdoptedCode] = []
+
+    func adopt(_ a: AdoptedCode) { if !adopted.contains(a) { adopted.append(a) } }
+
+    /// A parked record mapped again with the code tables as they are now.
+    public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
     /// Finds the class and date of a lesson the store knows by its АСУ РСО id (set by the
     /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?

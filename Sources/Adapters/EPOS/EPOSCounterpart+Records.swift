@@ -92,37 +92,46 @@ extension EPOSCounterpart {
         let point = try m.bool("is_point")
         let raw = try m.string("value", nullable: point, nonEmpty: true)
         if point, raw != nil { throw m.violation(at: "value", expected: "null (is_point is true)", got: "a value") }
+        // A value without a line stays raw and is listed: the engine parks the mark.
+        let mapped = raw.map(codes.markOrGap)
         return RemoteRecord(.mark, externalID: try m.eposID("id"), [
             "lesson": .text(try m.eposID("schedule_item_id")), "student": .text(try m.eposID("student_id")), "work_type": .text(form.workType),
-            "value": try raw.map { .text(try codes.markToJournal($0)) } ?? .null, "point": .init(bool: point),
+            "value": FieldValue(mapped?.value), "point": .init(bool: point),
             "weight": .int(try m.int("weight", in: 0...Int.max)),
-        ], version: try m.eposMoment("updated_at"))
+        ], version: try m.eposMoment("updated_at"), unmapped: mapped?.gap.map { [$0] } ?? [])
     }
 
     /// An absence (with the reason mapped by name, or none yet: Н) or a lateness (ОП).
     func attendance(_ a: JSONReader, ref: Reference) throws -> RemoteRecord {
         var kind = "absent", reason: String?
+        var unmapped: [UnmappedCode] = []
         let reasonField = try a.field("absence_reason_id")
         let late = try a.int("late_minutes", nullable: true, in: 0...Int.max)
         if !reasonField.isNull {
             let rid = try reasonField.asInt()
-            guard let r = ref.reasons[rid] else {
+            if let r = ref.reasons[rid] {
+                reason = r
+            } else if let g = reasonGaps[rid] {
+                // No line for this reason: kept raw (its name) and listed; the engine parks the record.
+                reason = g.0
+                unmapped = [g.1]
+            } else {
                 throw reasonField.violation(expected: "one of the ids of core/api/absence_reasons", got: String(rid))
             }
-            reason = r
         } else if (late ?? 0) > 0 {
             kind = "late"
         }
         return RemoteRecord(.attendance, externalID: try a.eposID("id"), [
             "lesson": .text(try a.eposID("schedule_item_id")), "student": .text(try a.eposID("student_id")),
-            "kind": .text(kind), "reason": FieldValue(reason)], version: try a.eposMoment("updated_at"))
+            "kind": .text(kind), "reason": FieldValue(reason)], version: try a.eposMoment("updated_at"), unmapped: unmapped)
     }
 
     func finalMark(_ f: JSONReader) throws -> RemoteRecord {
-        RemoteRecord(.finalMark, externalID: try f.eposID("id"), [
+        let mapped = codes.markOrGap(try f.string("value", nonEmpty: true))
+        return RemoteRecord(.finalMark, externalID: try f.eposID("id"), [
             "student": .text(try f.eposID("student_id")), "subject": .text(try f.eposID("subject_id")), "period": .text(try f.eposID("period_id")),
-            "value": .text(try codes.markToJournal(try f.string("value", nonEmpty: true))),
-        ], version: try f.eposMoment("updated_at"))
+            "value": .text(mapped.value),
+        ], version: try f.eposMoment("updated_at"), unmapped: mapped.gap.map { [$0] } ?? [])
     }
 
     /// The canonical record of an object fetched by id (`GET /core/api/{kind}/{id}`), for

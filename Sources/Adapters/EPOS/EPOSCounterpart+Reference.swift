@@ -55,11 +55,15 @@ extension EPOSCounterpart {
         var workTypes = Set<String>()
         for s in try await getOK("core/api/subjects").asObjects() {
             let id = try s.eposID("id")
-            records.append(RemoteRecord(.subject, externalID: id, ["name": .text(try codes.subject(try s.string("name", nonEmpty: true)))]))
+            let (subject, adoptedSubject) = codes.subjectOrAdopt(try s.string("name", nonEmpty: true))
+            if let adoptedSubject { adopt(adoptedSubject) }
+            records.append(RemoteRecord(.subject, externalID: id, ["name": .text(subject)]))
             for f in try await getOK("core/api/control_forms", [("subject_id", id)]).asObjects() {
                 try f.eposBelongs("subject_id", to: id, "the subject asked for")
                 let fid = try f.eposID("id"), name = try f.string("name", nonEmpty: true)
-                let form = Form(id: fid, subjectID: id, portalName: name, workType: try codes.workType(name))
+                let (workType, adoptedForm) = codes.workTypeOrAdopt(name)
+                if let adoptedForm { adopt(adoptedForm) }
+                let form = Form(id: fid, subjectID: id, portalName: name, workType: workType)
                 forms[fid] = form
                 bySubject[form.subjectID, default: []].append(form)
                 workTypes.insert(form.workType)
@@ -73,7 +77,10 @@ extension EPOSCounterpart {
             reasonList.append((try a.int("id"), try a.string("name", nonEmpty: true)))
         }
         for (id, name) in reasonList.sorted(by: { $0.0 < $1.0 }) {
-            let r = try codes.reason(name)
+            // A reason without a line: absences with it are kept raw and parked (see attendance()).
+            let (mapped, gap) = codes.reasonOrGap(name)
+            reasonGaps[id] = gap.map { (name, $0) }
+            guard let r = mapped else { continue }
             reasons[id] = r
             if reasonIDs[r] == nil { reasonIDs[r] = id }
         }

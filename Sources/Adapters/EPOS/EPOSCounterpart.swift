@@ -32,6 +32,15 @@ public actor EPOSCounterpart: Counterpart {
     /// What a person should know about this run that did not stop it: the gateway prints
     /// these on stderr and in the run summary (none so far for ЭПОС).
     public private(set) var warnings: [String] = []
+    /// Subjects and control forms without a table line, taken under the portal's name this run.
+    public private(set) var adopted: [AdoptedCode] = []
+    /// Absence reasons without a table line: id → (the portal's name, the gap to report).
+    var reasonGaps: [Int: (String, UnmappedCode)] = [:]
+
+    func adopt(_ a: AdoptedCode) { if !adopted.contains(a) { adopted.append(a) } }
+
+    /// A parked record mapped again with the code tables as they are now.
+    public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
 
     /// - Parameters:
     ///   - perPage: rows per page, 1…100.

@@ -6,6 +6,9 @@ public struct CodeTable: Sendable {
     public let path: String
     public let columns: [String]
     public let rows: [[String: String]]
+    /// The table as reports name it, relative to the mappings directory
+    /// (`epos/mark_values.tsv`): set by the code sets; by default the folder and file.
+    public var name: String
     /// Per column: folded value → the indices of its rows, in file order (lookups run once
     /// per mark or absence a portal sends: a year's sync maps hundreds of thousands).
     private let index: [String: [String: [Int]]]
@@ -19,8 +22,15 @@ public struct CodeTable: Sendable {
         try self.init(text: String(decoding: data, as: UTF8.self), path: path, required: required)
     }
 
+    /// Reads a table that reports call `name` (`epos/mark_values.tsv`), wherever it lies.
+    public init(path: String, required: [String], name: String) throws {
+        try self.init(path: path, required: required)
+        self.name = name
+    }
+
     public init(text: String, path: String, required: [String]) throws {
         self.path = path
+        name = path.split(separator: "/").suffix(2).joined(separator: "/")
         var header: [String]?
         var rows: [[String: String]] = []
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -60,6 +70,32 @@ public struct CodeTable: Sendable {
     /// The rows whose `column` equals `value` (compared ignoring case and ё/е).
     public func rows(where column: String, is value: String) -> [[String: String]] {
         (index[column]?[CodeTable.fold(value)] ?? []).map { rows[$0] }
+    }
+
+    /// The rows whose `column` is exactly `value` (case matters: abbreviations such as «Пр»
+    /// and «ПР» are different work).
+    public func rows(where column: String, exactly value: String) -> [[String: String]] {
+        rows(where: column, is: value).filter { ($0[column] ?? "") == value }
+    }
+
+    /// The value of `target` in the first row whose `column` is `value`; nil when there is
+    /// none (or it is empty).
+    public func lookup(_ value: String, from column: String, to target: String) -> String? {
+        guard let v = rows(where: column, is: value).first?[target], !v.isEmpty else { return nil }
+        return v
+    }
+
+
+    /// A line for this table in its header's column order: the given columns filled, `…`
+    /// in the others (what a person must choose).
+    public func line(_ values: [String: String]) -> String {
+        columns.map { values[$0] ?? "…" }.joined(separator: "\t")
+    }
+
+    /// A name folded for matching the journal's records: lower case, ё as е, only letters and
+    /// digits (spaces and punctuation dropped): «Зачёт», «зачет» and «За-чёт.» fold alike.
+    public static func looseFold(_ s: String) -> String {
+        String(String.UnicodeScalarView(fold(s).unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
     }
 
     /// The value of `target` in the one row whose `column` is `value`, or an error naming

@@ -31,6 +31,9 @@ extension CLI {
             var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
             runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync asu-rso") { store in
+                var codes = codes
+                codes.journalSubjects = try JournalNamesLoader.load(store, .subject)
+                codes.journalWorkTypes = try JournalNamesLoader.load(store, .workType)
                 let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
                                           timeZone: store.school.timeZone, today: store.today)
                 let places = try ASURSOLessonPlaces.load(store)

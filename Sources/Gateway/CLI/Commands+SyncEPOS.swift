@@ -35,6 +35,9 @@ extension CLI {
             var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
             runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync epos") { store in
+                var codes = codes
+                codes.journalSubjects = try JournalNamesLoader.load(store, .subject)
+                codes.journalWorkTypes = try JournalNamesLoader.load(store, .workType)
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),
                                        codes: codes, timeZone: store.school.timeZone, knownHomework: { homework.contains($0) })

@@ -106,8 +106,15 @@ public enum DiaryTexts {
         case "Б": return "по болезни"
         case "УП": return "по уважительной причине"
         case "НП": return "по неуважительной причине"
-        default: return "причина не указана"
+        case nil: return "причина не указана"
+        // A code with no words here is shown as it is, never guessed (the summary reports it).
+        case let code?: return "причина: \(code)"
         }
+    }
+
+    /// Whether the reason has words for parents (none: not set yet, Н).
+    public static func knownReason(kind: String?, reason: String?) -> Bool {
+        kind == "late" || reason == nil || ["Б", "УП", "НП"].contains(reason!)
     }
 
     static let months = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",

@@ -17,6 +17,9 @@ public struct DiaryPlanCounts: Sendable {
     public var retried = 0
     /// Rejected events dropped: none of their guardians is linked any more, or a newer event replaced them.
     public var dropped = 0
+    /// Codes an event could not put in words (an unknown reason, a work type without a name):
+    /// the events went with the code as it is; the summary names each with its count.
+    public var unrendered: [String: Int] = [:]
 
     public var total: Int { planned.values.reduce(0, +) }
 }
@@ -162,5 +165,6 @@ extension DiaryPlanCounts {
     mutating func merge(_ o: DiaryPlanCounts) {
         skippedGrade1 += o.skippedGrade1; skippedWithdrawn += o.skippedWithdrawn
         skippedNoRecipients += o.skippedNoRecipients; skippedOtherYears += o.skippedOtherYears
+        unrendered.merge(o.unrendered, uniquingKeysWith: +)
     }
 }

@@ -37,7 +37,8 @@ public struct DiarySummary: Sendable {
                                  ("skipped", .object([("grade_1", .int(plan.skippedGrade1)), ("withdrawn", .int(plan.skippedWithdrawn)),
                                                       ("no_guardian", .int(plan.skippedNoRecipients)),
                                                       ("other_years", .int(plan.skippedOtherYears))])),
-                                 ("rejected_retried", .int(plan.retried)), ("rejected_dropped", .int(plan.dropped))])),
+                                 ("rejected_retried", .int(plan.retried)), ("rejected_dropped", .int(plan.dropped)),
+                                 ("unrendered", .object(plan.unrendered.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) }))])),
             ("delivered", .object([("batches", .int(batches)), ("accepted", .int(accepted)), ("duplicates", .int(duplicates)),
                                    ("rejected", .int(rejected)), ("unanswered", .int(unanswered)),
                                    ("largest_batch_events", .int(largestBatchEvents)), ("largest_batch_bytes", .int(largestBatchBytes))])),
@@ -60,6 +61,10 @@ public struct DiarySummary: Sendable {
         if plan.skippedNoRecipients > 0 { held.append("\(plan.skippedNoRecipients) about students with no guardian on record") }
         if plan.skippedOtherYears > 0 { held.append("\(plan.skippedOtherYears) from earlier years") }
         if !held.isEmpty { out.append("Not sent: " + held.joined(separator: "; ") + ".") }
+        if !plan.unrendered.isEmpty {
+            out.append("Sent with a code that has no words for parents (shown as it is, check the journal's codes): "
+                       + plan.unrendered.sorted { $0.key < $1.key }.map { "\($0.key) in \($0.value) event(s)" }.joined(separator: "; ") + ".")
+        }
         if plan.retried + plan.dropped > 0 {
             out.append("Rejected events retried because their data changed: \(plan.retried); dropped: \(plan.dropped).")
         }

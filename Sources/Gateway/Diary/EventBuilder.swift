@@ -66,9 +66,12 @@ struct EventBuilder {
         guard let student = r["student"].text, let lesson = r["lesson"].text.flatMap(dir.lesson),
               let date = CivilDate(iso: lesson["date"].text ?? "") else { return nil }
         let subject = lesson["subject"].text ?? ""
+        let work = r["work_type"].text.flatMap { dir.workTypes[$0]?["name"].text }
+        // A work type the directory cannot name: the event still goes (without it), and the summary says so.
+        if work == nil, let id = r["work_type"].text { counts.unrendered["work type \(id)", default: 0] += 1 }
         var p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson["number"].int ?? 0)),
                                    ("subject", .string(dir.subjects[subject] ?? subject)),
-                                   ("work", .string(r["work_type"].text.flatMap { dir.workTypes[$0]?["name"].text } ?? "")),
+                                   ("work", .string(work ?? "")),
                                    ("value", .string((type == .markDeleted ? before : after)?["value"].text ?? ""))]
         if type == .markChanged { p.append(("previous", before?["value"].text.map(JSON.string) ?? .null)) }
         p.append(("weight", .int(r["weight"].int ?? 1)))
@@ -101,6 +104,9 @@ struct EventBuilder {
                                    ("lessons", .array([.object([("number", .int(lesson["number"].int ?? 0)),
                                                                 ("subject", .string(dir.subjects[subject] ?? subject))])]))]
         if type == .attendanceAbsent {
+            if !DiaryTexts.knownReason(kind: r["kind"].text, reason: r["reason"].text) {
+                counts.unrendered["attendance reason «\(r["reason"].text ?? "")»", default: 0] += 1
+            }
             p.append(("mark", .string(DiaryTexts.attendanceMark(kind: r["kind"].text, reason: r["reason"].text))))
             p.append(("reason", .string(DiaryTexts.attendanceReason(kind: r["kind"].text, reason: r["reason"].text))))
         }

@@ -13,4 +13,7 @@ struct DryRunCounterpart: Counterpart {
     }
     func accepts(_ kind: EntityKind) -> Bool { inner.accepts(kind) }
     func compareVersions(_ a: String, _ b: String) -> ComparisonResult? { inner.compareVersions(a, b) }
+    var warnings: [String] { get async { await inner.warnings } }
+    var adopted: [AdoptedCode] { get async { await inner.adopted } }
+    func remap(_ record: RemoteRecord) -> RemoteRecord { inner.remap(record) }
 }

@@ -12,7 +12,7 @@ public enum EPOSEmulator {
     ///   directory, or a port that cannot be bound.
     public static func start(_ options: EPOSEmulatorOptions) throws(EmulatorError) -> RunningEPOSEmulator {
         let store = try options.stateDir.map { dir throws(EmulatorError) in try StateStore(directory: dir) }
-        let state: EPOSState
+        var state: EPOSState
         if let store, store.hasState {
             state = try EPOSState.load(stateFile: store.file)
         } else {
@@ -20,6 +20,7 @@ public enum EPOSEmulator {
                 throw EmulatorError("no seed directory: samples/epos is neither here nor above the executable; pass one")
             }
             state = try EPOSState.load(seedDirectory: seed)
+            if options.novelCodes { state.addNovelCodes() }
         }
         try store?.write(state.document(full: true))
         let core = EPOSCore(state: state, options: options, store: store)

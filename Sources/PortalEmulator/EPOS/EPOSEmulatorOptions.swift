@@ -28,6 +28,9 @@ public struct EPOSEmulatorOptions: Sendable {
     /// (`RunningEPOSEmulator.session`), living `sessionTTL` seconds (nil: `tokenLifetime`).
     public var esiaOnly = false
     public var sessionTTL: Double?
+    /// `--novel-codes`: a seed gets codes the shipped tables lack (a control form, a mark
+    /// value, an absence reason), used by some rows (`EPOSState+NovelCodes.swift`).
+    public var novelCodes = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

@@ -19,6 +19,7 @@ public enum ASURSOEmulator {
                 throw EmulatorError("no seed directory: samples/asu-rso is neither here nor above the executable; pass one")
             }
             portal = try PortalState.load(seedDirectory: seed)
+            if options.novelCodes { portal.addNovelCodes() }
         }
         if let numbers = options.marksAsNumbers { portal.config.marksAsNumbers = numbers }
         portal.feedRetention = options.feedRetention

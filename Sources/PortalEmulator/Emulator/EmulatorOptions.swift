@@ -29,6 +29,9 @@ public struct EmulatorOptions: Sendable {
     public var esiaOnly = false
     /// Seconds that browser session lives (`--session-ttl`); nil: as long as the emulator runs.
     public var sessionTTL: Double?
+    /// `--novel-codes`: a seed gets codes the shipped tables lack (an assignment type, a mark
+    /// value, an absence reason), used by some journal items (`PortalState+NovelCodes.swift`).
+    public var novelCodes = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

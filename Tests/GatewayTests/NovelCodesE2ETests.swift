@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import Gateway
+import JournalModel
+import JournalStore
+import PortalEmulator
+
+/// End to end, the real binary against both emulators with `--novel-codes` (issue 14, item 3):
+/// a code without a table line never stops the night. The new work type is adopted, exactly
+/// the items that need the missing mark value or absence reason are parked (exit 65, the
+/// lines named), everything else is delivered; once the lines are added to a copy of the
+/// tables (`JOURNAL_GATEWAY_MAPPINGS`) the next run delivers the parked items and exits 0,
+/// and nothing was sent twice.
+struct NovelCodesE2ETests {
+    /// A copy of the shipped tables in `dir`, with `lines` appended to the named tables.
+    static func mappings(_ dir: TempDir, adding lines: [String: String]) throws -> String {
+        let copy = dir.path("mappings")
+        try FileManager.default.copyItem(atPath: packageRoot.path + "/mappings", toPath: copy)
+        for (table, line) in lines {
+            let h = try #require(FileHandle(forWritingAtPath: copy + "/" + table))
+            h.seekToEndOfFile()
+            h.write(Data((line + "\n").utf8))
+            h.closeFile()
+        }
+        return copy
+    }
+
+    static func parked(_ store: String, _ counterpart: String) throws -> [String] {
+        try JournalStore.open(at: store).parkedItems(counterpart: counterpart).map { "\($0.entity.rawValue) \($0.externalID)" }.sorted()
+    }
+
+    static func unmapped(_ j: JSON) -> [String: (items: Int, line: String)] {
+        var out: [String: (Int, String)] = [:]
+        for u in j["unmapped"]?.array ?? [] {
+            out[(u["table"]?.string ?? "") + " " + (u["code"]?.string ?? "")] = (u["items"]?.int ?? -1, u["line"]?.string ?? "")
+        }
+        return out
+    }
+
+    static func failed(_ j: JSON) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (k, v) in j["entities"]?.pairs ?? [] where (v["failed"]?.int ?? 0) > 0 { out[k] = v["failed"]?.int }
+        return out
+    }
+
+    @Test func asuRSO() throws {
+        let dir = try TempDir()
+        let store = try ASURSOSyncE2ETests.freshStore(dir)
+        var o = EmulatorOptions(seedDir: samples + "/asu-rso")
+        o.novelCodes = true
+        let e = try ASURSOEmulator.start(o)
+        defer { e.stop() }
+        // What needs the missing codes, as the portal holds it.
+        var expected: [String] = []
+        for l in e.stateDocument()["lessons"]?.array ?? [] {
+            for a in l["assignments"]?.array ?? [] {
+                for m in a["marks"]?.array ?? [] where m["mark"]?.string == "5+" {
+                    expected.append("mark \(a["id"]?.int ?? 0):\(m["studentId"]?.int ?? 0)")
+                }
+            }
+            for a in l["attendance"]?.array ?? [] where a["reason"]?.string == "К" {
+                expected.append("attendance \(l["id"]?.int ?? 0):\(a["studentId"]?.int ?? 0)")
+            }
+        }
+        #expect(expected.count == 5)
+
+        let first = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store), environment: ASURSOSyncE2ETests.env(e))
+        #expect(first.code == 65, "\(first.err) \(first.out.prefix(3000))")
+        let j = try JSON.parse(first.out)
+        #expect(j["status"]?.string == "unmapped")
+        #expect(j["failures"]?.array?.isEmpty == true, "\(j["failures"]?.serialized() ?? "")")
+        let gaps = Self.unmapped(j)
+        #expect(gaps["asu-rso/mark_values.tsv 5+"]?.items == 3 && gaps["asu-rso/mark_values.tsv 5+"]?.line == "5+\t…", "\(j["unmapped"]?.serialized() ?? "")")
+        #expect(gaps["asu-rso/attendance.tsv Н К"]?.items == 2 && gaps["asu-rso/attendance.tsv Н К"]?.line == "Н\tК\t…\t…")
+        #expect(gaps.count == 2)
+        #expect(Self.failed(j) == ["mark": 3, "attendance": 2])
+        let adopted = j["adopted"]?.array ?? []
+        #expect(adopted.count == 1 && adopted.first?["name"]?.string == "Проект" && adopted.first?["table"]?.string == "asu-rso/work_types.tsv",
+                "\(j["adopted"]?.serialized() ?? "")")
+        #expect(try Self.parked(store, "asu-rso") == expected.sorted())
+        // The adopted type arrived with its marks: a new work type «Проект», not «Практическая работа».
+        let s = try JournalStore.open(at: store)
+        var projectMarks = 0
+        try s.db.forEach("SELECT count(*) FROM mark m JOIN work_type w ON w.id = m.work_type WHERE w.name = 'Проект'") { projectMarks = $0[0].int ?? 0 }
+        #expect(projectMarks > 0)
+        let applied = e.stats()["operations_applied"]?.int
+        // For people: the same run again (still waiting) names each code once and the line to add.
+        let text = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store).filter { $0 != "--json" }, environment: ASURSOSyncE2ETests.env(e))
+        #expect(text.code == 65)
+        #expect(text.out.contains("unmapped: mark value «5+»: 3 item(s) kept, not applied; add to mappings/asu-rso/mark_values.tsv the line «5+<TAB>…»"), "\(text.out)")
+        #expect(text.out.contains("unmapped: attendance code and reason «Н К»: 2 item(s) kept, not applied; add to mappings/asu-rso/attendance.tsv the line «Н<TAB>К<TAB>…<TAB>…»"))
+        #expect(text.out.contains("adopted: assignment type «Пр — Проект» → work type «Проект» (map it in mappings/asu-rso/work_types.tsv if it is another)"))
+        #expect(!text.out.contains("failed: "))
+
+        let tables = try Self.mappings(dir, adding: ["asu-rso/mark_values.tsv": "5+\t5", "asu-rso/attendance.tsv": "Н\tК\tabsent\tУП"])
+        let second = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store),
+                                   environment: ASURSOSyncE2ETests.env(e, ["JOURNAL_GATEWAY_MAPPINGS": tables]))
+        #expect(second.code == 0, "\(second.err) \(second.out.prefix(3000))")
+        let k = try JSON.parse(second.out)
+        #expect(k["unmapped"]?.array?.isEmpty == true)
+        #expect(try Self.parked(store, "asu-rso").isEmpty)
+        #expect(k["entities"]?["mark"]?["applied"]?.int ?? 0 >= 1)
+        let after = try JournalStore.open(at: store)
+        for item in expected where item.hasPrefix("attendance ") {
+            let id = try #require(try after.localID(counterpart: "asu-rso", .attendance, externalID: String(item.dropFirst(11))))
+            #expect(after.record(.attendance, id: id)?["reason"].text == "УП")
+        }
+        // Nothing was sent twice: no pushes on the second run, no replays at the portal.
+        #expect(try EPOSSyncE2ETests.pushed(second.out) == 0)
+        #expect(e.stats()["operations_applied"]?.int == applied)
+        #expect(e.stats()["idempotent_replays"]?.int == 0)
+    }
+
+    @Test func epos() throws {
+        let dir = try TempDir()
+        let store = try EPOSSyncE2ETests.freshStore(dir)
+        var o = EPOSEmulatorOptions(seedDir: samples + "/epos", requestsPerSecond: nil)
+        o.novelCodes = true
+        let e = try EPOSEmulator.start(o)
+        defer { e.stop() }
+        let doc = e.stateDocument()
+        let expected = ((doc["marks"]?.array ?? []).filter { $0["value"]?.string == "5+" }.map { "mark " + ($0["id"]?.string ?? "") }
+            + (doc["attendances"]?.array ?? []).filter { $0["absence_reason_id"]?.int == 9 }.map { "attendance " + ($0["id"]?.string ?? "") }).sorted()
+        #expect(expected.count == 5)
+
+        let first = try runBinary(EPOSSyncE2ETests.syncArgs(e, store: store), environment: EPOSSyncE2ETests.env(e))
+        #expect(first.code == 65, "\(first.err) \(first.out.prefix(3000))")
+        let j = try JSON.parse(first.out)
+        #expect(j["failures"]?.array?.isEmpty == true, "\(j["failures"]?.serialized() ?? "")")
+        let gaps = Self.unmapped(j)
+        #expect(gaps["epos/mark_values.tsv 5+"]?.items == 3 && gaps["epos/mark_values.tsv 5+"]?.line == "5+\t…", "\(j["unmapped"]?.serialized() ?? "")")
+        #expect(gaps["epos/absence_reasons.tsv Карантин"]?.items == 2 && gaps["epos/absence_reasons.tsv Карантин"]?.line == "Карантин\t…")
+        #expect(gaps.count == 2)
+        #expect(Self.failed(j) == ["mark": 3, "attendance": 2])
+        let adopted = j["adopted"]?.array ?? []
+        #expect(adopted.count == 1 && adopted.first?["code"]?.string == "Зачёт" && adopted.first?["name"]?.string == "Зачёт"
+                && adopted.first?["table"]?.string == "epos/control_forms.tsv", "\(j["adopted"]?.serialized() ?? "")")
+        #expect(try Self.parked(store, "epos") == expected)
+        let s = try JournalStore.open(at: store)
+        var zachet = 0
+        try s.db.forEach("SELECT count(*) FROM mark m JOIN work_type w ON w.id = m.work_type WHERE w.name = 'Зачёт'") { zachet = $0[0].int ?? 0 }
+        #expect(zachet == 2)
+        let stats = e.stats()
+
+        let tables = try Self.mappings(dir, adding: ["epos/mark_values.tsv": "5+\t5", "epos/absence_reasons.tsv": "Карантин\tУП"])
+        let second = try runBinary(EPOSSyncE2ETests.syncArgs(e, store: store),
+                                   environment: EPOSSyncE2ETests.env(e, ["JOURNAL_GATEWAY_MAPPINGS": tables]))
+        #expect(second.code == 0, "\(second.err) \(second.out.prefix(3000))")
+        let k = try JSON.parse(second.out)
+        #expect(k["unmapped"]?.array?.isEmpty == true)
+        #expect(try Self.parked(store, "epos").isEmpty)
+        // Each parked item is now bound to a journal record. Where the journal already had its
+        // own (the sample week has these absences and marks, with other values), the journal's
+        // value is the authority's and is pushed once, as an update of the portal's record.
+        let after = try JournalStore.open(at: store)
+        for item in expected {
+            let kind: EntityKind = item.hasPrefix("mark ") ? .mark : .attendance
+            let ext = String(item.split(separator: " ")[1])
+            #expect(try after.localID(counterpart: "epos", kind, externalID: ext) != nil, "\(item)")
+        }
+        #expect(stats["duplicate_external_ids"]?.int == 0, "the journal's twins were not created at the portal while parked")
+        let third = try runBinary(EPOSSyncE2ETests.syncArgs(e, store: store),
+                                  environment: EPOSSyncE2ETests.env(e, ["JOURNAL_GATEWAY_MAPPINGS": tables]))
+        #expect(third.code == 0)
+        #expect(try EPOSSyncE2ETests.pushed(third.out) == 0, "nothing is sent twice")
+        #expect(e.stats()["idempotent_replays"]?.int == 0 && e.stats()["duplicate_external_ids"]?.int == 0)
+        #expect(Self.failed(try JSON.parse(third.out)).isEmpty)
+    }
+
+    /// `mappings check` reads the reference data only and changes nothing: no store is
+    /// created, nothing is written at the portal.
+    @Test func mappingsCheck() throws {
+        let dir = try TempDir()
+        var ao = EmulatorOptions(seedDir: samples + "/asu-rso")
+        ao.novelCodes = true
+        let asu = try ASURSOEmulator.start(ao)
+        defer { asu.stop() }
+        let store = dir.path("none.sqlite")
+        let a = try runBinary(["--store", store, "mappings", "check", "asu-rso", "--url", asu.url.absoluteString, "--school-id", asu.schoolID,
+                               "--login", asu.login, "--json"], environment: ASURSOSyncE2ETests.env(asu))
+        #expect(a.code == 0, "\(a.err) \(a.out)")
+        let aj = try JSON.parse(a.out)
+        #expect(aj["adopted"]?.array?.map { $0["code"]?.string ?? "" } == ["Пр — Проект"])
+        #expect(aj["missing"]?.array?.isEmpty == true)
+
+        var eo = EPOSEmulatorOptions(seedDir: samples + "/epos", requestsPerSecond: nil)
+        eo.novelCodes = true
+        let epos = try EPOSEmulator.start(eo)
+        defer { epos.stop() }
+        let e = try runBinary(["--store", store, "mappings", "check", "epos", "--url", epos.url.absoluteString, "--school-id", epos.schoolID,
+                               "--login", epos.login], environment: EPOSSyncE2ETests.env(epos))
+        #expect(e.code == 65, "\(e.err) \(e.out)")
+        #expect(e.out.contains("would adopt: control form «Зачёт» → work type «Зачёт» (map it in mappings/epos/control_forms.tsv if it is another)"))
+        #expect(e.out.contains("missing: absence reason «Карантин»") && e.out.contains("mappings/epos/absence_reasons.tsv the line «Карантин<TAB>…»"))
+        #expect(!FileManager.default.fileExists(atPath: store))
+        #expect(asu.stats()["operations_applied"]?.int == 0 && epos.stats()["operations_applied"]?.int == 0)
+    }
+}
