@@ -62,18 +62,19 @@ struct HTTPClientTests {
         #expect(s.count == 3)
     }
 
-    @Test func enforcesItsOwnDeadlineBelowOneSecond() async throws {
+    @Test func enforcesItsOwnAttemptDeadline() async throws {
         let s = try ScriptedServer { n, _ in
             var r = HTTPResponse.message("late", status: 200)
             if n == 1 { r.delay = 20 }
             return r
         }
-        let client = HTTPClient(policy: fastPolicy(timeout: .milliseconds(300)))
+        let client = HTTPClient(policy: fastPolicy(attempts: 6, timeout: .seconds(2)))
         // No clock here (a loaded machine would make it flaky): had the 20 s first attempt
-        // been waited out, it would have been the answer, and the server would count 1.
+        // been waited out, it would have been the answer, and the server would count 1. A
+        // loaded machine may also cut a later attempt, so: at least a second one answered.
         let r = try await client.send(HTTPRequestSpec(url: s.url))
         #expect(r.status == 200)
-        #expect(s.count == 2)
+        #expect(s.count >= 2)
     }
 
     @Test func clientErrorsAreReturnedNotRetried() async throws {

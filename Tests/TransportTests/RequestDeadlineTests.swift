@@ -41,7 +41,10 @@ struct RequestDeadlineTests {
         let e = await #expect(throws: TransportError.self) { try await client.send(HTTPRequestSpec(url: s.url)) }
         #expect(e?.kind == .deadline)
         let attempts = e?.attempts ?? -1
-        #expect(attempts == retries.count + 1, "every retry announced is an attempt made, and the count says so")
+        // Every attempt made was announced (but the first); a retry announced may find the
+        // deadline passed during its wait and never start (seen on a loaded machine).
+        #expect(attempts >= 1 && (attempts == retries.count + 1 || attempts == retries.count),
+                "attempts \(attempts), retries announced \(retries.count)")
         #expect(s.requests.count <= attempts)
         #expect(e?.description.contains("\(attempts) attempt(s)") == true, "\(e?.description ?? "")")
     }
