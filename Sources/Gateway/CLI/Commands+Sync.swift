@@ -13,17 +13,8 @@ extension CLI {
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
                 throw GatewayError.usage("--url must be an http(s) address")
             }
-            let account: ASURSOAccount
-            if let file = a.option("--session-file") {
-                // Госуслуги-only regions: a session saved from a browser; no password is asked for.
-                let saved = try Credentials.browserSession(file, required: ["at"])
-                account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: a.option("--login") ?? "",
-                                        password: "", browserSession: saved)
-            } else {
-                let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
-                                                      environment: ctx.environment, what: "password")
-                account = ASURSOAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
-            }
+            // A password, or in Госуслуги-only regions a session saved from a browser.
+            let account = try asuAccount(a, ctx, url)
             let codes: ASURSOCodes
             do { codes = try ASURSOCodes(directory: Resources.mappings(ctx.environment) + "/asu-rso") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)

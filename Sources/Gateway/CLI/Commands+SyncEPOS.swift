@@ -17,17 +17,8 @@ extension CLI {
             // The portal allows 10 requests a second per token; a lower pace leaves room for other tools.
             let pace = try a.int("--requests-per-second") ?? 10
             guard pace >= 1 else { throw GatewayError.usage("--requests-per-second takes a whole number from 1") }
-            let account: EPOSAccount
-            if let file = a.option("--session-file") {
-                // Госуслуги-only regions: a session saved from a browser; no password is asked for.
-                let saved = try Credentials.browserSession(file, required: ["auth_token", "profile_id"])
-                account = EPOSAccount(baseURL: url, schoolID: try a.required("--school-id"), login: a.option("--login") ?? "",
-                                      password: "", browserSession: saved)
-            } else {
-                let password = try Credentials.secret(file: a.option("--password-file"), env: "JOURNAL_GATEWAY_PASSWORD",
-                                                      environment: ctx.environment, what: "password")
-                account = EPOSAccount(baseURL: url, schoolID: try a.required("--school-id"), login: try a.required("--login"), password: password)
-            }
+            // A password, or in Госуслуги-only regions a session saved from a browser.
+            let account = try eposAccount(a, ctx, url)
             let codes: EPOSCodes
             do { codes = try EPOSCodes(directory: Resources.mappings(ctx.environment) + "/epos") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)
