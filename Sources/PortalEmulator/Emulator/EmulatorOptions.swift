@@ -29,6 +29,9 @@ public struct EmulatorOptions: Sendable {
     public var esiaOnly = false
     /// Seconds that browser session lives (`--session-ttl`); nil: as long as the emulator runs.
     public var sessionTTL: Double?
+    /// What formats/asu-rso.md does not have (`--extensions`), off by default: the
+    /// `Idempotent-Replay: true` header on a replayed batch answer. No adapter test uses it.
+    public var extensions = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 
