@@ -37,7 +37,8 @@ extension CLI {
             return try runner.run(command: "sync epos") { store in
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),
-                                       codes: codes, timeZone: store.school.timeZone, knownHomework: { homework.contains($0) })
+                                       codes: codes, timeZone: store.school.timeZone, teachers: try EPOSTeacherBook.load(store),
+                                       knownHomework: { homework.contains($0) })
             }
         },
     ]
@@ -56,5 +57,23 @@ enum EPOSKnownHomework {
             if let id = row[0].text { out.insert(id) }
         }
         return out
+    }
+}
+
+/// The journal's teachers for the ЭПОС adapter (formats/epos.md has no list of them):
+/// those the identity map binds to an ЭПОС id, and every teacher by its own id, with the
+/// names the contingent or a person gave.
+enum EPOSTeacherBook {
+    static func load(_ store: JournalStore) throws -> EPOSTeachers {
+        func names(_ r: Record) -> [String: FieldValue] {
+            ["surname": r["surname"], "name": r["name"], "patronymic": r["patronymic"]]
+        }
+        var journal: [String: [String: FieldValue]] = [:]
+        for r in try store.records(.teacher) { journal[r.id] = names(r) }
+        var bound: [String: [String: FieldValue]] = [:]
+        try store.db.forEach("SELECT external_id, local_id FROM identity WHERE counterpart = 'epos' AND entity = 'teacher'") { row in
+            if let ext = row[0].text, let local = row[1].text, let n = journal[local] { bound[ext] = n }
+        }
+        return EPOSTeachers(bound: bound, journal: journal)
     }
 }
