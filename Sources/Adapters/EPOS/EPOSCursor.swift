@@ -40,7 +40,7 @@ struct EPOSListState: Equatable, Sendable {
 
     /// More ids than this at one moment are not kept: their rows are delivered again
     /// (harmless: the engine sees the same version) instead of making the cursor long.
-    static let seenLimit = 200
+    static let seenLimit = 20
 }
 
 /// A pull's position, kept by the engine between pages and runs: a watermark per (class,
