@@ -32,12 +32,14 @@ extension CLI {
             do { codes = try EPOSCodes(directory: Resources.mappings(ctx.environment) + "/epos") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)
             }
+            // Rows per page: 100, the most formats/epos.md allows; tests ask for fewer (more pages to move rows between).
+            let perPage = ctx.environment["JOURNAL_GATEWAY_EPOS_PER_PAGE"].flatMap { Int($0) }.map { min(100, max(1, $0)) } ?? 100
             var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
             runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync epos") { store in
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),
-                                       codes: codes, timeZone: store.school.timeZone, teachers: try EPOSTeacherBook.load(store),
+                                       codes: codes, timeZone: store.school.timeZone, perPage: perPage, teachers: try EPOSTeacherBook.load(store),
                                        knownHomework: { homework.contains($0) })
             }
         },
