@@ -8,6 +8,8 @@ struct EPOSCoreState {
     var sessions: EPOSSessions
     var limiter: RateLimiter
     var faults: FaultInjector
+    /// Protocol requests received (the token's and those answered 429 too); not saved.
+    var requests = 0
 }
 
 /// Routes requests; every request runs under one lock, so requests apply one at a time.
@@ -47,6 +49,7 @@ final class EPOSCore: Sendable {
     }
 
     private func protocolRequest(_ req: HTTPRequest, _ s: inout EPOSCoreState) -> HTTPResponse {
+        s.requests += 1
         let (found, status) = EPOSRoute.match(req.method, req.path)
         guard let route = found else {
             return status == 405 ? Self.error(405, "method_not_allowed") : Self.error(404, "not_found", "нет такого адреса: \(req.path)")
