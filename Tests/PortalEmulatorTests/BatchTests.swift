@@ -97,6 +97,17 @@ struct BatchTests {
         #expect(e.stats()["operations_applied"]?.int == 0)
     }
 
+    /// formats/asu-rso.md lists no operation that removes an absence: a client's
+    /// `deleteAttendance` is an unknown operation unless the emulator runs with extensions.
+    @Test func deleteAttendanceIsNotADocumentedOperation() throws {
+        let op = [obj(["op": "deleteAttendance", "key": "a1", "classmeetingId": 777001, "studentId": 9002, "baseVer": nil])]
+        let strict = try startEmulator()
+        defer { strict.stop() }
+        let r = try PortalClient(strict).batch(op, key: "k-del-att").json["results"]?.array?.first
+        #expect(r?["status"]?.string == "rejected" && r?["message"]?.string == "Неизвестная операция «deleteAttendance»")
+        #expect(strict.stats()["operations_applied"]?.int == 0)
+    }
+
     @Test func sameIdempotencyKeyTwiceAppliesOnceAndReplaysTheAnswer() throws {
         let e = try startEmulator()
         defer { e.stop() }
