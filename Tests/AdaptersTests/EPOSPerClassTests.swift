@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import PortalEmulator
 import SyncEngine
+import Transport
 @testable import Adapters
 
 /// The journal lists are read per class, each from its own watermark: a class read early
@@ -46,5 +47,37 @@ struct EPOSPerClassTests {
                           "/core/api/schedule_items", "/core/api/marks", "/core/api/attendances", "/core/api/final_marks"])
         // The strict emulator answers 400 to a journal list without its class: none was refused.
         #expect(!paths.withLock { $0 }.contains { $0.hasSuffix("→ 400") || $0.hasSuffix("→ 404") })
+    }
+}
+
+/// Teachers: formats/epos.md has no list of them; schedule items name them by id.
+struct EPOSTeacherTests {
+    static let smirnov: [String: FieldValue] = ["surname": .text("Смирнов"), "name": .text("Алексей"), "patronymic": .text("Игоревич")]
+
+    /// A teacher a person named (ЭПОС id → names) comes before the first lesson naming them,
+    /// with those names (the engine binds them by name); one nobody knows is left out of the
+    /// lesson, and the warnings say which id to name.
+    @Test func namedTeachersComeWithTheirNamesUnknownOnesAreLeftOutAndNamed() async throws {
+        let e = try eposEmulator()
+        defer { e.stop() }
+        var policy = RetryPolicy()
+        policy.baseDelay = .milliseconds(5)
+        let session = EPOSSession(client: HTTPClient(policy: policy),
+                                  account: EPOSAccount(baseURL: e.url, schoolID: e.schoolID, login: e.login, password: e.password),
+                                  requestsPerSecond: nil)
+        let c = EPOSCounterpart(session: session, codes: try EPOSCodes(directory: packageRoot.path + "/mappings/epos"),
+                                timeZone: TimeZone(identifier: "Asia/Yekaterinburg")!, teachers: EPOSTeachers(named: ["t-302": Self.smirnov]),
+                                knownHomework: { _ in false })
+        let (records, _) = try await pullAll(c)
+        let teachers = records.filter { $0.kind == .teacher }
+        #expect(teachers.map(\.externalID) == ["t-302"] && teachers.first?.fields == Self.smirnov)
+        let first302 = records.firstIndex { $0.kind == .lesson && ($0.fields["teacher"] == .text("t-302") || $0.fields["substitute"] == .text("t-302")) }
+        #expect(records.firstIndex { $0.kind == .teacher }! < first302!, "the teacher before the first lesson naming them")
+        // The substitution of 9 September: t-302 taught, replacing t-301, whom nobody named.
+        let sub = try #require(records.first { $0.externalID == "si-1042" && $0.kind == .lesson })
+        #expect(sub.fields["teacher"] == .null && sub.fields["substitute"] == .text("t-302"))
+        let warnings = await c.warnings
+        #expect(warnings.contains { $0.contains("teacher t-301 is not in the journal") && $0.contains("epos/teachers.tsv") })
+        #expect(!warnings.contains { $0.contains("t-302") })
     }
 }

@@ -91,7 +91,7 @@ extension EPOSCounterpart {
     func known(_ teacher: String) -> String? {
         if teachers.names(teacher) != nil { return teacher }
         if warnedTeachers.insert(teacher).inserted {
-            warnings.append("ЭПОС.Школа teacher \(teacher) is not in the journal: lessons naming them were taken without that teacher; add the teacher to the journal with the id \(teacher) and run the sync with --full")
+            warnings.append("ЭПОС.Школа teacher \(teacher) is not in the journal: lessons naming them were taken without that teacher; name them in epos/teachers.tsv of the mappings («\(teacher)<TAB>surname<TAB>name<TAB>patronymic», as the journal spells them) or add them to the journal with the id \(teacher), then run the sync with --full")
         }
         return nil
     }

@@ -39,7 +39,7 @@ extension CLI {
             return try runner.run(command: "sync epos") { store in
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),
-                                       codes: codes, timeZone: store.school.timeZone, perPage: perPage, teachers: try EPOSTeacherBook.load(store),
+                                       codes: codes, timeZone: store.school.timeZone, perPage: perPage, teachers: try EPOSTeacherBook.load(store, mappings: Resources.mappings(ctx.environment)),
                                        knownHomework: { homework.contains($0) })
             }
         },
@@ -63,9 +63,37 @@ enum EPOSKnownHomework {
 }
 
 /// The journal's teachers for the ЭПОС adapter (formats/epos.md has no list of them):
-/// those the identity map binds to an ЭПОС id, and every teacher by its own id, with the
-/// names the contingent or a person gave.
+/// those the identity map binds to an ЭПОС id, the names a person gave for ЭПОС ids
+/// (`epos/teachers.tsv` of the mappings, when there is one), and every teacher by its own id,
+/// with the names the contingent or a person gave.
 enum EPOSTeacherBook {
+    static func load(_ store: JournalStore, mappings: String) throws -> EPOSTeachers {
+        var book = try load(store)
+        let path = mappings + "/epos/teachers.tsv"
+        if FileManager.default.fileExists(atPath: path) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput("\(path): not UTF-8 text") }
+            book.named = try named(text, path: path)
+        }
+        return book
+    }
+
+    /// `teacher_id<TAB>surname<TAB>name<TAB>patronymic` lines (a header starting with
+    /// `teacher_id`, `#` comments, empty lines and an empty patronymic allowed).
+    static func named(_ text: String, path: String) throws -> [String: [String: FieldValue]] {
+        var out: [String: [String: FieldValue]] = [:]
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") || line.hasPrefix("teacher_id\t") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 3 || f.count == 4, !f[0].isEmpty, !f[1].isEmpty, !f[2].isEmpty else {
+                throw GatewayError.badInput("\(path):\(i + 1): expected teacher_id, surname, name and patronymic separated by tabs")
+            }
+            guard out[f[0]] == nil else { throw GatewayError.badInput("\(path):\(i + 1): \(f[0]) is named twice") }
+            out[f[0]] = ["surname": .text(f[1]), "name": .text(f[2]), "patronymic": f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null]
+        }
+        return out
+    }
+
     static func load(_ store: JournalStore) throws -> EPOSTeachers {
         func names(_ r: Record) -> [String: FieldValue] {
             ["surname": r["surname"], "name": r["name"], "patronymic": r["patronymic"]]
