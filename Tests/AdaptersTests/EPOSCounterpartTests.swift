@@ -29,9 +29,22 @@ func eposCounterpart(_ e: RunningEPOSEmulator, pace: Int? = nil, perPage: Int = 
                               account: EPOSAccount(baseURL: e.url, schoolID: e.schoolID, login: e.login, password: e.password),
                               requestsPerSecond: pace)
     let c = EPOSCounterpart(session: session, codes: try EPOSCodes(directory: packageRoot.path + "/mappings/epos"),
-                            timeZone: TimeZone(identifier: "Asia/Yekaterinburg")!, perPage: perPage, knownHomework: knownHomework)
+                            timeZone: TimeZone(identifier: "Asia/Yekaterinburg")!, perPage: perPage, teachers: sampleTeachers,
+                            knownHomework: knownHomework)
     return (c, session)
 }
+
+/// The journal's teachers of `samples/journal/week.jsonl` (t-301…), as the gateway gives them
+/// to the adapter before the first sync (none bound yet).
+let sampleTeachers: EPOSTeachers = {
+    var journal: [String: [String: FieldValue]] = [:]
+    let text = (try? String(contentsOfFile: packageRoot.path + "/samples/journal/week.jsonl", encoding: .utf8)) ?? ""
+    for line in text.split(separator: "\n") where line.contains(#""type": "teacher""#) {
+        guard let j = try? JSON.parse(String(line)), let id = j["id"]?.string else { continue }
+        journal[id] = ["surname": FieldValue(j["surname"]?.string), "name": FieldValue(j["name"]?.string), "patronymic": FieldValue(j["patronymic"]?.string)]
+    }
+    return EPOSTeachers(journal: journal)
+}()
 
 /// Pulls from `cursor` until the counterpart has nothing more; returns the records and the last cursor.
 func pullAll(_ c: EPOSCounterpart, from cursor: String? = nil) async throws -> ([RemoteRecord], String) {
@@ -73,7 +86,7 @@ struct EPOSCounterpartTests {
         #expect(of(.finalMark).count == objects?["final_mark"]?.int)
         // Soft deletes are tombstones: the cancelled lesson (and its homework slot) and mk-5112.
         #expect(Set(records.filter(\.deleted).map { "\($0.kind.rawValue) \($0.externalID)" }) == ["lesson si-1081", "homework si-1081", "mark mk-5112"])
-        #expect(cursor.hasPrefix("since:ref|"))
+        #expect(cursor.hasPrefix("v2:since:ref|"))
         // Names as the journal writes them.
         #expect(of(.year).first?.fields["name"] == .text("2026/2027"))
         #expect(Set(of(.classUnit).compactMap { $0.fields["name"]?.text }) == ["1А", "5А", "5Б", "9А"])

@@ -35,15 +35,44 @@ struct EPOSTimeAndCursorTests {
     }
 
     @Test func cursorsRoundTrip() throws {
-        var c = EPOSCursor(mode: .since, position: .list(.marks), lists: [:])
-        c[.students] = EPOSListState(watermark: "2026-09-03T11:42:17.204+05:00", page: 1, seen: ["st-4012"])
-        c[.marks] = EPOSListState(watermark: "2026-09-12T00:30:00.000+05:00", page: 3, seen: ["mk,1", "mk|2", "mk#3%"])
+        var c = EPOSCursor(mode: .since, position: .list(.marks, "cu-5a"), lists: [:])
+        c["cu-5a", .students] = EPOSListState(watermark: "2026-09-03T11:42:17.204+05:00", page: 1, seen: ["st-4012"])
+        c["cu-5a", .marks] = EPOSListState(watermark: "2026-09-12T00:30:00.000+05:00", page: 3, seen: ["mk,1", "mk|2", "mk#3%"])
+        c["cu:9;b", .finalMarks] = EPOSListState(watermark: nil, page: 1, seen: [])
         let text = c.text
-        #expect(text.hasPrefix("since:marks|students@2026-09-03T11:42:17.204+05:00#st-4012|schedule_items@|marks@2026-09-12T00:30:00.000+05:00~3#mk%2C1,mk%7C2,mk%233%25|"))
-        #expect(EPOSCursor(text) == c)
+        #expect(text.hasPrefix("v2:since:mk/cu-5a|cu-5a:st=") && text.hasSuffix("|cu%3A9%3Bb:fm="), "\(text)")
+        #expect(text.contains("#mk%2C1,mk%7C2,mk%233%25"))
+        let back = try #require(EPOSCursor(text))
+        #expect(back.mode == .since && back.position == .list(.marks, "cu-5a"))
+        #expect(back["cu-5a", .marks].page == 3 && back["cu-5a", .marks].seen == ["mk,1", "mk|2", "mk#3%"])
+        // Watermarks come back as the same instants (written in UTC).
+        #expect(back["cu-5a", .marks].watermark == "2026-09-11T19:30:00.000+00:00")
+        #expect(EPOSTimestamp.same(back["cu-5a", .students].watermark, "2026-09-03T11:42:17.204+05:00"))
+        #expect(back["cu:9;b", .finalMarks] == EPOSListState())
+        #expect(back["cu-9a", .marks] == EPOSListState(), "a class without a state starts from the beginning")
+        #expect(EPOSCursor(back.text) == back)
         #expect(EPOSCursor(EPOSCursor.fullStart.text) == EPOSCursor.fullStart)
         #expect(EPOSCursor("feed:1086") == nil, "another adapter's cursor: a full pull")
         #expect(EPOSCursor("since:students|") == nil)
+        #expect(EPOSCursor("v2:since:st/cu-5a") == nil)
+    }
+
+    /// A cursor written before the lists were read per class (one watermark per list for the
+    /// whole school) is still read: every class starts from that watermark.
+    @Test func aWholeSchoolCursorStandsForEveryClass() throws {
+        let old = "since:ref|students@2026-09-03T11:42:17.204+05:00#st-4012|schedule_items@2026-09-11T12:05:00.000+05:00~2#si-1072,si-1076|marks@2026-09-12T00:30:00.000+05:00#mk-5109|attendances@|final_marks@"
+        let c = try #require(EPOSCursor(old))
+        #expect(c.mode == .since && c.position == .reference)
+        for cls in ["cu-1a", "cu-5a", "cu-new"] {
+            #expect(c[cls, .scheduleItems] == EPOSListState(watermark: "2026-09-11T12:05:00.000+05:00", page: 1, seen: ["si-1072", "si-1076"]))
+            #expect(c[cls, .marks].watermark == "2026-09-12T00:30:00.000+05:00")
+            #expect(c[cls, .attendances] == EPOSListState())
+        }
+        let mid = try #require(EPOSCursor("full:marks|students@|schedule_items@2026-09-11T12:05:00.000+05:00|marks@|attendances@|final_marks@"))
+        #expect(mid.mode == .full && mid.position == .list(.marks, ""), "the list being paged, from its first class")
+        // Written back in the new form, still standing for every class.
+        let again = try #require(EPOSCursor(c.text))
+        #expect(EPOSTimestamp.same(again["cu-9a", .scheduleItems].watermark, "2026-09-11T12:05:00.000+05:00"))
     }
 
     @Test func thePacerKeepsTenRequestsInAnySecond() {

@@ -94,7 +94,7 @@ struct EPOSSyncE2ETests {
         #expect(first.code == 0, "\(first.err) \(first.out)")
         let j = try JSON.parse(first.out)
         #expect(j["counterpart"]?.string == "epos")
-        #expect(j["cursor_end"]?.string?.hasPrefix("since:ref|students@") == true)
+        #expect(j["cursor_end"]?.string?.hasPrefix("v2:since:ref|") == true)
         for kind in ["lesson", "mark", "attendance", "homework", "final_mark", "student"] {
             #expect(j["entities"]?[kind]?["failed"]?.int == 0, "\(kind)")
         }
@@ -142,7 +142,7 @@ struct EPOSSyncE2ETests {
         let r = try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e))
         #expect(r.code == 0, "\(r.err) \(r.out)")
         let j = try JSON.parse(r.out)
-        #expect(j["cursor_start"]?.string?.hasPrefix("since:ref|") == true)
+        #expect(j["cursor_start"]?.string?.hasPrefix("v2:since:ref|") == true)
         #expect(j["entities"]?["student"]?["expected"]?.int == 1, "only the changed pupil")
         let s = try JournalStore.open(at: store)
         #expect(s.record(.homework, id: "hw-5А-2026-09-07-1") == nil, "removed on the portal: deleted here")
@@ -171,7 +171,8 @@ struct EPOSSyncE2ETests {
         let store = try Self.freshStore(dir)
         let e = try Self.emulator(faults: "mutate-while-paging=1", seed: 3)
         defer { e.stop() }
-        let r = try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e))
+        // Pages of 10 rows: a class's list takes several, so rows move between them.
+        let r = try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e, ["JOURNAL_GATEWAY_EPOS_PER_PAGE": "10"]))
         #expect(r.code == 0, "\(r.err) \(r.out)")
         #expect((e.faults()["injected"]?["mutate-while-paging"]?.int ?? 0) > 0, "rows were moved while paging")
         let f = Self.fingerprint(store: store, e)
@@ -219,6 +220,51 @@ struct EPOSSyncE2ETests {
         print("kill points (reference: \(Self.reference.requests) requests, \(Self.reference.seconds) s):", moments.sorted { $0.key < $1.key })
         #expect((moments["4 finished"] ?? 0) <= 15, "most points interrupt the run: \(moments)")
         #expect((moments["3 after a write"] ?? 0) >= 3, "some points fall after a write reached the portal: \(moments)")
+    }
+
+    /// Issue 14's done-when: against the strict emulator (no extensions), with rows moved
+    /// while paging (pages of 10 rows, so every class's lists take several), 5 % faults, and
+    /// kill -9 at seeded points (the N-th protocol request, or a moment of the run), each
+    /// store synced again until clean must equal the uninterrupted reference run.
+    @Test func strictPortalWithEditsWhilePagingFaultsAndKillsEqualsTheReference() throws {
+        var rng = SeededRandom(seed: 1414)
+        let faults = "500=0.01,503=0.01,504=0.01,429=0.01,drop=0.005,truncate=0.005,mutate-while-paging=0.2,retry-after=0"
+        let env = ["JOURNAL_GATEWAY_EPOS_PER_PAGE": "10"]
+        var moved = 0
+        for point in 0..<12 {
+            let dir = try TempDir()
+            let store = try Self.freshStore(dir)
+            let target = point % 2 == 0 ? 1 + rng.below(Self.reference.requests * 2) : nil
+            let delay = Double(rng.below(1000)) / 1000 * Self.reference.seconds * 2
+            let child = Mutex<Int32?>(nil), seen = Mutex(0)
+            let e = try Self.emulator(faults: faults, seed: UInt64(100 + point)) { _ in
+                let n = seen.withLock { $0 += 1; return $0 }
+                if n == target, let pid = child.withLock({ $0 }) { kill(pid, SIGKILL) }
+            }
+            defer { e.stop() }
+            let p = Process()
+            p.executableURL = try gatewayBinary()
+            p.arguments = Self.syncArgs(e, store: store)
+            p.environment = Self.env(e, env)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            child.withLock { $0 = p.processIdentifier }
+            if target == nil {
+                Thread.sleep(forTimeInterval: delay)
+                kill(p.processIdentifier, SIGKILL)
+            }
+            p.waitUntilExit()
+            let where_ = target.map { "request \($0)" } ?? "after \(delay) s"
+            for _ in 0..<8 {
+                if try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e, env)).code == 0 { break }
+            }
+            moved += e.faults()["injected"]?["mutate-while-paging"]?.int ?? 0
+            let f = Self.fingerprint(store: store, e)
+            #expect(f.journal == Self.reference.journal, "kill point \(point) (\(where_)): the journal differs")
+            #expect(f.portal == Self.reference.portal, "kill point \(point) (\(where_)): the portal differs")
+        }
+        #expect(moved > 0, "rows were moved while paging")
     }
 
     /// Where a killed run stopped: before it started, while pulling, after it had written

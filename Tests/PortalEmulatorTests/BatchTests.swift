@@ -97,6 +97,17 @@ struct BatchTests {
         #expect(e.stats()["operations_applied"]?.int == 0)
     }
 
+    /// formats/asu-rso.md lists no operation that removes an absence: a client's
+    /// `deleteAttendance` is an unknown operation unless the emulator runs with extensions.
+    @Test func deleteAttendanceIsNotADocumentedOperation() throws {
+        let op = [obj(["op": "deleteAttendance", "key": "a1", "classmeetingId": 777001, "studentId": 9002, "baseVer": nil])]
+        let strict = try startEmulator()
+        defer { strict.stop() }
+        let r = try PortalClient(strict).batch(op, key: "k-del-att").json["results"]?.array?.first
+        #expect(r?["status"]?.string == "rejected" && r?["message"]?.string == "Неизвестная операция «deleteAttendance»")
+        #expect(strict.stats()["operations_applied"]?.int == 0)
+    }
+
     @Test func sameIdempotencyKeyTwiceAppliesOnceAndReplaysTheAnswer() throws {
         let e = try startEmulator()
         defer { e.stop() }
@@ -106,7 +117,7 @@ struct BatchTests {
         let first = try c.batch(ops, key: "night-2026-11-22-0001")
         let second = try c.batch(ops, key: "night-2026-11-22-0001")
         #expect(first.text == second.text)
-        #expect(second.headers["Idempotent-Replay"] == "true")
+        #expect(second.headers["Idempotent-Replay"] == nil, "a header the document does not have: only with extensions")
         let stats = e.stats()
         #expect(stats["operations_applied"]?.int == 1 && stats["idempotent_replays"]?.int == 1)
         // A fresh key for the same operation now conflicts (the mark exists): nothing was applied twice.

@@ -63,7 +63,7 @@ struct EPOSListIndexTests {
     /// moved out of the dates and back, rows moved by `mutate-while-paging`); every page must
     /// be what filtering and sorting the state of that moment gives.
     @Test func pagesWhileWritingMatchAFilterAndSortOfTheState() throws {
-        let e = try startEPOS { $0.faults = try! FaultSpec(parsing: "mutate-while-paging=0.3"); $0.seed = 5 }
+        let e = try startEPOS { $0.faults = try! FaultSpec(parsing: "mutate-while-paging=0.3"); $0.seed = 5; $0.extensions = true }   // whole-school lists
         defer { e.stop() }
         let c = try EPOSClient(e)
         #expect(try Self.pageWhileWriting(e, c, from: nil) > 10)

@@ -20,7 +20,7 @@ struct EPOSPagingTests {
     }
 
     @Test func pagesCarryTheTotalAndALinkToTheNext() throws {
-        let e = try startEPOS()
+        let e = try startEPOS { $0.extensions = true }   // whole-school lists: the paging mechanics
         defer { e.stop() }
         let c = try EPOSClient(e)
         let first = try c.get("/core/api/marks?class_unit_id=cu-5a&per_page=10")
@@ -47,7 +47,7 @@ struct EPOSPagingTests {
     }
 
     @Test func pagingParametersAreChecked() throws {
-        let e = try startEPOS()
+        let e = try startEPOS { $0.extensions = true }   // whole-school lists: the paging mechanics
         defer { e.stop() }
         let c = try EPOSClient(e)
         #expect(try c.get("/core/api/marks?per_page=100").status == 200)
@@ -60,7 +60,7 @@ struct EPOSPagingTests {
     }
 
     @Test func updatedAtFromIsInclusiveAndTakesAnyOffset() throws {
-        let e = try startEPOS()
+        let e = try startEPOS { $0.extensions = true }   // whole-school lists: the paging mechanics
         defer { e.stop() }
         let c = try EPOSClient(e)
         // mk-5109 (9-А, physics, 11 September) was saved at 00:30 on 12 September in Perm:
@@ -87,7 +87,7 @@ struct EPOSPagingTests {
     /// Walks `marks` by page number (the naive way) and by `updated_at_from` of the last row
     /// seen (the overlap window: `>=`, duplicates dropped).
     static func pagers(seed: UInt64, probability: Double) throws -> (naive: Set<String>, window: Set<String>, all: Set<String>, faults: Int) {
-        let e = try startEPOS { $0.faults = try! FaultSpec(parsing: "mutate-while-paging=\(probability)"); $0.seed = seed }
+        let e = try startEPOS { $0.faults = try! FaultSpec(parsing: "mutate-while-paging=\(probability)"); $0.seed = seed; $0.extensions = true }
         defer { e.stop() }
         let c = try EPOSClient(e)
         let all = Set(Array(try EPOSState.load(seedDirectory: eposSeed).all(.mark)).map(\.id))
@@ -117,7 +117,7 @@ struct EPOSPagingTests {
     }
 
     @Test func anEditMovesARowToTheEnd() throws {
-        let e = try startEPOS()
+        let e = try startEPOS { $0.extensions = true }   // whole-school lists: the paging mechanics
         defer { e.stop() }
         let c = try EPOSClient(e)
         let before = try c.get("/core/api/marks?per_page=100").json.array ?? []

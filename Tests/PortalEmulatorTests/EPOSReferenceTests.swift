@@ -34,7 +34,7 @@ struct EPOSReferenceTests {
         #expect(groups.allSatisfy { $0["subject_id"]?.string == "s-eng" && $0["student_ids"]?.array?.count == 4 })
         #expect(try c.get("/core/api/groups?class_unit_id=cu-9a").json.array?.isEmpty == true)
         #expect(try c.get("/core/api/groups?class_unit_id=cu-7z").status == 404)
-        #expect(try c.get("/core/api/teachers").json.array?.first?["last_name"]?.string == "Ковалёва")
+        #expect(try c.get("/core/api/teachers").status == 404, "the document has no list of teachers")
 
         let pupils = try c.get("/core/api/students?class_unit_id=cu-5a").json.array ?? []
         #expect(pupils.count == 8)

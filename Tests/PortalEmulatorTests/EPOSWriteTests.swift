@@ -71,7 +71,7 @@ struct EPOSWriteTests {
         let deleted = try c.send("DELETE", "/core/api/marks/mk-5001", headers: ["If-Match": mark.headers["ETag"]!])
         #expect(deleted.status == 204 && deleted.body.isEmpty && deleted.headers["Content-Length"] == nil)
         // The next incremental pull (from the last run's high-water mark) sees the tombstone.
-        let pulled = try c.get("/core/api/marks?updated_at_from=\(q("2026-11-01T00:00:00.000+05:00"))").json.array ?? []
+        let pulled = try c.get("/core/api/marks?class_unit_id=cu-5a&updated_at_from=\(q("2026-11-01T00:00:00.000+05:00"))").json.array ?? []
         #expect(pulled.count == 1)
         let row = try #require(pulled.first)
         #expect(row["id"]?.string == "mk-5001" && row["value"]?.string == "4")

@@ -129,8 +129,8 @@ extension ASURSOCounterpart {
             o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("studentId", Self.int(f["student"] ?? .null)),
                   ("code", .string(code)), ("reason", reason.map(JSON.string) ?? .null)]
         case (.attendance, .delete):
-            let p = Self.split(op.externalID)
-            o = [("op", .string("deleteAttendance"))] + o + [("classmeetingId", p.map { .int($0.0) } ?? .null), ("studentId", p.map { .int($0.1) } ?? .null)]
+            // formats/asu-rso.md lists no operation that removes an absence (its feed shows such deletes by the portal's users).
+            throw CodeTableError(message: "АСУ РСО has no operation that removes an absence (formats/asu-rso.md): remove it on the portal")
         case (.finalMark, .upsert):
             o = [("op", .string("upsertFinalMark"))] + o
             o += [("studentId", Self.int(f["student"] ?? .null)), ("subjectId", Self.int(f["subject"] ?? .null)),

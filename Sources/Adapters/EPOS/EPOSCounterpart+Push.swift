@@ -59,6 +59,7 @@ extension EPOSCounterpart {
             let obj = try JSONReader.body(r.body, endpoint: "POST /\(base)", status: r.status).asObject()
             let id = try obj.eposID("id")
             if op.kind == .lesson, let s = obj.value["subject_id"]?.string { lessonSubject[id] = s }
+            if op.kind == .lesson, let cls = op.fields["class"]?.text { lessonClass[id] = cls }
             return .applied(externalID: id, version: try obj.eposMoment("updated_at"))
         case 409 where r.body?["error"]?.string == "duplicate_external_id":
             // Created before (by this operation: the key is the external id).
@@ -68,7 +69,7 @@ extension EPOSCounterpart {
                 return .conflict(current: RemoteRecord(op.kind, externalID: id, version: row?.value["updated_at"]?.string, deleted: true))
             }
             if Self.holds(row.value, body) { return .applied(externalID: id, version: try row.eposMoment("updated_at")) }
-            return .conflict(current: try current(op.kind, row, ref: ref))
+            return .conflict(current: try await conflictRecord(op, row, ref: ref))
         default:
             return .rejected(message: Self.refusal(r, "POST \(base)"))
         }
@@ -85,7 +86,7 @@ extension EPOSCounterpart {
             }
             let stamp: String? = try current.eposMoment("updated_at")
             if Self.holds(current.value, body) { return .applied(externalID: ext, version: stamp) }
-            guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try self.current(op.kind, current, ref: ref)) }
+            guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try await conflictRecord(op, current, ref: ref)) }
             guard let tag = etag else { return .rejected(message: "GET \(base)/\(ext): the portal gave no ETag") }
             let r = try await session.request("PUT", "\(base)/\(ext)", json: .object(body), headers: ["If-Match": tag])
             switch r.status {
@@ -115,7 +116,7 @@ extension EPOSCounterpart {
                 return .applied(externalID: ext, version: row?.value["updated_at"]?.string)   // deleted already
             }
             let stamp: String? = try current.eposMoment("updated_at")
-            guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try self.current(op.kind, current, ref: ref)) }
+            guard !raced, agreed(op.baseVersion, stamp, ext) else { return .conflict(current: try await conflictRecord(op, current, ref: ref)) }
             guard let tag = etag else { return .rejected(message: "GET \(base)/\(ext): the portal gave no ETag") }
             let r = try await session.request("DELETE", "\(base)/\(ext)", headers: ["If-Match": tag])
             switch r.status {
@@ -170,6 +171,29 @@ extension EPOSCounterpart {
 
     // MARK: helpers
 
+    /// The portal's current object as a canonical record, for a conflict answer. A schedule
+    /// item's row does not name its class: it is the operation's, the one its list named in
+    /// this run, its group's, or else found by asking each class's list from the row's own
+    /// `updated_at` (rare: a lesson changed on both sides that this run did not read).
+    func conflictRecord(_ op: OutboundOperation, _ row: JSONReader, ref: Reference) async throws -> RemoteRecord {
+        guard op.kind == .lesson else { return try current(op.kind, row, ref: ref) }
+        let id = try row.eposID("id")
+        if let cls = op.fields["class"]?.text ?? lessonClass[id] { return try current(.lesson, row, ref: ref, classID: cls) }
+        if let g = try row.eposID("group_id", nullable: true), let cls = ref.groupClass[g] { return try current(.lesson, row, ref: ref, classID: cls) }
+        let stamp = try row.eposMoment("updated_at")
+        for cls in ref.classOrder {
+            let query = [("class_unit_id", cls), ("from", ref.yearBegin.description), ("to", ref.yearEnd.description),
+                         ("updated_at_from", stamp), ("page", "1"), ("per_page", String(perPage))]
+            let rows = try Self.ok(try await get("core/api/schedule_items", query),
+                                   PortalViolation.endpoint("GET", "core/api/schedule_items", query)).asObjects()
+            if try rows.contains(where: { try $0.eposID("id") == id }) {
+                lessonClass[id] = cls
+                return try current(.lesson, row, ref: ref, classID: cls)
+            }
+        }
+        throw PortalError(kind: .unexpected, status: 200, message: "schedule item \(id) is in none of the school's classes")
+    }
+
     /// `GET {base}/{id}`: the object and its ETag; nil when the portal has no such object.
     func fetch(_ base: String, _ id: String) async throws -> (JSONReader?, String?) {
         let r = try await get("\(base)/\(id)")
@@ -200,8 +224,9 @@ extension EPOSCounterpart {
 
     /// Whether the object already holds every field of a request body (`external_id` aside):
     /// a write repeated after a lost answer is then done.
+    /// A schedule item's `class_unit_id` is not shown in its rows (and cannot change): not compared.
     static func holds(_ row: JSON, _ body: [(String, JSON)]) -> Bool {
-        body.allSatisfy { $0.0 == "external_id" || same(row[$0.0] ?? .null, $0.1) }
+        body.allSatisfy { $0.0 == "external_id" || $0.0 == "class_unit_id" || same(row[$0.0] ?? .null, $0.1) }
     }
 
     /// JSON equality with object keys in any order and whole doubles equal to ints.

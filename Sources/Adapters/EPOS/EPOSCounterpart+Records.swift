@@ -7,7 +7,8 @@ import SyncEngine
 /// through the identity map. A row with `deleted_at` becomes a tombstone.
 extension EPOSCounterpart {
     /// The records of one row of a paged list.
-    func records(_ list: EPOSList, _ row: JSONReader, mode: EPOSCursor.Mode, ref: Reference) throws -> [RemoteRecord] {
+    /// The records of one row of a paged list of the class `classID` (the list it was read from).
+    func records(_ list: EPOSList, _ row: JSONReader, classID: String, mode: EPOSCursor.Mode, ref: Reference) throws -> [RemoteRecord] {
         let id = try row.eposID("id"), version = try row.eposMoment("updated_at")
         // Final marks are shown without `deleted_at`; the other lists with it (null while live).
         let deleted = list == .finalMarks && !row.has("deleted_at") ? false : try row.eposMoment("deleted_at", nullable: true) != nil
@@ -17,7 +18,8 @@ extension EPOSCounterpart {
                 return [RemoteRecord(.lesson, externalID: id, version: version, deleted: true),
                         RemoteRecord(.homework, externalID: id, version: version, deleted: true)]
             }
-            var out = [try lesson(row, ref: ref)]
+            lessonClass[id] = classID
+            var out = try lessonWithTeachers(row, classID: classID, ref: ref)
             if let hw = try homework(row) {
                 out.append(hw)
             } else if mode == .since && knownHomework(id) {
@@ -51,26 +53,47 @@ extension EPOSCounterpart {
         return RemoteRecord(.student, externalID: try s.eposID("id"), fields, version: try s.eposMoment("updated_at"))
     }
 
-    /// A schedule item as a lesson. ЭПОС names who taught (`teacher_id`) and, for a
-    /// substitution, whom they replaced (`replaced_teacher_id`); the journal names the
-    /// regular teacher (`teacher`) and who substituted (`substitute`). Its class must be one
-    /// of the school's.
-    func lesson(_ l: JSONReader, ref: Reference) throws -> RemoteRecord {
-        let id = try l.eposID("id")
-        let classField = try l.field("class_unit_id"), classID = try classField.asString(nonEmpty: true)
-        guard ref.classes.contains(classID) else {
-            throw classField.violation(expected: "one of the school's classes (core/api/class_units)", got: "another id")
+    /// A schedule item as a lesson, preceded by the records of its teachers the run has not
+    /// delivered yet (``EPOSTeachers``: the journal's names under the ЭПОС id).
+    func lessonWithTeachers(_ l: JSONReader, classID: String, ref: Reference) throws -> [RemoteRecord] {
+        var out: [RemoteRecord] = []
+        let lesson = try self.lesson(l, classID: classID, ref: ref)
+        for key in ["teacher", "substitute"] {
+            guard let t = lesson.fields[key]?.text, !teachersDelivered.contains(t), let names = teachers.names(t) else { continue }
+            teachersDelivered.insert(t)
+            out.append(RemoteRecord(.teacher, externalID: t, names))
         }
+        out.append(lesson)
+        return out
+    }
+
+    /// A schedule item of the class `classID` (the list it was read from, or the class a
+    /// create named: the rows do not carry it) as a lesson. ЭПОС names who taught
+    /// (`teacher_id`) and, for a substitution, whom they replaced (`replaced_teacher_id`);
+    /// the journal names the regular teacher (`teacher`) and who substituted (`substitute`).
+    /// A teacher the journal does not know is left out, with a warning.
+    func lesson(_ l: JSONReader, classID: String, ref: Reference) throws -> RemoteRecord {
+        let id = try l.eposID("id")
         let date = try l.eposDate("date", in: zone), subject = try l.eposID("subject_id")
         let taught = try l.eposID("teacher_id"), replaced = try l.eposID("replaced_teacher_id", nullable: true)
         let record = RemoteRecord(.lesson, externalID: id, [
             "class": .text(classID), "group": FieldValue(try l.eposID("group_id", nullable: true)), "subject": .text(subject),
             "date": .text(date.description), "number": .int(try l.int("lesson_number", in: 1...12)),
-            "teacher": .text(replaced ?? taught), "substitute": FieldValue(replaced == nil ? nil : taught),
+            "teacher": FieldValue(known(replaced ?? taught)), "substitute": FieldValue(replaced == nil ? nil : known(taught)),
             "topic": FieldValue(try l.string("topic", nullable: true)),
         ], version: try l.eposMoment("updated_at"))
         lessonSubject[id] = subject
         return record
+    }
+
+    /// The teacher id when the journal knows the teacher (bound, or under the same id); else
+    /// nil, and a warning once per run.
+    func known(_ teacher: String) -> String? {
+        if teachers.names(teacher) != nil { return teacher }
+        if warnedTeachers.insert(teacher).inserted {
+            warnings.append("ЭПОС.Школа teacher \(teacher) is not in the journal: lessons naming them were taken without that teacher; name them in epos/teachers.tsv of the mappings («\(teacher)<TAB>surname<TAB>name<TAB>patronymic», as the journal spells them) or add them to the journal with the id \(teacher), then run the sync with --full")
+        }
+        return nil
     }
 
     /// The homework of a schedule item (same external id as its lesson), nil when it has
@@ -136,11 +159,16 @@ extension EPOSCounterpart {
 
     /// The canonical record of an object fetched by id (`GET /core/api/{kind}/{id}`), for
     /// a conflict answer: the engine merges it, the adapter never overwrites it.
-    func current(_ kind: EntityKind, _ row: JSONReader, ref: Reference) throws -> RemoteRecord {
+    /// A schedule item's class is the one its list or its create named (`classID` when given).
+    func current(_ kind: EntityKind, _ row: JSONReader, ref: Reference, classID: String? = nil) throws -> RemoteRecord {
         let id = try row.eposID("id"), version = try row.eposMoment("updated_at")
         if try row.optionalField("deleted_at").map({ !$0.isNull }) == true { return RemoteRecord(kind, externalID: id, version: version, deleted: true) }
         switch kind {
-        case .lesson: return try lesson(row, ref: ref)
+        case .lesson:
+            guard let cls = classID ?? lessonClass[id] else {
+                throw PortalError(kind: .unexpected, status: 200, message: "schedule item \(id): its class is not known (read neither from a class's list nor from a create)")
+            }
+            return try lesson(row, classID: cls, ref: ref)
         case .homework: return try homework(row) ?? RemoteRecord(.homework, externalID: id, version: version, deleted: true)
         case .mark: return try mark(row, ref: ref)
         case .attendance: return try attendance(row, ref: ref)

@@ -3,7 +3,8 @@ import JournalModel
 import SyncEngine
 
 /// Reference data: the academic year and its periods, subjects, control forms (→ work
-/// types), absence reasons, classes, teachers, and per class its groups and students.
+/// types), absence reasons, classes, and per class its groups and students. (Teachers are
+/// known from schedule items: ``EPOSTeachers``.)
 extension EPOSCounterpart {
     /// A control form: its subject and the journal's work type for it.
     struct Form: Sendable {
@@ -23,11 +24,15 @@ extension EPOSCounterpart {
         /// Absence reason id → the journal's reason (Б, УП, НП), and back (lowest id first).
         var reasons: [Int: String]
         var reasonIDs: [String: Int]
-        /// The school's classes (`class_units`).
+        /// The school's classes (`class_units`), and in the order their lists are walked (by id).
         var classes: Set<String>
-        /// Year, periods, subjects, work types, teachers, classes, groups.
+        var classOrder: [String]
+        /// Each group's class (a schedule item's `group_id` places it).
+        var groupClass: [String: String]
+        /// Year, periods, subjects, work types, classes, groups.
         var records: [RemoteRecord]
-        var students: [(record: RemoteRecord, updatedAt: String)]
+        /// Every class's students, with the class they were listed for.
+        var students: [(record: RemoteRecord, updatedAt: String, classID: String)]
         var memberships: [RemoteRecord]
     }
 
@@ -84,9 +89,6 @@ extension EPOSCounterpart {
             reasons[id] = r
             if reasonIDs[r] == nil { reasonIDs[r] = id }
         }
-        for t in try await getOK("core/api/teachers").asObjects() {
-            records.append(RemoteRecord(.teacher, externalID: try t.eposID("id"), try Self.person(t)))
-        }
         var classes: [String] = []
         for c in try await getOK("core/api/class_units").asObjects() {
             let id = try c.eposID("id"), raw = try c.string("name", nonEmpty: true)
@@ -96,8 +98,9 @@ extension EPOSCounterpart {
             classes.append(id)
             records.append(RemoteRecord(.classUnit, externalID: id, ["name": .text(name), "grade": .int(try c.int("parallel", in: 0...12))]))
         }
-        var students: [(RemoteRecord, String)] = []
+        var students: [(record: RemoteRecord, updatedAt: String, classID: String)] = []
         var memberships: [RemoteRecord] = []
+        var groupClass: [String: String] = [:]
         for classID in classes {
             var rank: [String: Int] = [:]
             var groups: [(id: String, subject: String, name: String, members: [String])] = []
@@ -107,6 +110,7 @@ extension EPOSCounterpart {
                                try g.array("student_ids").map { try $0.asString(nonEmpty: true) }))
             }
             for g in groups.sorted(by: { $0.id < $1.id }) {
+                groupClass[g.id] = classID
                 rank[g.subject, default: 0] += 1
                 records.append(RemoteRecord(.group, externalID: g.id, ["class": .text(classID), "subject": .text(g.subject),
                                                                        "name": .text(Self.groupName(g.name, rank: rank[g.subject]!))]))
@@ -117,12 +121,12 @@ extension EPOSCounterpart {
             for s in try await getOK("core/api/students", [("class_unit_id", classID)]).asObjects() {
                 // F7: a pupil of another class is never filed under the class asked for.
                 try s.eposBelongs("class_unit_id", to: classID, "the class asked for")
-                students.append((try student(s, classID: classID), try s.eposMoment("updated_at")))
+                students.append((try student(s, classID: classID), try s.eposMoment("updated_at"), classID))
             }
         }
         let ref = Reference(yearBegin: begin, yearEnd: end, periods: periods, forms: forms, formsBySubject: bySubject,
-                            reasons: reasons, reasonIDs: reasonIDs, classes: Set(classes), records: records,
-                            students: students.map { (record: $0.0, updatedAt: $0.1) }, memberships: memberships)
+                            reasons: reasons, reasonIDs: reasonIDs, classes: Set(classes), classOrder: Array(Set(classes)).sorted(), groupClass: groupClass,
+                            records: records, students: students, memberships: memberships)
         reference = ref
         return ref
     }

@@ -4,7 +4,8 @@ import SyncEngine
 import Transport
 
 /// The ЭПОС.Школа counterpart: reads the reference data and walks the four paged journal
-/// lists by `updated_at` (keyset-like, so rows edited while paging are not skipped), maps
+/// lists class by class, each by `updated_at` (keyset-like, so rows edited while paging are
+/// not skipped) from its own watermark, maps
 /// the portal's ids, codes and soft deletes to canonical records, and writes one object per
 /// request with `external_id` and `If-Match`.
 ///
@@ -23,6 +24,15 @@ public actor EPOSCounterpart: Counterpart {
     var reference: Reference?
     /// The subject of each schedule item seen (a mark's control form depends on it).
     var lessonSubject: [String: String] = [:]
+    /// The class of each schedule item seen: the list it was read from (the rows do not name
+    /// it), or the class a create named.
+    var lessonClass: [String: String] = [:]
+    /// The journal's teachers as the gateway knows them (see ``EPOSTeachers``).
+    let teachers: EPOSTeachers
+    /// Teachers delivered in this run, and those named by schedule items that the journal
+    /// does not know (warned about once).
+    var teachersDelivered: Set<String> = []
+    var warnedTeachers: Set<String> = []
     /// Our own writes in this run per object: (updated_at before, after). An object written
     /// twice in one push (a lesson, then its homework) is not a conflict with itself.
     var ownWrites: [String: (from: String, to: String)] = [:]
@@ -31,7 +41,7 @@ public actor EPOSCounterpart: Counterpart {
     let perPage: Int
     /// What a person should know about this run that did not stop it: the gateway prints
     /// these on stderr and in the run summary (none so far for ЭПОС).
-    public private(set) var warnings: [String] = []
+    public internal(set) var warnings: [String] = []
     /// Subjects and control forms without a table line, taken under the portal's name this run.
     public private(set) var adopted: [AdoptedCode] = []
     /// Absence reasons without a table line: id → (the portal's name, the gap to report).
@@ -45,9 +55,10 @@ public actor EPOSCounterpart: Counterpart {
     /// - Parameters:
     ///   - perPage: rows per page, 1…100.
     ///   - knownHomework: see ``knownHomework``; the gateway answers from its identity map.
-    public init(session: EPOSSession, codes: EPOSCodes, timeZone: TimeZone, perPage: Int = 100,
+    ///   - teachers: the journal's teachers, by the ЭПОС id they are bound to and by their own id.
+    public init(session: EPOSSession, codes: EPOSCodes, timeZone: TimeZone, perPage: Int = 100, teachers: EPOSTeachers = EPOSTeachers(),
                 knownHomework: @escaping @Sendable (String) -> Bool) {
-        self.session = session; self.codes = codes; self.zone = timeZone; self.knownHomework = knownHomework
+        self.session = session; self.codes = codes; self.zone = timeZone; self.knownHomework = knownHomework; self.teachers = teachers
         self.perPage = min(100, max(1, perPage))
     }
 
@@ -79,6 +90,10 @@ public actor EPOSCounterpart: Counterpart {
 
     // MARK: pull
 
+    /// At most this many (class, list) pairs with nothing new are passed in one call before
+    /// the cursor is handed back (so that a failure does not ask them all again).
+    static let quietListsPerCall = 25
+
     public func pull(cursor: String?) async throws -> PullPage {
         var c: EPOSCursor
         if let cursor {
@@ -90,59 +105,90 @@ public actor EPOSCounterpart: Counterpart {
         let ref = try await loadReference()
         if c.position == .reference {
             let records = referencePage(&c, ref)
-            c.position = .list(EPOSList.paged[0])
+            c.position = .list(EPOSList.paged[0], "")
             return .records(records, next: c.text, hasMore: true)
         }
-        // Lists that have nothing new are passed in the same call: one page per answer with rows.
-        while case .list(let list) = c.position {
-            let (records, done) = try await listPage(list, &c, ref)
+        // Lists of classes that have nothing new are passed in the same call: one page per answer with rows.
+        var quiet = 0
+        while case .list(let list, let from) = c.position {
+            guard let classID = ref.classOrder.first(where: { from.isEmpty || $0 >= from }) else {
+                if advance(&c, after: list, ref) { return .records([], next: c.text, hasMore: false) }
+                continue
+            }
+            c.position = .list(list, classID)
+            let (records, done) = try await listPage(list, classID: classID, &c, ref)
             if done {
-                if let i = EPOSList.paged.firstIndex(of: list), i + 1 < EPOSList.paged.count {
-                    c.position = .list(EPOSList.paged[i + 1])
-                } else {
-                    c.mode = .since
-                    c.position = .reference
+                if let next = ref.classOrder.first(where: { $0 > classID }) {
+                    c.position = .list(list, next)
+                } else if advance(&c, after: list, ref) {
                     return .records(records, next: c.text, hasMore: false)
                 }
             }
-            if !records.isEmpty || !done { return .records(records, next: c.text, hasMore: true) }
+            quiet += 1
+            if !records.isEmpty || !done || quiet >= Self.quietListsPerCall { return .records(records, next: c.text, hasMore: true) }
         }
         return .records([], next: c.text, hasMore: false)
     }
 
-    /// The reference records, and the students changed since the students' watermark (all
-    /// of them in a full pull).
+    /// Moves the cursor to the next list's first class; after the last list, ends the pass
+    /// (incremental from now on; states of classes the portal no longer has, and those of an
+    /// older cursor that every class now has of its own, are dropped). Returns whether the pass ended.
+    func advance(_ c: inout EPOSCursor, after list: EPOSList, _ ref: Reference) -> Bool {
+        if let i = EPOSList.paged.firstIndex(of: list), i + 1 < EPOSList.paged.count {
+            c.position = .list(EPOSList.paged[i + 1], "")
+            return false
+        }
+        c.mode = .since
+        c.position = .reference
+        let classes = Set(ref.classOrder)
+        c.lists = c.lists.filter { classes.contains($0.key.classID) }
+        return true
+    }
+
+    /// The reference records, the teachers the journal already shares with ЭПОС, and per
+    /// class the students changed since that class's students' watermark (all of them in a
+    /// full pull).
     func referencePage(_ c: inout EPOSCursor, _ ref: Reference) -> [RemoteRecord] {
-        var state = c.mode == .full ? EPOSListState() : c[.students]
         var out = ref.records
-        var newest = state.watermark
-        for s in ref.students {
-            if let w = state.watermark {
-                switch EPOSTimestamp.compare(s.updatedAt, w) {
-                case .orderedAscending?: continue
-                case .orderedSame?: if state.seen.contains(s.record.externalID) { continue }
-                default: break
+        // Teachers bound earlier are listed on every run (a full pull's sweep keeps them; unchanged).
+        for (id, names) in teachers.bound.sorted(by: { $0.key < $1.key }) {
+            out.append(RemoteRecord(.teacher, externalID: id, names))
+            teachersDelivered.insert(id)
+        }
+        var byClass: [String: [(record: RemoteRecord, updatedAt: String)]] = [:]
+        for s in ref.students { byClass[s.classID, default: []].append((s.record, s.updatedAt)) }
+        for classID in ref.classOrder {
+            var state = c.mode == .full ? EPOSListState() : c[classID, .students]
+            let students = byClass[classID] ?? []
+            var newest = state.watermark
+            for s in students {
+                if let w = state.watermark {
+                    switch EPOSTimestamp.compare(s.updatedAt, w) {
+                    case .orderedAscending?: continue
+                    case .orderedSame?: if state.seen.contains(s.record.externalID) { continue }
+                    default: break
+                    }
                 }
+                out.append(s.record)
+                if newest == nil || EPOSTimestamp.compare(s.updatedAt, newest!) == .orderedDescending { newest = s.updatedAt }
             }
-            out.append(s.record)
-            if newest == nil || EPOSTimestamp.compare(s.updatedAt, newest!) == .orderedDescending { newest = s.updatedAt }
+            if let newest {
+                let atNewest = students.filter { EPOSTimestamp.same($0.updatedAt, newest) }.map(\.record.externalID)
+                let kept = EPOSTimestamp.same(newest, state.watermark) ? Array(Set(state.seen + atNewest)).sorted() : atNewest.sorted()
+                state = EPOSListState(watermark: newest, page: 1, seen: kept.count > EPOSListState.seenLimit ? [] : kept)
+            }
+            c[classID, .students] = state
         }
-        if let newest {
-            let atNewest = ref.students.filter { EPOSTimestamp.same($0.updatedAt, newest) }.map(\.record.externalID)
-            let kept = EPOSTimestamp.same(newest, state.watermark) ? Array(Set(state.seen + atNewest)).sorted() : atNewest.sorted()
-            state = EPOSListState(watermark: newest, page: 1, seen: kept.count > EPOSListState.seenLimit ? [] : kept)
-        }
-        c[.students] = state
         out += ref.memberships
         return out
     }
 
-    /// One page of a journal list from the list's watermark: rows at or after it
-    /// (`updated_at_from`, compared with `>=`), those already delivered at the watermark
-    /// dropped. Returns the records and whether the list is done.
-    func listPage(_ list: EPOSList, _ c: inout EPOSCursor, _ ref: Reference) async throws -> ([RemoteRecord], Bool) {
-        var state = c[list]
-        var query: [(String, String)] = []
+    /// One page of a journal list of one class (`class_unit_id`) from that list's watermark:
+    /// rows at or after it (`updated_at_from`, compared with `>=`), those already delivered at
+    /// the watermark dropped. Returns the records and whether the list is done.
+    func listPage(_ list: EPOSList, classID: String, _ c: inout EPOSCursor, _ ref: Reference) async throws -> ([RemoteRecord], Bool) {
+        var state = c[classID, list]
+        var query: [(String, String)] = [("class_unit_id", classID)]
         if list != .finalMarks {
             query += [("from", ref.yearBegin.description), ("to", ref.yearEnd.description)]
         }
@@ -164,14 +210,14 @@ public actor EPOSCounterpart: Counterpart {
         }
         var records: [RemoteRecord] = []
         // Nothing of a page that breaks the document is kept (not even the subjects it taught).
-        let saved = lessonSubject
+        let saved = (lessonSubject, lessonClass, teachersDelivered, warnedTeachers, warnings)
         do {
             for (i, row) in rows.enumerated() {
                 if let w = state.watermark, EPOSTimestamp.same(stamps[i], w), state.seen.contains(ids[i]) { continue }
-                records += try self.records(list, row, mode: c.mode, ref: ref)
+                records += try self.records(list, row, classID: classID, mode: c.mode, ref: ref)
             }
         } catch {
-            lessonSubject = saved
+            (lessonSubject, lessonClass, teachersDelivered, warnedTeachers, warnings) = saved
             throw error
         }
         let total = r.header("X-Total-Count").flatMap(Int.init)
@@ -193,7 +239,7 @@ public actor EPOSCounterpart: Counterpart {
             done = true
             state.page = 1
         }
-        c[list] = state
+        c[classID, list] = state
         return (records, done)
     }
 

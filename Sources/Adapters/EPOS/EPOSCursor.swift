@@ -1,7 +1,8 @@
 import Foundation
+import JournalModel
 
-/// The lists a pull walks, in order: the students' watermark (read with the reference
-/// data), then the four paged journal lists.
+/// The lists a pull walks, per class: the students (read with the reference data), then
+/// the four paged journal lists.
 public enum EPOSList: String, CaseIterable, Sendable {
     case students
     case scheduleItems = "schedule_items"
@@ -11,10 +12,26 @@ public enum EPOSList: String, CaseIterable, Sendable {
 
     /// The paged lists, in the order a pull walks them (what is referred to first).
     static let paged: [EPOSList] = [.scheduleItems, .marks, .attendances, .finalMarks]
+
+    /// The short name in the cursor's text.
+    var short: String {
+        switch self {
+        case .students: return "st"
+        case .scheduleItems: return "si"
+        case .marks: return "mk"
+        case .attendances: return "at"
+        case .finalMarks: return "fm"
+        }
+    }
+
+    init?(short: String) {
+        guard let l = EPOSList.allCases.first(where: { $0.short == short }) else { return nil }
+        self = l
+    }
 }
 
-/// Where one list stands: the `updated_at` of the last row delivered (as the portal
-/// wrote it), the ids already delivered at exactly that moment, and the page number
+/// Where one list of one class stands: the `updated_at` of the last row delivered (as the
+/// portal wrote it), the ids already delivered at exactly that moment, and the page number
 /// inside a block of rows sharing that moment (1 otherwise).
 struct EPOSListState: Equatable, Sendable {
     var watermark: String?
@@ -23,85 +40,175 @@ struct EPOSListState: Equatable, Sendable {
 
     /// More ids than this at one moment are not kept: their rows are delivered again
     /// (harmless: the engine sees the same version) instead of making the cursor long.
-    static let seenLimit = 200
+    static let seenLimit = 20
 }
 
-/// A pull's position, kept by the engine between pages and runs.
+/// A pull's position, kept by the engine between pages and runs: a watermark per (class,
+/// list), so that a quiet class never holds back a busy one and a busy one never pushes
+/// past rows of another.
 ///
 /// Text form (docs/adapters/epos.md):
-/// `<mode>:<position>|students@<W>#<ids>|schedule_items@<W>~<page>#<ids>|marks@…|attendances@…|final_marks@…`
+/// `v2:<mode>:<position>|<class>:st=<W>;si=<W>~<page>#<ids>;mk=…;at=…;fm=…|<class>:…`
 /// - mode `full` (a full pull: lists start from their beginning) or `since` (incremental);
-/// - position `ref` (the reference page comes next) or the name of the list being paged;
-/// - per list: `W` the watermark (`updated_at` of the last row delivered; empty: from the
-///   beginning), `~page` only inside a block of more than a page of rows sharing `W`,
-///   `#ids` the ids delivered at `W` (comma-separated, percent-escaped).
+/// - position `ref` (the reference page comes next) or `<list>/<class>` being paged (an
+///   empty class: the list's first class);
+/// - per class and list: `W` the watermark as milliseconds since 1970 in base 36 (sent back
+///   as the same instant in UTC), `~page` only inside a block of more than a page of rows
+///   sharing `W`, `#ids` the ids delivered at `W`. Class `*` holds what a cursor of the
+///   whole-school format (before per-class lists) had: every class starts from it.
 struct EPOSCursor: Equatable, Sendable {
     enum Mode: String, Sendable { case full, since }
     enum Position: Equatable, Sendable {
         case reference
-        case list(EPOSList)
+        /// A paged list and the class being paged ("": the first class).
+        case list(EPOSList, String)
+    }
+    struct Key: Hashable, Sendable {
+        var classID: String
+        var list: EPOSList
     }
 
     var mode: Mode
     var position: Position
-    var lists: [EPOSList: EPOSListState]
+    var lists: [Key: EPOSListState]
+
+    /// The class whose state stands for every class without its own (an older cursor's).
+    static let everyClass = "*"
 
     /// Where a full pull starts (no cursor).
     static let fullStart = EPOSCursor(mode: .full, position: .reference, lists: [:])
 
-    subscript(_ list: EPOSList) -> EPOSListState {
-        get { lists[list] ?? EPOSListState() }
-        set { lists[list] = newValue == EPOSListState() ? nil : newValue }
+    subscript(_ classID: String, _ list: EPOSList) -> EPOSListState {
+        get { lists[Key(classID: classID, list: list)] ?? lists[Key(classID: Self.everyClass, list: list)] ?? EPOSListState() }
+        set { lists[Key(classID: classID, list: list)] = newValue }
     }
 
     var text: String {
         let pos: String
         switch position {
         case .reference: pos = "ref"
-        case .list(let l): pos = l.rawValue
+        case .list(let l, let c): pos = "\(l.short)/\(Self.escape(c))"
         }
-        var out = "\(mode.rawValue):\(pos)"
-        for list in EPOSList.allCases {
-            let s = self[list]
-            out += "|\(list.rawValue)@\(Self.escape(s.watermark ?? ""))"
-            if s.page > 1 { out += "~\(s.page)" }
-            if !s.seen.isEmpty { out += "#" + s.seen.map(Self.escape).joined(separator: ",") }
+        var out = "v2:\(mode.rawValue):\(pos)"
+        var byClass: [String: [(EPOSList, EPOSListState)]] = [:]
+        for (key, state) in lists { byClass[key.classID, default: []].append((key.list, state)) }
+        for classID in byClass.keys.sorted() {
+            let parts = byClass[classID]!.sorted { EPOSList.allCases.firstIndex(of: $0.0)! < EPOSList.allCases.firstIndex(of: $1.0)! }.map { list, s in
+                var p = "\(list.short)=" + (s.watermark.map(Self.packMoment) ?? "")
+                if s.page > 1 { p += "~\(s.page)" }
+                if !s.seen.isEmpty { p += "#" + s.seen.map(Self.escape).joined(separator: ",") }
+                return p
+            }
+            out += "|\(Self.escape(classID)):" + parts.joined(separator: ";")
         }
         return out
     }
 
-    /// Reads the text form; nil when it is not one (an older format: the engine then
-    /// starts a full pull).
+    /// Reads the text form, or the whole-school form of earlier versions (its watermarks
+    /// then stand for every class); nil when it is neither (the engine starts a full pull).
     init?(_ text: String) {
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard text.hasPrefix("v2:") else {
+            guard let old = Self.wholeSchool(text) else { return nil }
+            self = old
+            return
+        }
+        let parts = text.dropFirst(3).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         let head = parts[0].split(separator: ":", maxSplits: 1).map(String.init)
         guard head.count == 2, let mode = Mode(rawValue: head[0]) else { return nil }
         self.mode = mode
-        if head[1] == "ref" { position = .reference } else if let l = EPOSList(rawValue: head[1]), l != .students { position = .list(l) } else { return nil }
+        if head[1] == "ref" {
+            position = .reference
+        } else {
+            let p = head[1].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard p.count == 2, let l = EPOSList(short: p[0]), l != .students else { return nil }
+            position = .list(l, Self.unescape(p[1]))
+        }
         lists = [:]
         for segment in parts.dropFirst() {
-            guard let at = segment.firstIndex(of: "@"), let list = EPOSList(rawValue: String(segment[..<at])) else { return nil }
-            var rest = Substring(segment[segment.index(after: at)...])
-            var state = EPOSListState()
-            if let hash = rest.firstIndex(of: "#") {
-                state.seen = rest[rest.index(after: hash)...].split(separator: ",").map { Self.unescape(String($0)) }
-                rest = rest[..<hash]
+            guard let colon = segment.firstIndex(of: ":") else { return nil }
+            let classID = Self.unescape(String(segment[..<colon]))
+            guard !classID.isEmpty else { return nil }
+            for entry in segment[segment.index(after: colon)...].split(separator: ";") {
+                guard let eq = entry.firstIndex(of: "="), let list = EPOSList(short: String(entry[..<eq])) else { return nil }
+                guard let state = Self.state(entry[entry.index(after: eq)...], packed: true) else { return nil }
+                lists[Key(classID: classID, list: list)] = state
             }
-            if let tilde = rest.firstIndex(of: "~") {
-                guard let p = Int(rest[rest.index(after: tilde)...]), p >= 1 else { return nil }
-                state.page = p
-                rest = rest[..<tilde]
-            }
-            state.watermark = rest.isEmpty ? nil : Self.unescape(String(rest))
-            self[list] = state
         }
     }
 
-    init(mode: Mode, position: Position, lists: [EPOSList: EPOSListState]) {
+    init(mode: Mode, position: Position, lists: [Key: EPOSListState]) {
         self.mode = mode; self.position = position; self.lists = lists
     }
 
-    private static let special: Set<Character> = ["%", "|", "#", "~", "@", ","]
+    /// `W~page#ids` of one list.
+    private static func state(_ text: Substring, packed: Bool) -> EPOSListState? {
+        var rest = text
+        var state = EPOSListState()
+        if let hash = rest.firstIndex(of: "#") {
+            state.seen = rest[rest.index(after: hash)...].split(separator: ",").map { unescape(String($0)) }
+            rest = rest[..<hash]
+        }
+        if let tilde = rest.firstIndex(of: "~") {
+            guard let p = Int(rest[rest.index(after: tilde)...]), p >= 1 else { return nil }
+            state.page = p
+            rest = rest[..<tilde]
+        }
+        if !rest.isEmpty {
+            if packed {
+                guard let w = unpackMoment(String(rest)) else { return nil }
+                state.watermark = w
+            } else {
+                state.watermark = unescape(String(rest))
+            }
+        }
+        return state
+    }
+
+    /// The whole-school form (`<mode>:<position>|students@<W>#<ids>|schedule_items@<W>~<page>#<ids>|…`):
+    /// one watermark per list, which every class takes (a lower bound for each of them: rows
+    /// before it were listed for the whole school). Page numbers of the whole-school list do
+    /// not apply to one class: the block at `W` is read again from its first page (the ids
+    /// already delivered are still dropped).
+    private static func wholeSchool(_ text: String) -> EPOSCursor? {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let head = parts[0].split(separator: ":", maxSplits: 1).map(String.init)
+        guard head.count == 2, let mode = Mode(rawValue: head[0]) else { return nil }
+        let position: Position
+        if head[1] == "ref" { position = .reference } else if let l = EPOSList(rawValue: head[1]), l != .students { position = .list(l, "") } else { return nil }
+        var c = EPOSCursor(mode: mode, position: position, lists: [:])
+        for segment in parts.dropFirst() {
+            guard let at = segment.firstIndex(of: "@"), let list = EPOSList(rawValue: String(segment[..<at])),
+                  var state = Self.state(segment[segment.index(after: at)...], packed: false) else { return nil }
+            state.page = 1
+            if state != EPOSListState() { c.lists[Key(classID: everyClass, list: list)] = state }
+        }
+        return c
+    }
+
+    // MARK: text helpers
+
+    /// A moment as milliseconds since 1970 in base 36 (`updated_at` has millisecond precision).
+    static func packMoment(_ moment: String) -> String {
+        guard let ms = EPOSTimestamp.milliseconds(moment) else { return "!" + escape(moment) }
+        return ms < 0 ? "-" + String(-ms, radix: 36) : String(ms, radix: 36)
+    }
+
+    /// The same instant, written in UTC with milliseconds (`2026-09-11T19:30:00.000+00:00`).
+    static func unpackMoment(_ text: String) -> String? {
+        if text.hasPrefix("!") { return unescape(String(text.dropFirst())) }
+        let negative = text.hasPrefix("-")
+        guard let v = Int64(negative ? String(text.dropFirst()) : text, radix: 36) else { return nil }
+        return utc(negative ? -v : v)
+    }
+
+    static func utc(_ ms: Int64) -> String {
+        let days = Int((Double(ms) / 86_400_000).rounded(.down))
+        let inDay = Int(ms - Int64(days) * 86_400_000)
+        func pad(_ n: Int, _ w: Int = 2) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(CivilDate(daysSinceEpoch: days))T\(pad(inDay / 3_600_000)):\(pad(inDay / 60_000 % 60)):\(pad(inDay / 1000 % 60)).\(pad(inDay % 1000, 3))+00:00"
+    }
+
+    private static let special: Set<Character> = ["%", "|", "#", "~", "@", ",", ":", ";", "=", "/", "!"]
 
     static func escape(_ s: String) -> String {
         var out = ""

@@ -31,8 +31,8 @@ extension CLI {
 
     static let emulatorCommands: [Command] = [
         Command(words: ["emulator", "asu-rso"], summary: "serve the АСУ РСО exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
-                usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N] [--esia-only [--session-ttl SECONDS]] [--novel-codes]",
-                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention", "--session-ttl"], flags: ["--esia-only", "--novel-codes"]) { a, ctx in
+                usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N] [--esia-only [--session-ttl SECONDS]] [--novel-codes] [--extensions]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention", "--session-ttl"], flags: ["--esia-only", "--novel-codes", "--extensions"]) { a, ctx in
             let port = try a.int("--port") ?? 0
             guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
             var options = EmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
@@ -41,6 +41,7 @@ extension CLI {
                                           feedRetention: try a.int("--feed-retention"))
             try esia(a, &options.esiaOnly, &options.sessionTTL)
             options.novelCodes = a.flag("--novel-codes")
+            options.extensions = a.flag("--extensions")
             let emulator: RunningEmulator
             do { emulator = try ASURSOEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)
@@ -49,8 +50,8 @@ extension CLI {
             return ExitCode.ok
         },
         Command(words: ["emulator", "epos"], summary: "serve the ЭПОС.Школа exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
-                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)] [--esia-only [--session-ttl SECONDS]] [--novel-codes]",
-                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second", "--session-ttl"], flags: ["--esia-only", "--novel-codes"]) { a, ctx in
+                usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)] [--esia-only [--session-ttl SECONDS]] [--novel-codes] [--extensions]",
+                options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second", "--session-ttl"], flags: ["--esia-only", "--novel-codes", "--extensions"]) { a, ctx in
             let port = try a.int("--port") ?? 0
             guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
             // The real portal's limit (10 a second, 429 beyond) unless told otherwise; 0 lifts it (benchmarks).
@@ -62,6 +63,8 @@ extension CLI {
                                               requestsPerSecond: rate == 0 ? nil : rate)
             try esia(a, &options.esiaOnly, &options.sessionTTL)
             options.novelCodes = a.flag("--novel-codes")
+            // What formats/epos.md does not have (teachers list, extra fields, lists without a class): off unless asked for.
+            options.extensions = a.flag("--extensions")
             let emulator: RunningEPOSEmulator
             do { emulator = try EPOSEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
             ctx.console.out(emulator.readyLine)

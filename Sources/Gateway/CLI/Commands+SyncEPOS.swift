@@ -23,6 +23,8 @@ extension CLI {
             do { codes = try EPOSCodes(directory: Resources.mappings(ctx.environment) + "/epos") } catch let e as CodeTableError {
                 throw GatewayError.badInput(e.message)
             }
+            // Rows per page: 100, the most formats/epos.md allows; tests ask for fewer (more pages to move rows between).
+            let perPage = ctx.environment["JOURNAL_GATEWAY_EPOS_PER_PAGE"].flatMap { Int($0) }.map { min(100, max(1, $0)) } ?? 100
             var runner = SyncRunner(ctx: ctx, json: a.flag("--json"), dryRun: a.flag("--dry-run"), full: a.flag("--full"))
             runner.allowDeletions = try SyncRunner.allowDeletions(a)
             return try runner.run(command: "sync epos") { store in
@@ -31,7 +33,8 @@ extension CLI {
                 codes.journalWorkTypes = try JournalNamesLoader.load(store, .workType)
                 let homework = try EPOSKnownHomework.load(store)
                 return EPOSCounterpart(session: EPOSSession(client: runner.client(), account: account, requestsPerSecond: pace),
-                                       codes: codes, timeZone: store.school.timeZone, knownHomework: { homework.contains($0) })
+                                       codes: codes, timeZone: store.school.timeZone, perPage: perPage, teachers: try EPOSTeacherBook.load(store, mappings: Resources.mappings(ctx.environment)),
+                                       knownHomework: { homework.contains($0) })
             }
         },
     ]
@@ -50,5 +53,51 @@ enum EPOSKnownHomework {
             if let id = row[0].text { out.insert(id) }
         }
         return out
+    }
+}
+
+/// The journal's teachers for the ЭПОС adapter (formats/epos.md has no list of them):
+/// those the identity map binds to an ЭПОС id, the names a person gave for ЭПОС ids
+/// (`epos/teachers.tsv` of the mappings, when there is one), and every teacher by its own id,
+/// with the names the contingent or a person gave.
+enum EPOSTeacherBook {
+    static func load(_ store: JournalStore, mappings: String) throws -> EPOSTeachers {
+        var book = try load(store)
+        let path = mappings + "/epos/teachers.tsv"
+        if FileManager.default.fileExists(atPath: path) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput("\(path): not UTF-8 text") }
+            book.named = try named(text, path: path)
+        }
+        return book
+    }
+
+    /// `teacher_id<TAB>surname<TAB>name<TAB>patronymic` lines (a header starting with
+    /// `teacher_id`, `#` comments, empty lines and an empty patronymic allowed).
+    static func named(_ text: String, path: String) throws -> [String: [String: FieldValue]] {
+        var out: [String: [String: FieldValue]] = [:]
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") || line.hasPrefix("teacher_id\t") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 3 || f.count == 4, !f[0].isEmpty, !f[1].isEmpty, !f[2].isEmpty else {
+                throw GatewayError.badInput("\(path):\(i + 1): expected teacher_id, surname, name and patronymic separated by tabs")
+            }
+            guard out[f[0]] == nil else { throw GatewayError.badInput("\(path):\(i + 1): \(f[0]) is named twice") }
+            out[f[0]] = ["surname": .text(f[1]), "name": .text(f[2]), "patronymic": f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null]
+        }
+        return out
+    }
+
+    static func load(_ store: JournalStore) throws -> EPOSTeachers {
+        func names(_ r: Record) -> [String: FieldValue] {
+            ["surname": r["surname"], "name": r["name"], "patronymic": r["patronymic"]]
+        }
+        var journal: [String: [String: FieldValue]] = [:]
+        for r in try store.records(.teacher) { journal[r.id] = names(r) }
+        var bound: [String: [String: FieldValue]] = [:]
+        try store.db.forEach("SELECT external_id, local_id FROM identity WHERE counterpart = 'epos' AND entity = 'teacher'") { row in
+            if let ext = row[0].text, let local = row[1].text, let n = journal[local] { bound[ext] = n }
+        }
+        return EPOSTeachers(bound: bound, journal: journal)
     }
 }

@@ -97,7 +97,9 @@ public struct EPOSSeedWriter {
 // MARK: - Reading the journal
 
 extension EPOSSeedWriter {
-    /// Portal ids for the journal's ids (`t-7` → `t-307`), numbered per kind in order of appearance.
+    /// Portal ids for the journal's ids (`cls-5А` → `cu-101`), numbered per kind in order of
+    /// appearance. Teachers keep the journal's ids (`t-7`), as in `samples/epos`: formats/epos.md
+    /// has no list of teachers, so the gateway knows a portal's teacher by an id the journal shares.
     struct PortalIDs {
         static let kinds: [String: (prefix: String, start: Int)] = [
             "year": ("y", 0), "period": ("pr", 0), "teacher": ("t", 300), "class": ("cu", 100), "group": ("g", 800), "student": ("st", 4000),
@@ -108,6 +110,7 @@ extension EPOSSeedWriter {
         mutating func id(_ kind: String, _ local: String) -> String {
             let key = kind + "/" + local
             if let v = ids[key] { return v }
+            if kind == "teacher" { ids[key] = local; return local }
             let k = Self.kinds[kind]!
             let n = (next[kind] ?? k.start) + 1
             next[kind] = n

@@ -29,7 +29,8 @@ extension EPOSCore {
             .map { ($0, .int(s.faults.counts[$0] ?? 0)) }
         counts.append(("drop-after-apply", .int(s.faults.counts["drop-after-apply"] ?? 0)))
         return .object([("spec", .string(options.faults.description)), ("seed", .string(String(options.seed))),
-                        ("injected", .object(counts)), ("rate_limited", .int(s.state.counters.rateLimited))])
+                        ("injected", .object(counts)), ("rate_limited", .int(s.state.counters.rateLimited)),
+                        ("requests", .int(s.requests))])
     }
 
     /// Applies the portal users' own changes: `create`, `update`, `delete` and `touch` of any

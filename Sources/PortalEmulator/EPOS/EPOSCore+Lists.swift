@@ -4,8 +4,9 @@ import JournalModel
 extension EPOSCore {
     func reference(_ name: String, _ req: HTTPRequest, _ st: EPOSState) -> HTTPResponse {
         let classID = req.query["class_unit_id"]
-        if let classID, st.school.classUnit(classID) == nil, name == "groups" || name == "students" {
-            return Self.error(404, "not_found", "нет класса \(classID)")
+        if name == "groups" || name == "students" {
+            if let classID, st.school.classUnit(classID) == nil { return Self.error(404, "not_found", "нет класса \(classID)") }
+            if classID == nil, !options.extensions { return Self.error(400, "bad_request", "class_unit_id: обязательный параметр") }
         }
         switch name {
         case "academic_years":
@@ -17,19 +18,22 @@ extension EPOSCore {
         case "control_forms":
             let subject = req.query["subject_id"]
             if let subject, st.school.subject(subject) == nil { return Self.error(404, "not_found", "нет предмета \(subject)") }
-            return .json(st.controlFormsJSON(subjectID: subject))
+            if subject == nil, !options.extensions { return Self.error(400, "bad_request", "subject_id: обязательный параметр") }
+            return .json(st.controlFormsJSON(subjectID: subject, extensions: options.extensions))
         case "absence_reasons":
             return .json(st.absenceReasonsJSON())
         case "class_units":
             return .json(st.classUnitsJSON())
         case "groups":
-            return .json(st.groupsJSON(classUnitID: classID))
-        case "teachers":
+            return .json(st.groupsJSON(classUnitID: classID, extensions: options.extensions))
+        case "teachers" where options.extensions:
             return .json(st.teachersJSON())
-        default: // students
+        case "students":
             let rows = st.all(.student).filter { classID == nil || $0.string("class_unit_id") == classID }
                 .sorted { ($0.string("last_name") ?? "", $0.string("first_name") ?? "", $0.id) < ($1.string("last_name") ?? "", $1.string("first_name") ?? "", $1.id) }
-            return .json(.array(rows.map(st.row)))
+            return .json(.array(rows.map { st.wireRow($0, extensions: options.extensions) }))
+        default:
+            return Self.error(404, "not_found", "нет такого адреса: \(req.path)")
         }
     }
 
@@ -62,7 +66,8 @@ extension EPOSCore {
             q.perPage = n
         }
         if let text = req.query["updated_at_from"] {
-            guard let ms = EPOSTime.parse(text) else {
+            // A space for the `+` of an offset (a client that did not percent-encode it) only with extensions.
+            guard options.extensions || !text.contains(" "), let ms = EPOSTime.parse(text) else {
                 return bad("updated_at_from: ожидается время ISO 8601 со смещением, например 2026-09-07T08:30:00.000+05:00 (знак + кодируется как %2B)")
             }
             q.updatedFrom = ms
@@ -75,6 +80,8 @@ extension EPOSCore {
         if let c = req.query["class_unit_id"] {
             guard st.school.classUnit(c) != nil else { return .failure(HTTPResponseBox(Self.error(404, "not_found", "нет класса \(c)"))) }
             q.classID = c
+        } else if !options.extensions {
+            return bad("class_unit_id: обязательный параметр (списки журнала — по классу)")
         }
         if kind == .finalMark, let p = req.query["period_id"] {
             guard st.school.period(p) != nil else { return .failure(HTTPResponseBox(Self.error(404, "not_found", "нет периода \(p)"))) }
@@ -96,7 +103,7 @@ extension EPOSCore {
         }
         let skip = (q.page - 1) * q.perPage
         let page = s.state.listPage(kind, updatedFrom: q.updatedFrom, filter: q.filter(kind), skip: skip, limit: q.perPage)
-        let rows = page.ids.compactMap { s.state.record(kind, $0) }.map { s.state.row($0) }
+        let rows = page.ids.compactMap { s.state.record(kind, $0) }.map { s.state.wireRow($0, extensions: options.extensions) }
         var response = HTTPResponse.json(.array(rows))
         response.headers.add("X-Total-Count", String(page.total))
         let hasNext = skip + page.ids.count < page.total

@@ -8,6 +8,8 @@ struct EPOSCoreState {
     var sessions: EPOSSessions
     var limiter: RateLimiter
     var faults: FaultInjector
+    /// Protocol requests received (the token's and those answered 429 too); not saved.
+    var requests = 0
 }
 
 /// Routes requests; every request runs under one lock, so requests apply one at a time.
@@ -47,6 +49,7 @@ final class EPOSCore: Sendable {
     }
 
     private func protocolRequest(_ req: HTTPRequest, _ s: inout EPOSCoreState) -> HTTPResponse {
+        s.requests += 1
         let (found, status) = EPOSRoute.match(req.method, req.path)
         guard let route = found else {
             return status == 405 ? Self.error(405, "method_not_allowed") : Self.error(404, "not_found", "нет такого адреса: \(req.path)")
@@ -125,28 +128,29 @@ final class EPOSCore: Sendable {
             return list(kind, req, &s, mutate: mutate)
         case .fetch(let kind, let id):
             guard let r = s.state.record(kind, id) else { return Self.error(404, "not_found", "нет объекта \(id)") }
-            var response = HTTPResponse.json(s.state.row(r))
+            var response = HTTPResponse.json(s.state.wireRow(r, extensions: options.extensions))
             response.headers.add("ETag", r.etag)
             return response
         case .create(let kind):
-            return write(&s, req) { st, body in st.create(kind, body: body, bodyMD5: MD5.hex(req.body), by: .client, now: self.now) }
+            return write(&s, req, kind) { st, body in st.create(kind, body: body, bodyMD5: MD5.hex(req.body), by: .client, now: self.now) }
         case .update(let kind, let id):
-            return write(&s, req) { st, body in st.update(kind, id: id, body: body, ifMatch: req.headers["If-Match"], by: .client, now: self.now) }
+            return write(&s, req, kind) { st, body in st.update(kind, id: id, body: body, ifMatch: req.headers["If-Match"], by: .client, now: self.now) }
         case .delete(let kind, let id):
-            return write(&s, req, needsBody: false) { st, _ in st.delete(kind, id: id, ifMatch: req.headers["If-Match"], by: .client, now: self.now) }
+            return write(&s, req, kind, needsBody: false) { st, _ in st.delete(kind, id: id, ifMatch: req.headers["If-Match"], by: .client, now: self.now) }
         }
     }
 
     /// Parses the body, applies the write, saves a changed state, and renders the answer.
-    private func write(_ s: inout EPOSCoreState, _ req: HTTPRequest, needsBody: Bool = true,
+    private func write(_ s: inout EPOSCoreState, _ req: HTTPRequest, _ kind: EPOSKind, needsBody: Bool = true,
                        _ apply: (inout EPOSState, JSON) -> EPOSWriteResult) -> HTTPResponse {
         var body = JSON.null
         if needsBody {
             guard let parsed = try? JSON.parse(bytes: req.body) else { return Self.error(400, "bad_request", "тело запроса — не JSON") }
             body = parsed
         }
-        let result = apply(&s.state, body)
+        var result = apply(&s.state, body)
         if result.changed { persist(s.state) }
+        if let b = result.body, b["error"] == nil { result.body = EPOSState.wire(b, kind, extensions: options.extensions) }
         return Self.response(result, location: result.status == 201 ? result.body?["id"]?.string.map { req.path + "/" + $0 } : nil)
     }
 
@@ -196,7 +200,7 @@ final class EPOSCore: Sendable {
 enum EPOSRoute: Equatable {
     case token
     /// Reference data: `academic_years`, `periods`, `subjects`, `control_forms`, `absence_reasons`,
-    /// `class_units`, `groups`, `students`, `teachers`.
+    /// `class_units`, `groups`, `students`; `teachers` only with extensions (404 otherwise).
     case reference(String)
     case list(EPOSKind)
     case fetch(EPOSKind, String)

@@ -31,6 +31,13 @@ public struct EPOSEmulatorOptions: Sendable {
     /// `--novel-codes`: a seed gets codes the shipped tables lack (a control form, a mark
     /// value, an absence reason), used by some rows (`EPOSState+NovelCodes.swift`).
     public var novelCodes = false
+    /// What formats/epos.md does not have (`--extensions`), off by default: `GET
+    /// /core/api/teachers`; `class_unit_id` on students, groups and schedule items,
+    /// `subject_id` on control forms, `external_id` on schedule items, attendances and final
+    /// marks, `deleted_at: null` on live final marks; lists, groups, students and control
+    /// forms without their class or subject (the whole school); a space read as the `+` of an
+    /// offset. No adapter test uses it.
+    public var extensions = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

@@ -16,6 +16,27 @@ extension EPOSState {
         return .object(pairs)
     }
 
+    /// A row as the protocol sends it: what formats/epos.md shows and nothing more (with
+    /// `extensions`, also the fields it does not show: see ``EPOSEmulatorOptions/extensions``).
+    func wireRow(_ r: EPOSRecord, extensions: Bool) -> JSON { Self.wire(row(r), r.kind, extensions: extensions) }
+
+    /// Removes from an object of `kind` (a row, or a write's answer) the fields the document does not show.
+    static func wire(_ json: JSON, _ kind: EPOSKind, extensions: Bool) -> JSON {
+        guard !extensions, case .object(var pairs) = json else { return json }
+        let hidden: Set<String>
+        switch kind {
+        case .student: hidden = ["class_unit_id"]
+        case .scheduleItem: hidden = ["class_unit_id", "external_id"]
+        case .mark: hidden = []
+        case .attendance: hidden = ["external_id"]
+        case .finalMark: hidden = ["external_id"]
+        }
+        pairs.removeAll { hidden.contains($0.0) }
+        // A final mark shows `deleted_at` only once deleted (the document's row has none; a delete sets it).
+        if kind == .finalMark { pairs.removeAll { $0.0 == "deleted_at" && $0.1.isNull } }
+        return .object(pairs)
+    }
+
     /// A moment in the school's offset, with milliseconds.
     func time(_ ms: Int64) -> String { EPOSTime.render(ms, in: school.zone) }
 
@@ -97,10 +118,10 @@ extension EPOSState {
     }
 
     /// A subject's control forms (all of them when `subjectID` is nil), each with its `subject_id`.
-    func controlFormsJSON(subjectID: String?) -> JSON {
+    func controlFormsJSON(subjectID: String?, extensions: Bool) -> JSON {
         .array(school.controlForms.filter { subjectID == nil || $0.subjectID == subjectID }.map {
             .object([("id", .string($0.id)), ("name", .string($0.name)), ("weight", .int($0.weight)),
-                     ("grade_system_type", .string($0.gradeSystemType)), ("subject_id", .string($0.subjectID))])
+                     ("grade_system_type", .string($0.gradeSystemType))] + (extensions ? [("subject_id", .string($0.subjectID))] : []))
         })
     }
 
@@ -112,10 +133,10 @@ extension EPOSState {
         .array(school.classUnits.map { .object([("id", .string($0.id)), ("name", .string($0.name)), ("parallel", .int($0.parallel))]) })
     }
 
-    func groupsJSON(classUnitID: String?) -> JSON {
+    func groupsJSON(classUnitID: String?, extensions: Bool) -> JSON {
         .array(school.groups.filter { classUnitID == nil || $0.classUnitID == classUnitID }.map {
-            .object([("id", .string($0.id)), ("class_unit_id", .string($0.classUnitID)), ("subject_id", .string($0.subjectID)),
-                     ("name", .string($0.name)), ("student_ids", .array($0.studentIDs.map(JSON.string)))])
+            .object([("id", .string($0.id))] + (extensions ? [("class_unit_id", .string($0.classUnitID))] : [])
+                    + [("subject_id", .string($0.subjectID)), ("name", .string($0.name)), ("student_ids", .array($0.studentIDs.map(JSON.string)))])
         })
     }
 

@@ -23,6 +23,7 @@ public enum ASURSOEmulator {
         }
         if let numbers = options.marksAsNumbers { portal.config.marksAsNumbers = numbers }
         portal.feedRetention = options.feedRetention
+        portal.extensions = options.extensions
         portal.settle()
         try store?.save(portal)
         let core = EmulatorCore(portal: portal, options: options, store: store)

@@ -177,8 +177,10 @@ extension EmulatorCore {
         if let stored = s.portal.idempotency[key] {
             s.portal.counters.idempotentReplays += 1
             if stored.requestMD5 != MD5.hex(req.body) { s.portal.counters.mismatchedReplays += 1 }
-            return HTTPResponse(status: stored.status, headers: ["Content-Type": "application/json; charset=utf-8", "Idempotent-Replay": "true"],
-                                body: Array(stored.body.utf8))
+            var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8"]
+            // A header formats/asu-rso.md does not have: only with extensions.
+            if options.extensions { headers.add("Idempotent-Replay", "true") }
+            return HTTPResponse(status: stored.status, headers: headers, body: Array(stored.body.utf8))
         }
         guard let body = try? JSON.parse(bytes: req.body), let ops = body["operations"]?.array else {
             return .message("Тело запроса должно быть JSON-объектом {\"operations\": […]}", status: 400)

@@ -32,6 +32,9 @@ public struct EmulatorOptions: Sendable {
     /// `--novel-codes`: a seed gets codes the shipped tables lack (an assignment type, a mark
     /// value, an absence reason), used by some journal items (`PortalState+NovelCodes.swift`).
     public var novelCodes = false
+    /// What formats/asu-rso.md does not have (`--extensions`), off by default: the
+    /// `Idempotent-Replay: true` header on a replayed batch answer. No adapter test uses it.
+    public var extensions = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
 

@@ -31,7 +31,8 @@ extension PortalState {
             case "upsertMark": outcome = try upsertMark(f, mode)
             case "deleteMark": outcome = try deleteMark(f, mode)
             case "upsertAttendance": outcome = try upsertAttendance(f, mode)
-            case "deleteAttendance": outcome = try deleteAttendance(f, mode)
+            // Not among the document's operations: the portal's own users (and clients only with extensions).
+            case "deleteAttendance" where extensions || mode == .portal: outcome = try deleteAttendance(f, mode)
             case "upsertFinalMark": outcome = try upsertFinalMark(f, mode)
             case "editStudent" where mode == .portal: outcome = try editStudent(f)
             default: throw Rejection("Неизвестная операция «\(name)»")

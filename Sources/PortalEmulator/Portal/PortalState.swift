@@ -20,6 +20,9 @@ struct PortalState: Sendable {
     var feedFloor = 0
     /// Keep only the newest N vers in the feed (nil: keep everything).
     var feedRetention: Int?
+    /// `--extensions`: also the batch operation formats/asu-rso.md does not have
+    /// (`deleteAttendance` from a client). Not saved.
+    var extensions = false
     var nextLessonID = 1
     var nextAssignmentID = 1
     var idempotency: [String: StoredResponse] = [:]
