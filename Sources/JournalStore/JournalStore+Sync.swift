@@ -134,9 +134,11 @@ extension JournalStore {
     }
 
     /// Every binding with a counterpart, ordered by kind and local id (for tests and reports).
-    public func identities(counterpart: String) throws -> [(entity: EntityKind, localID: String, externalID: String)] {
+    /// The identity bindings with a counterpart, of one kind or of all.
+    public func identities(counterpart: String, _ kind: EntityKind? = nil) throws -> [(entity: EntityKind, localID: String, externalID: String)] {
         var out: [(EntityKind, String, String)] = []
-        try db.forEach("SELECT entity, local_id, external_id FROM identity WHERE counterpart = ? ORDER BY entity, local_id", [.text(counterpart)]) {
+        let sql = "SELECT entity, local_id, external_id FROM identity WHERE counterpart = ?" + (kind == nil ? "" : " AND entity = ?") + " ORDER BY entity, local_id"
+        try db.forEach(sql, [.text(counterpart)] + (kind.map { [SQLValue.text($0.rawValue)] } ?? [])) {
             if let k = EntityKind(rawValue: $0[0].text ?? "") { out.append((k, $0[1].text ?? "", $0[2].text ?? "")) }
         }
         return out.map { (entity: $0.0, localID: $0.1, externalID: $0.2) }

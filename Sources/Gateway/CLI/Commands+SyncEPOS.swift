@@ -95,8 +95,8 @@ enum EPOSTeacherBook {
         var journal: [String: [String: FieldValue]] = [:]
         for r in try store.records(.teacher) { journal[r.id] = names(r) }
         var bound: [String: [String: FieldValue]] = [:]
-        try store.db.forEach("SELECT external_id, local_id FROM identity WHERE counterpart = 'epos' AND entity = 'teacher'") { row in
-            if let ext = row[0].text, let local = row[1].text, let n = journal[local] { bound[ext] = n }
+        for b in try store.identities(counterpart: "epos", .teacher) {
+            if let n = journal[b.localID] { bound[b.externalID] = n }
         }
         return EPOSTeachers(bound: bound, journal: journal)
     }

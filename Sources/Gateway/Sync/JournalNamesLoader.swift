@@ -6,8 +6,6 @@ import JournalStore
 /// has no table line under the journal's record of the same name.
 enum JournalNamesLoader {
     static func load(_ store: JournalStore, _ kind: EntityKind) throws -> JournalNames {
-        var names: [String] = []
-        try store.db.forEach("SELECT name FROM \(kind.table)") { row in if let n = row[0].text { names.append(n) } }
-        return JournalNames(names)
+        JournalNames(try store.records(kind).compactMap { $0["name"].text })
     }
 }
