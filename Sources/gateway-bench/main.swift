@@ -50,7 +50,7 @@ func parseOptions() -> Options {
 }
 
 /// Bumped whenever the generator's output changes, so that a cached school is not reused.
-let inputsVersion = 3
+let inputsVersion = 4
 
 /// The generated school (cached per size, seed and generator version) plus the reference
 /// CSV of its rows.
