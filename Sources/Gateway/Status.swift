@@ -1,5 +1,6 @@
 import JournalModel
 import JournalStore
+import SyncEngine
 
 /// What `status` reports: the school, record counts, open conflicts, pending outbox,
 /// recent runs and movements.
@@ -16,6 +17,13 @@ public enum StatusReport {
         for (name, kind) in countedKinds { counts.append((name, .int(try store.count(kind)))) }
         let conflicts = try db.scalar("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")?.int ?? 0
         let outbox = try db.scalar("SELECT count(*) FROM outbox WHERE status = 'pending'")?.int ?? 0
+        // Items a sync keeps without applying them, by what they wait for (docs/sync.md).
+        var parked = (codes: 0, deletions: 0, other: 0)
+        for p in try store.parkedReasons() {
+            if p.reason.hasPrefix(UnmappedCode.marker) { parked.codes += 1 }
+            else if p.reason.hasPrefix(DeletionBrake.marker) { parked.deletions += 1 }
+            else { parked.other += 1 }
+        }
         var runs: [JSON] = []
         try db.forEach("SELECT id, counterpart, command, started_at, finished_at, status, summary FROM sync_run ORDER BY started_at DESC, id DESC LIMIT 5") { r in
             var o: [(String, JSON)] = [("id", .string(r[0].text ?? "")), ("counterpart", .string(r[1].text ?? "")),
@@ -37,6 +45,8 @@ public enum StatusReport {
             ("school", .string(store.school.name)), ("time_zone", .string(store.school.timeZoneID)),
             ("store", .string(store.path)), ("schema_version", .int(store.schemaVersion)),
             ("counts", .object(counts)), ("conflicts_open", .int(conflicts)), ("outbox_pending", .int(outbox)),
+            ("parked", .object([("waiting_for_code_lines", .int(parked.codes)), ("held_deletions", .int(parked.deletions)),
+                                ("waiting_for_related_records", .int(parked.other))])),
             ("change_log_seq", .int(store.lastSeq)), ("last_runs", .array(runs)), ("recent_movements", .array(movements)),
             ("diary_oldest_undelivered_age_s", try DiaryStatus.oldestUndeliveredAge(store).map(JSON.int) ?? .null),
         ])
@@ -50,6 +60,12 @@ public enum StatusReport {
             lines.append("Records: " + counts.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \($0.1.int ?? 0)" }.joined(separator: ", "))
         }
         lines.append("Open conflicts: \(j["conflicts_open"]?.int ?? 0); outbox pending: \(j["outbox_pending"]?.int ?? 0)")
+        let p = j["parked"]
+        let codes = p?["waiting_for_code_lines"]?.int ?? 0, held = p?["held_deletions"]?.int ?? 0, other = p?["waiting_for_related_records"]?.int ?? 0
+        if codes + held + other > 0 {
+            lines.append("Kept, not applied: \(codes) item(s) waiting for a code-table line (the last sync's summary names the lines), "
+                         + "\(held) deletion(s) held by the brake (--allow-deletions), \(other) waiting for related records")
+        }
         lines.append(DiaryStatus.line(j["diary_oldest_undelivered_age_s"]?.int))
         let runs = j["last_runs"]?.array ?? []
         lines.append(runs.isEmpty ? "Runs: none yet" : "Recent runs:")

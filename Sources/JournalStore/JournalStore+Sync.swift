@@ -247,6 +247,13 @@ extension JournalStore {
                   runID.map(SQLValue.text) ?? .null, .text(timestampNow)])
     }
 
+    /// Every parked item's counterpart and reason (for `status`), without the records.
+    public func parkedReasons() throws -> [(counterpart: String, reason: String)] {
+        var out: [(counterpart: String, reason: String)] = []
+        try db.forEach("SELECT counterpart, reason FROM sync_parked ORDER BY counterpart") { out.append(($0[0].text ?? "", $0[1].text ?? "")) }
+        return out
+    }
+
     public func parkedItems(counterpart: String) throws -> [ParkedItem] {
         var out: [ParkedItem] = []
         try db.forEach("SELECT entity, external_id, record, reason FROM sync_parked WHERE counterpart = ? ORDER BY at, entity, external_id",

@@ -6,11 +6,11 @@ import JournalModel
 /// applies everything else and exits 65; `--allow-deletions N` raises the limit to N after
 /// a person has looked. A full pull that listed no record of a kind never deletes that
 /// kind without such a yes (an empty answer is no proof). See docs/sync.md.
-struct DeletionBrake {
+public struct DeletionBrake {
     /// Deletions of one kind a person allowed in this run (`--allow-deletions N`).
     var allowed: Int?
     /// The reason held deletions are parked with: the retry knows them by it.
-    static let marker = "held by the mass-deletion brake"
+    public static let marker = "held by the mass-deletion brake"
 
     private var totals: [EntityKind: Int] = [:]
     private var applied: [EntityKind: Int] = [:]

@@ -135,6 +135,24 @@ struct JournalImportTests {
         #expect(cli(["extract", "weekly", "--student", "99-9999", "--week", "2026-W37", "--out", out], store: store).code == 64)
     }
 
+    @Test func statusCountsWhatASyncKeepsWithoutApplyingIt() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir, week: false)
+        let s = try JournalStore.open(at: store)
+        try s.transaction {
+            // As the engine parks them (reasons as SyncEngine's UnmappedCode and DeletionBrake write them).
+            try s.park(counterpart: "epos", .mark, externalID: "mk-1", record: .object([]), reason: "waits for a code-table line: «5+»", runID: nil)
+            try s.park(counterpart: "epos", .mark, externalID: "mk-2", record: .object([]), reason: "waits for a code-table line: «5+»", runID: nil)
+            try s.park(counterpart: "asu-rso", .lesson, externalID: "77", record: .object([]), reason: "held by the mass-deletion brake: …", runID: nil)
+            try s.park(counterpart: "asu-rso", .mark, externalID: "9", record: .object([]), reason: "its lesson has not arrived yet", runID: nil)
+        }
+        let j = try JSON.parse(cli(["status", "--json"], store: store).out)
+        #expect(j["parked"]?["waiting_for_code_lines"]?.int == 2)
+        #expect(j["parked"]?["held_deletions"]?.int == 1)
+        #expect(j["parked"]?["waiting_for_related_records"]?.int == 1)
+        #expect(cli(["status"], store: store).out.contains("Kept, not applied: 2 item(s) waiting for a code-table line"))
+    }
+
     @Test func historyShowsOldAndNewValues() throws {
         let dir = try TempDir()
         let store = try sampleStore(dir)
