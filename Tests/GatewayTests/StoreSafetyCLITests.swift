@@ -192,24 +192,10 @@ struct StoreSafetyCLITests {
         chmod(store, 0o444)
         chmod(sub, 0o555)
         defer { chmod(sub, 0o755); chmod(store, 0o644) }
-        let bin = try gatewayBinary().path
+        // As root, chmod stops nothing: run the binary as nobody.
+        let launcher = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
         func run(_ args: [String]) throws -> CLIResult {
-            let p = Process()
-            if getuid() == 0 {
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-                p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", bin, "--store", store] + args
-            } else {
-                p.executableURL = URL(fileURLWithPath: bin)
-                p.arguments = ["--store", store] + args
-            }
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile()
-            let e = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return CLIResult(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+            try runBinary(["--store", store] + args, environment: ProcessInfo.processInfo.environment, launcher: launcher)
         }
         let status = try run(["status", "--json"])
         #expect(status.code == 0, "\(status.err)")

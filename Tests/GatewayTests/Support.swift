@@ -79,11 +79,17 @@ func gatewayBinary() throws -> URL {
     return fallback
 }
 
-/// Runs the real binary as a child process.
-func runBinary(_ args: [String], environment: [String: String] = [:]) throws -> CLIResult {
+/// Runs the real binary as a child process; `launcher` (e.g. `setpriv --reuid=…`) runs it
+/// through another program, the binary's path then its arguments following.
+func runBinary(_ args: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> CLIResult {
     let p = Process()
-    p.executableURL = try gatewayBinary()
-    p.arguments = args
+    if let first = launcher.first {
+        p.executableURL = URL(fileURLWithPath: first)
+        p.arguments = Array(launcher.dropFirst()) + [try gatewayBinary().path] + args
+    } else {
+        p.executableURL = try gatewayBinary()
+        p.arguments = args
+    }
     p.environment = environment
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
