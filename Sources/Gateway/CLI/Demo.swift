@@ -90,8 +90,33 @@ extension CLI {
         try step("the teacher corrects a mark (4 → 5)", ["journal", "import", change], ExitCode.ok)
         try step("the next delivery carries only the change", feed, ExitCode.ok)
         ctx.console.out("\nDiary portal counters: \(portal.stats().serialized())")
+        ctx.console.out(recipientsLine(portal.acceptedEvents()))
         let extract = dir.appendingPathComponent("extract-5А-2026-W37.html").path
         try step("the printed weekly extract for parents without electronic access (R12)",
                  ["extract", "weekly", "--class", "5А", "--week", "2026-W37", "--out", extract], ExitCode.ok)
+    }
+}
+
+extension CLI {
+    /// What the diary portal received, per parent: every event should reach each of the
+    /// child's guardians once (a parent stored twice would receive it twice).
+    static func recipientsLine(_ events: [JSON]) -> String {
+        var deliveries = 0
+        var doubled = 0
+        var parents: Set<String> = []
+        for e in events {
+            var seen: Set<String> = []
+            var twice = false
+            for r in e["recipients"]?.array ?? [] {
+                deliveries += 1
+                if let id = r["guardianId"]?.string { parents.insert(id) }
+                // The same person under two guardian ids: same name (and СНИЛС when given).
+                let person = (r["name"]?.string ?? "").lowercased() + "|" + (r["snils"]?.string ?? "")
+                if !seen.insert(person).inserted { twice = true }
+            }
+            if twice { doubled += 1 }
+        }
+        return "Recipients: \(deliveries) deliveries of \(events.count) event(s) to \(parents.count) guardian id(s); "
+            + "\(doubled) event(s) reached one parent twice under two ids."
     }
 }
