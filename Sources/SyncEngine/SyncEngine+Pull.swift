@@ -48,6 +48,7 @@ extension SyncEngine {
                 ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
                 defer { ctx.references = ReferenceCache() }
                 let ordered = order(items, ctx)
+                ctx.guardianChildren = SyncEngine.guardianChildren(ordered)
                 // Deletions of records the journal still holds (echoes of our own deletions are not counted).
                 let deleting = try ordered.filter { r in
                     guard r.deleted, let id = try store.localID(counterpart: cp, r.kind, externalID: r.externalID) else { return false }
@@ -201,6 +202,10 @@ extension SyncEngine {
                     throw ItemFailure(message: "\(cp) \(kind.rawValue) \(item.externalID) has the key of \(kind.rawValue) \(match.id), "
                                       + "which is \(cp) \(other) and not deleted there", park: true)
                 }
+                localID = match.id
+                current = .some(match)
+            } else if kind == .guardian, let match = try guardianTwin(Record(kind, id: "", fields), externalID: item.externalID, ctx) {
+                // The same parent the journal already holds (from the secretary's list, another portal).
                 localID = match.id
                 current = .some(match)
             } else {

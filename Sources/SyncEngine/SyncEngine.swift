@@ -183,6 +183,11 @@ final class RunContext {
     var reported = Set<String>()
     /// The identity lookups of the page being applied.
     var references = ReferenceCache()
+    /// Per guardian (external id), the pupils (external ids) the page's guardianships link
+    /// it to: what binds a guardian known by name only (``GuardianIdentity``).
+    var guardianChildren: [String: Set<String>] = [:]
+    /// The journal's guardians, loaded when a guardian first needs binding in this run.
+    var guardians: GuardianMatcher?
     var origin: Origin { Origin(source: SyncEngine.source(counterpart), runID: runID) }
     var loserOrigin: Origin { Origin(source: SyncEngine.loserSource(counterpart), runID: runID) }
 

@@ -19,7 +19,8 @@ struct ContingentPlan {
     private let policy: PolicyTable
     private let date: CivilDate
     private var classIDs: [String: String] = [:]
-    private var guardianByKey: [String: Record] = [:]
+    /// The store's guardians, and those this list adds: who a named guardian is (``GuardianIdentity``).
+    private var guardians: GuardianMatcher
     private var takenIDs: Set<String> = []
 
     /// The name the list's bases and conflicts are kept under, as a counterpart's are.
@@ -32,6 +33,7 @@ struct ContingentPlan {
         self.store = store
         self.policy = policy
         self.date = date
+        guardians = GuardianMatcher(guardians: [], guardianships: [])
         errors = list.errors
         result = ContingentImportResult(warnings: list.warnings, date: date, mode: mode)
         guard errors.isEmpty else { return }
@@ -46,7 +48,7 @@ struct ContingentPlan {
             byPerson[ContingentPlan.personKey(s["surname"].text, s["name"].text, s["patronymic"].text, s["birth_date"].text)] = s
         }
         for c in try store.records(.classUnit) { if let n = c["name"].text { classIDs[n] = c.id } }
-        for g in try store.records(.guardian) { guardianByKey[ContingentPlan.guardianKey(g)] = g }
+        guardians = GuardianMatcher(guardians: try store.records(.guardian), guardianships: try store.records(.guardianship))
 
         var matchedBy: [String: Int] = [:]
         var rowOf: [String: ContingentRow] = [:]
@@ -212,8 +214,11 @@ struct ContingentPlan {
         if let guardians = row.guardians { planGuardians(student: s.id, guardians, isNew: existing == nil) }
     }
 
-    /// Links the row's guardians: the same person (name and phone) is one guardian across
-    /// siblings; a guardian no longer listed is unlinked (R8: they stop seeing the child).
+    /// Links the row's guardians: a guardian already linked to the pupil under the same
+    /// name (case, ё/е and spacing aside) stays and gets the list's phone; else the one
+    /// guardian the store holds who is the same person (the same name and phone: one parent
+    /// of two pupils; ``GuardianIdentity``), else a new one. A guardian no longer listed is
+    /// unlinked (R8: they stop seeing the child).
     private mutating func planGuardians(student: String, _ entries: [GuardianEntry], isNew: Bool) {
         var links: [Record] = []
         if !isNew { links = (try? store.records(.guardianship, where: "student", equals: .text(student))) ?? [] }
@@ -223,26 +228,25 @@ struct ContingentPlan {
         for e in entries {
             let fields: [String: FieldValue] = ["surname": .text(e.surname), "name": .text(e.name),
                                                 "patronymic": FieldValue(e.patronymic), "phone": FieldValue(e.phone)]
-            // Already linked under the same name: keep that guardian, update the phone.
-            if let (gid, g) = current.first(where: { $0.value["surname"].text == e.surname && $0.value["name"].text == e.name
-                                                      && $0.value["patronymic"].text == e.patronymic }) {
+            let named = Record(.guardian, id: "", fields)
+            if let (gid, g) = current.sorted(by: { $0.key < $1.key }).first(where: { !keep.contains($0.key) && GuardianIdentity.fio($0.value) == GuardianIdentity.fio(named) }) {
                 keep.insert(gid)
                 if let p = e.phone, g["phone"].text != p {
                     var u = g; u["phone"] = .text(p); writes.append(u)
+                    guardians.add(u)
                 }
                 continue
             }
-            var g = Record(.guardian, id: "", fields)
-            let key = ContingentPlan.guardianKey(g)
-            if e.phone != nil, let known = guardianByKey[key] {
+            var g: Record
+            if let known = guardians.match(named, kids: [student], excluding: { keep.contains($0) }) {
                 g = known
             } else {
+                let key = ContingentPlan.guardianKey(named)
+                g = named
                 g.id = "grd-" + Self.shortHash(key + (e.phone == nil ? "|" + student : ""))
-                if let known = store.record(.guardian, id: g.id) { g = known } else {
-                    writes.append(g)
-                    if e.phone != nil { guardianByKey[key] = g }
-                }
+                if let known = store.record(.guardian, id: g.id) { g = known } else { writes.append(g) }
             }
+            guardians.add(g, children: [student])
             keep.insert(g.id)
             if !links.contains(where: { $0["guardian"].text == g.id }) {
                 writes.append(Record(.guardianship, id: "gs-\(student)-\(g.id)", ["student": .text(student), "guardian": .text(g.id)]))
