@@ -22,12 +22,8 @@ public enum GuardianIdentity {
         return false
     }
 
-    /// Surname, name and patronymic folded for comparison: «Фёдорова Ульяна Юрьевна» and
-    /// «ФЕДОРОВА  Ульяна Юрьевна.» fold alike, and so do «Иванова-Петрова» and «Иванова Петрова».
-    public static func fio(_ r: Record) -> String {
-        [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0.map(fold) }
-            .joined()
-    }
+    /// The guardian's ФИО folded (``PersonName/folded(_:)``).
+    public static func fio(_ r: Record) -> String { PersonName.folded(r) }
 
     /// The 11 digits of a СНИЛС, whatever its separators; nil when there are not 11.
     public static func snils(_ r: Record) -> String? {
@@ -42,16 +38,6 @@ public enum GuardianIdentity {
         guard let t = r["phone"].text else { return nil }
         let d = t.filter(\.isASCIIDigit)
         return d.count >= 10 ? String(d.suffix(10)) : nil
-    }
-
-    /// Lower case, ё as е, letters and digits only (a hyphen of a double-barrelled surname
-    /// and stray spaces dropped).
-    static func fold(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in s.lowercased().unicodeScalars where CharacterSet.alphanumerics.contains(u) {
-            out.append(u == "ё" ? "е" : u)
-        }
-        return String(out)
     }
 }
 

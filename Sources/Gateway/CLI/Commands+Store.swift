@@ -21,6 +21,13 @@ extension CLI {
             ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report))
             return ExitCode.ok
         },
+        Command(words: ["merge-duplicates"], summary: "merge guardians and teachers the store holds twice under two ids",
+                usage: "merge-duplicates [--dry-run] [--json]", flags: ["--dry-run", "--json"]) { a, ctx in
+            let dry = a.flag("--dry-run")
+            let report = try ctx.withLockedStore("merge-duplicates") { store in try DuplicateMerge.run(store, dryRun: dry) }
+            ctx.console.out(a.flag("--json") ? report.json.pretty() : DuplicateMerge.text(report, dryRun: dry))
+            return ExitCode.ok
+        },
         Command(words: ["history"], summary: "the change log of one record",
                 usage: "history (RECORD-ID | FILE-NUMBER | CLASS | SUBJECT) [--json]", flags: ["--json"]) { a, ctx in
             guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID (or a pupil's personal-file number)") }

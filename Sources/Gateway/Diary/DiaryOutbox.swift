@@ -164,6 +164,32 @@ enum DiaryOutbox {
         return (retried, dropped)
     }
 
+    /// Events not delivered yet (pending or rejected) that name a merged guardian go to the
+    /// guardian it was merged into, once: `merged` maps a duplicate's id to the survivor's.
+    /// Returns how many events changed.
+    static func readdress(_ store: JournalStore, merged: [String: String], dir: DiaryDirectory) throws -> Int {
+        guard !merged.isEmpty else { return 0 }
+        var rows: [(id: String, body: String)] = []
+        try store.db.forEach("SELECT event_id, body, guardians FROM diary_event ORDER BY seq") { r in
+            let ids = (r[2].text ?? "").split(separator: " ").map(String.init)
+            if ids.contains(where: { merged[$0] != nil }) { rows.append((r[0].text ?? "", r[1].text ?? "")) }
+        }
+        for r in rows {
+            guard case .object(var pairs)? = try? JSON.parse(r.body) else { continue }
+            var ids: [String] = []
+            for j in pairs.first(where: { $0.0 == "recipients" })?.1.array ?? [] {
+                guard let id = j["guardianId"]?.string else { continue }
+                let now = merged[id] ?? id
+                if !ids.contains(now) { ids.append(now) }
+            }
+            let recipients = ids.compactMap(dir.recipient)
+            for i in pairs.indices where pairs[i].0 == "recipients" { pairs[i].1 = .array(recipients.map(\.json)) }
+            try store.db.run("UPDATE diary_event SET body = ?, guardians = ? WHERE event_id = ?",
+                             [.text(JSON.object(pairs).serialized()), .text(" " + ids.joined(separator: " ") + " "), .text(r.id)])
+        }
+        return rows.count
+    }
+
     static func rejected(_ store: JournalStore) throws -> [RejectedDiaryEvent] {
         var out: [RejectedDiaryEvent] = []
         try store.db.forEach("""
