@@ -78,6 +78,11 @@ extension JournalStore: RecordLookup {
         var out: Record?
         try? db.forEach("SELECT \(JournalStore.columns(r.kind)) FROM \(r.kind.table) WHERE \(cond) LIMIT 1",
                         key.map { JournalStore.sqlValue(r[$0]) }) { out = decode(r.kind, $0) }
+        if out == nil && r.kind == .teacher {
+            // A teacher's name as another source spells it (ё/е, case, spaces): the same person.
+            let folded = PersonName.folded(r)
+            try? forEachRecord(.teacher) { t in if out == nil && PersonName.folded(t) == folded { out = t } }
+        }
         return out
     }
 
