@@ -21,6 +21,7 @@ extension CLI {
                 } else {
                     let t = result.total
                     ctx.console.out("\(dry ? "Would import" : "Imported") \(result.lines) records from \(a.positionals[0]): \(t.created) created, \(t.updated) updated, \(t.unchanged) unchanged, \(t.deleted) deleted.")
+                    if let line = result.boundLine(dryRun: dry) { ctx.console.out(line) }
                 }
                 return ExitCode.ok
             }
