@@ -125,19 +125,18 @@ struct ImportBinder {
         }
     }
 
+    /// One lookup by natural key per record of a kind the store holds (by id only when
+    /// the key names another record, or an alias is kept).
     private mutating func bind(_ r: Record, line: Int, mayWait: Bool) {
         let kind = r.kind
         defer { settled.insert(Self.key(kind, r.id)) }
         let known = aliases.map[kind]?[r.id]
-        if known == nil && isEmptyInStore(kind) { return }
-        if inStore(kind, r.id) {
-            // The store holds the id itself: the record is itself, whatever an old alias said.
-            if let known { drop(kind, r.id, known) }
-            return
-        }
+        if known == nil && (kind.naturalKey.isEmpty || isEmptyInStore(kind)) { return }
         if let known {
-            if inStore(kind, known) { return }
-            drop(kind, r.id, known)   // the store's record is gone: bind afresh by key
+            // The store holding the id itself wins over an old alias.
+            if !inStore(kind, r.id) && inStore(kind, known) { return }
+            drop(kind, r.id, known)   // else bind afresh by key
+            if inStore(kind, r.id) { return }
         }
         guard !kind.naturalKey.isEmpty, !isEmptyInStore(kind) else { return }
         if mayWait {
@@ -150,7 +149,7 @@ struct ImportBinder {
             }
         }
         let rewritten = aliases.rewrite(r)
-        guard let existing = store.recordByNaturalKey(rewritten), existing.id != r.id else { return }
+        guard let existing = store.recordByNaturalKey(rewritten), existing.id != r.id, !inStore(kind, r.id) else { return }
         if let other = claimedBy[kind]?[existing.id], other != r.id {
             claims.append(Claim(line: line, kind: kind, id: r.id, storeID: existing.id, otherID: other))
             return
