@@ -62,6 +62,7 @@ struct JournalBindingTests {
         #expect(try s.identities(counterpart: "journal").count == 5)
         #expect(result.boundLine()?.hasPrefix("Bound 5 record(s) to the journal's records of the same key (teacher t-1 → teacher-p, ") == true)
         #expect(result.json()["bound"]?.array?.first?["to"]?.string == "teacher-p")
+        #expect(result.json(boundLimit: 2)["bound"]?.array?.count == 2 && result.json()["bound_count"]?.int == 5)
 
         // Again: the aliases are known, nothing is bound anew and nothing changes.
         let seq = s.lastSeq

@@ -26,13 +26,18 @@ public struct JournalImportResult: Sendable {
         return "\(dryRun ? "Would bind" : "Bound") \(bound.count) record(s) to the journal's records of the same key (\(shown.joined(separator: ", ")))."
     }
 
-    public func json() -> JSON {
+    /// `bound` lists every binding this import made (`boundLimit`: the first so many, for
+    /// the run's saved summary); `bound_count` counts them all.
+    public func json(boundLimit: Int? = nil) -> JSON {
         func obj(_ c: ImportCounts) -> [(String, JSON)] {
             [("created", .int(c.created)), ("updated", .int(c.updated)), ("unchanged", .int(c.unchanged)), ("deleted", .int(c.deleted))]
         }
         let kinds = byKind.keys.sorted().map { ($0.rawValue, JSON.object(obj(byKind[$0]!))) }
+        let listed = bound.prefix(boundLimit ?? bound.count).map {
+            JSON.object([("kind", .string($0.kind.rawValue)), ("id", .string($0.id)), ("to", .string($0.to))])
+        }
         return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds)), ("warnings", .array(warnings.map(JSON.string))),
-                        ("bound", .array(bound.map { .object([("kind", .string($0.kind.rawValue)), ("id", .string($0.id)), ("to", .string($0.to))]) }))])
+                                     ("bound", .array(Array(listed))), ("bound_count", .int(bound.count))])
     }
 }
 
