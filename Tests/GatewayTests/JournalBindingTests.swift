@@ -90,6 +90,16 @@ struct JournalBindingTests {
                                    + "which the journal's teacher t-1 is bound to: one store record cannot stand for two of the journal's ids"])
     }
 
+    @Test func aProblemOnABoundRecordNamesTheFilesIDAndTheStores() throws {
+        let dir = try TempDir()
+        let s = try Self.portalStore(dir)
+        let path = try Self.file(dir, "bad.jsonl", Self.week.map { $0.replacingOccurrences(of: #""value": "4""#, with: #""value": "6""#) })
+        let error = #expect(throws: GatewayError.self) { try Self.importer(s).run(path: path) }
+        #expect(error?.details.count == 1)
+        #expect(error?.details.first?.hasPrefix("\(path):4: mark mk-1 (bound to mark-p): ") == true, "\(error?.details ?? [])")
+        #expect(try s.identities(counterpart: "journal").isEmpty)
+    }
+
     @Test func dryRunNamesTheBindingsAndKeepsNone() throws {
         let dir = try TempDir()
         let s = try Self.portalStore(dir)

@@ -64,6 +64,7 @@ struct ImportValidation {
     private func isDefined(_ kind: EntityKind, _ id: String) -> Bool { defined[Self.key(kind, id)] != nil }
 
     mutating func visit(line: Int, _ parsed: Result<JournalLine, LineProblems>) {
+        let fileID = (try? parsed.get())?.id
         switch parsed.map(aliases.rewrite) {
         case .failure(let p):
             for m in p.messages { problems.append(Problem(line: line, message: m, column: p.column)) }
@@ -73,12 +74,13 @@ struct ImportValidation {
             }
             deleted[kind, default: [:]][id] = line
         case .success(.record(let r)):
-            visit(line: line, record: r)
+            visit(line: line, record: r, fileID: fileID ?? r.id)
         }
     }
 
-    private mutating func visit(line: Int, record r: Record) {
-        let name = "\(r.kind.rawValue) \(r.id)"
+    /// `fileID`: the record's id in the file (`r.id` is the store's when the file's is an alias).
+    private mutating func visit(line: Int, record r: Record, fileID: String) {
+        let name = "\(r.kind.rawValue) \(fileID)" + (fileID == r.id ? "" : " (bound to \(r.id))")
         let idKey = Self.key(r.kind, r.id)
         if let first = defined[idKey].map(Int.init) ?? deleted[r.kind]?[r.id] {
             problems.append(Problem(line: line, message: "\(name) appears twice in the file (also line \(first))"))
