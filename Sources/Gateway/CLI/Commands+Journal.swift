@@ -12,7 +12,7 @@ extension CLI {
                 let run = RunRecord(counterpart: "journal", command: "journal import")
                 let result = try JournalImporter(store: store, origin: Origin(source: "journal-import", runID: run.id))
                     .run(path: a.positionals[0], dryRun: dry)
-                if !dry { try run.save(store, status: "ok", summary: result.json()) }
+                if !dry { try run.save(store, status: "ok", summary: result.json(boundLimit: 100)) }
                 for w in result.warnings { ctx.console.err("warning: " + w) }
                 if a.flag("--json") {
                     var j = result.json()
@@ -21,6 +21,7 @@ extension CLI {
                 } else {
                     let t = result.total
                     ctx.console.out("\(dry ? "Would import" : "Imported") \(result.lines) records from \(a.positionals[0]): \(t.created) created, \(t.updated) updated, \(t.unchanged) unchanged, \(t.deleted) deleted.")
+                    if let line = result.boundLine(dryRun: dry) { ctx.console.out(line) }
                 }
                 return ExitCode.ok
             }

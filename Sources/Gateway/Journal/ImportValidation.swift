@@ -42,9 +42,16 @@ struct ImportValidation {
     /// What does not stop the import but a person should read, by line.
     private(set) var warnings: [Problem] = []
 
-    init(store: JournalStore) {
+    /// The file's ids bound to the store's records: every line is read through them.
+    let aliases: JournalAliases
+    /// hash(kind, id) → the file id already bound to the store record this one's key names.
+    private let claims: [Int: String]
+
+    init(store: JournalStore, aliases: JournalAliases = JournalAliases(), claims: [ImportBinder.Claim] = []) {
         self.store = store
         self.rules = JournalRules(today: store.today)
+        self.aliases = aliases
+        self.claims = Dictionary(claims.map { (Self.key($0.kind, $0.id), $0.otherID) }) { a, _ in a }
     }
 
     static func key(_ kind: EntityKind, _ s: String) -> Int {
@@ -57,7 +64,8 @@ struct ImportValidation {
     private func isDefined(_ kind: EntityKind, _ id: String) -> Bool { defined[Self.key(kind, id)] != nil }
 
     mutating func visit(line: Int, _ parsed: Result<JournalLine, LineProblems>) {
-        switch parsed {
+        let fileID = (try? parsed.get())?.id
+        switch parsed.map(aliases.rewrite) {
         case .failure(let p):
             for m in p.messages { problems.append(Problem(line: line, message: m, column: p.column)) }
         case .success(.deletion(let kind, let id)):
@@ -66,12 +74,13 @@ struct ImportValidation {
             }
             deleted[kind, default: [:]][id] = line
         case .success(.record(let r)):
-            visit(line: line, record: r)
+            visit(line: line, record: r, fileID: fileID ?? r.id)
         }
     }
 
-    private mutating func visit(line: Int, record r: Record) {
-        let name = "\(r.kind.rawValue) \(r.id)"
+    /// `fileID`: the record's id in the file (`r.id` is the store's when the file's is an alias).
+    private mutating func visit(line: Int, record r: Record, fileID: String) {
+        let name = "\(r.kind.rawValue) \(fileID)" + (fileID == r.id ? "" : " (bound to \(r.id))")
         let idKey = Self.key(r.kind, r.id)
         if let first = defined[idKey].map(Int.init) ?? deleted[r.kind]?[r.id] {
             problems.append(Problem(line: line, message: "\(name) appears twice in the file (also line \(first))"))
@@ -209,7 +218,12 @@ struct ImportValidation {
             }
         }
         for p in pendingKeys where !isDefined(p.record.kind, p.otherID) && deleted[p.record.kind]?[p.otherID] == nil {
-            problems.append(Problem(line: p.line, message: "\(p.record.kind.rawValue) \(p.record.id) has the same \(p.record.kind.naturalKey.joined(separator: " + ")) as \(p.record.kind.rawValue) \(p.otherID) already in the store"))
+            let kind = p.record.kind.rawValue
+            var message = "\(kind) \(p.record.id) has the same \(p.record.kind.naturalKey.joined(separator: " + ")) as \(kind) \(p.otherID) already in the store"
+            if let other = claims[Self.key(p.record.kind, p.record.id)] {
+                message += ", which the journal's \(kind) \(other) is bound to: one store record cannot stand for two of the journal's ids"
+            }
+            problems.append(Problem(line: p.line, message: message))
         }
         for p in pendingRules { check(rules: p.record, line: p.line) }
         checkRegrades()

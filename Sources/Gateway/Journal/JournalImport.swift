@@ -14,13 +14,30 @@ public struct JournalImportResult: Sendable {
     public var lines = 0
     /// `FILE:LINE: …` of what did not stop the import but a person should read.
     public var warnings: [String] = []
+    /// The file's records bound to the store's records of the same natural key (this import's new aliases).
+    public var bound: [ImportBinding] = []
 
-    public func json() -> JSON {
+    /// `bound 7 record(s) to the journal's records of the same key (teacher t-301 → teacher-cb4b…, …)`,
+    /// or nil when the import bound nothing.
+    public func boundLine(dryRun: Bool = false, listing limit: Int = 3) -> String? {
+        guard !bound.isEmpty else { return nil }
+        var shown = bound.prefix(limit).map { "\($0.kind.rawValue) \($0.id) → \($0.to)" }
+        if bound.count > limit { shown.append("and \(bound.count - limit) more") }
+        return "\(dryRun ? "Would bind" : "Bound") \(bound.count) record(s) to the journal's records of the same key (\(shown.joined(separator: ", ")))."
+    }
+
+    /// `bound` lists every binding this import made (`boundLimit`: the first so many, for
+    /// the run's saved summary); `bound_count` counts them all.
+    public func json(boundLimit: Int? = nil) -> JSON {
         func obj(_ c: ImportCounts) -> [(String, JSON)] {
             [("created", .int(c.created)), ("updated", .int(c.updated)), ("unchanged", .int(c.unchanged)), ("deleted", .int(c.deleted))]
         }
         let kinds = byKind.keys.sorted().map { ($0.rawValue, JSON.object(obj(byKind[$0]!))) }
-        return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds)), ("warnings", .array(warnings.map(JSON.string)))])
+        let listed = bound.prefix(boundLimit ?? bound.count).map {
+            JSON.object([("kind", .string($0.kind.rawValue)), ("id", .string($0.id)), ("to", .string($0.to))])
+        }
+        return .object(obj(total) + [("records", .int(lines)), ("by_type", .object(kinds)), ("warnings", .array(warnings.map(JSON.string))),
+                                     ("bound", .array(Array(listed))), ("bound_count", .int(bound.count))])
     }
 }
 
@@ -37,29 +54,37 @@ public struct JournalImporter {
 
     /// - Throws: ``GatewayError`` (exit 65) listing every problem as `FILE:LINE: message`.
     public func run(path: String, dryRun: Bool = false) throws -> JournalImportResult {
-        var check = ImportValidation(store: store)
+        var binder = try ImportBinder(store: store)
+        if binder.isNeeded {
+            try forEachLine(path) { line, parsed in if case .success(let l) = parsed { binder.visit(line: line, l) } }
+            binder.finish()
+        }
+        let aliases = binder.aliases
+        var check = ImportValidation(store: store, aliases: aliases, claims: binder.claims)
         try forEachLine(path) { line, parsed in check.visit(line: line, parsed) }
         let problems = try check.finish { visit in
-            try forEachLine(path) { line, parsed in if case .success(let l) = parsed { visit(line, l) } }
+            try forEachLine(path) { line, parsed in if case .success(let l) = parsed { visit(line, aliases.rewrite(l)) } }
         }
         if !problems.isEmpty {
             let details = problems.map { "\(path):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0.message)" }
             throw GatewayError.badInput("\(path): \(problems.count) problem(s); nothing was imported", details: details)
         }
-        var result = try apply(path: path, dryRun: dryRun)
+        var result = try apply(path: path, dryRun: dryRun, aliases: aliases, bindings: binder.bindings)
+        result.bound = binder.bindings
         result.warnings = check.warnings.map { "\(path):\($0.line): \($0.message)" }
         return result
     }
 
     private struct Rollback: Error {}
 
-    private func apply(path: String, dryRun: Bool) throws -> JournalImportResult {
+    private func apply(path: String, dryRun: Bool, aliases: JournalAliases, bindings: [ImportBinding]) throws -> JournalImportResult {
         var result = JournalImportResult()
         let body = {
             // References may point forward in the file: check them at commit.
             try store.db.exec("PRAGMA defer_foreign_keys = ON")
             try forEachLine(path) { number, parsed in
-                guard case .success(let line) = parsed else { return }
+                guard case .success(let fileLine) = parsed else { return }
+                let line = aliases.rewrite(fileLine)
                 result.lines += 1
                 var c = result.byKind[line.kind] ?? ImportCounts()
                 do {
@@ -76,9 +101,13 @@ public struct JournalImporter {
                 } catch let e as DatabaseError where e.category == .constraint {
                     // What the validating pass could not foresee: the store refuses the line.
                     throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported",
-                                                details: ["\(path):\(number): \(line.kind.rawValue) \(line.id): \(e.message)"])
+                                                details: ["\(path):\(number): \(line.kind.rawValue) \(fileLine.id): \(e.message)"])
                 }
                 result.byKind[line.kind] = c
+            }
+            // The next import binds the same file ids the same way, even after a key changed.
+            for b in bindings {
+                try store.bindIdentity(counterpart: JournalAliases.counterpart, b.kind, localID: b.to, externalID: b.id, naturalKey: b.naturalKey)
             }
         }
         do {
