@@ -24,7 +24,7 @@ extension CLI {
                 ctx.console.out(JSON.object([("out", .string(dir)), ("students", .int(students)), ("records", .int(counts.total)),
                                              ("by_type", .object(byKind))]).pretty())
             } else {
-                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx, journal.jsonl, asu-rso/ and epos/ (the portals' side): \(students) students, \(counts.total) journal records.")
+                ctx.console.out("Wrote \(dir)/contingent.csv, contingent.xlsx, pupils.jsonl, journal.jsonl, asu-rso/ and epos/ (the portals' side): \(students) students, \(counts.total) journal records.")
             }
             return ExitCode.ok
         },

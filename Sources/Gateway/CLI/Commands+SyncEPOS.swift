@@ -94,6 +94,11 @@ enum EPOSTeacherBook {
         }
         var journal: [String: [String: FieldValue]] = [:]
         for r in try store.records(.teacher) { journal[r.id] = names(r) }
+        // The school's software's ids for teachers the store holds under a portal's ids
+        // (`journal import` bound them): ЭПОС may share those ids.
+        for b in try store.identities(counterpart: JournalAliases.counterpart, .teacher) where journal[b.externalID] == nil {
+            if let n = journal[b.localID] { journal[b.externalID] = n }
+        }
         var bound: [String: [String: FieldValue]] = [:]
         for b in try store.identities(counterpart: "epos", .teacher) {
             if let n = journal[b.localID] { bound[b.externalID] = n }

@@ -79,5 +79,30 @@ extension SchoolGenerator {
         guard let bytes = csv.data(using: .windowsCP1251) else { throw GatewayError(ExitCode.failure, "cannot encode the list in Windows-1251") }
         try LineFile.write(Data(bytes), to: dir + "/contingent.csv")
         try LineFile.write(xlsx.data(), to: dir + "/contingent.xlsx")
+        try writePupils(dir: dir, pupils: pupils, parents: parents, classes: classes)
+    }
+
+    /// `pupils.jsonl`: the classes, pupils and their parents as the school's own journal
+    /// software exports them (its ids: `stu-…`, `par-N`), for importing with `journal import`
+    /// in place of (or besides) the secretary's list.
+    private func writePupils(dir: String, pupils: [Pupil], parents: [Parent], classes: [ClassInfo]) throws {
+        var text = ""
+        func emit(_ r: Record) { text += JournalLine.record(r).encoded() + "\n" }
+        for c in classes { emit(Record(.classUnit, id: c.id, ["name": .text(c.name), "grade": .int(c.grade)])) }
+        for p in pupils {
+            emit(Record(.student, id: p.id, ["file_number": .text(p.file), "surname": .text(p.surname), "name": .text(p.name),
+                                             "patronymic": .text(p.patronymic), "birth_date": .text(p.birth.description), "snils": .text(p.snils),
+                                             "gender": .text(p.male ? "М" : "Ж"), "class": .text(classes[p.classIndex].id), "status": .text("active")]))
+        }
+        for (i, g) in parents.enumerated() {
+            emit(Record(.guardian, id: "par-\(i + 1)", ["surname": .text(g.surname), "name": .text(g.name), "patronymic": .text(g.patronymic),
+                                                      "phone": .text(g.phone)]))
+        }
+        for p in pupils {
+            for g in p.guardians {
+                emit(Record(.guardianship, id: "gs-\(p.file)-par-\(g + 1)", ["student": .text(p.id), "guardian": .text("par-\(g + 1)")]))
+            }
+        }
+        try LineFile.write(text, to: dir + "/pupils.jsonl")
     }
 }

@@ -81,6 +81,11 @@ struct ImportBinder {
     private var storeKnown: Set<Int> = []
     private var storeEmpty: [EntityKind: Bool] = [:]
     private var waiting: [(line: Int, record: Record)] = []
+    /// The file's guardians not known by id: bound at the end of the pass, once the
+    /// file's guardianships say whose parents they are (``GuardianIdentity``).
+    private var guardians: [(line: Int, record: Record)] = []
+    /// The file's guardian id → the file's pupil ids its guardianships link it to.
+    private var children: [String: Set<String>] = [:]
 
     init(store: JournalStore) throws {
         self.store = store
@@ -107,6 +112,11 @@ struct ImportBinder {
         case .deletion(let kind, let id): inFile.insert(Self.key(kind, id))
         case .record(let r):
             inFile.insert(Self.key(r.kind, r.id))
+            if r.kind == .guardianship, let g = r["guardian"].text, let s = r["student"].text { children[g, default: []].insert(s) }
+            if r.kind == .guardian && !isEmptyInStore(.guardian) {
+                guardians.append((line, r))
+                return
+            }
             bind(r, line: line, mayWait: true)
         }
     }
@@ -114,6 +124,7 @@ struct ImportBinder {
     /// Settles the records that waited; drops bindings to a store id the file itself
     /// defines or deletes (the file speaks of that record by its own id).
     mutating func finish() {
+        bindGuardians()
         let late = waiting.sorted { ($0.record.kind, $0.line) < ($1.record.kind, $1.line) }
         waiting = []
         for w in late { bind(w.record, line: w.line, mayWait: false) }
@@ -157,6 +168,29 @@ struct ImportBinder {
         aliases.set(kind, r.id, to: existing.id)
         claimedBy[kind, default: [:]][existing.id] = r.id
         bindings.append(ImportBinding(kind: kind, id: r.id, to: existing.id, naturalKey: rewritten.naturalKey))
+    }
+
+    /// A guardian of the file the store holds under another id is the store's guardian who
+    /// is the same person: the same СНИЛС, or the same name and a pupil in common (or the
+    /// same phone), as the sync and the contingent import decide (docs/identity.md).
+    private mutating func bindGuardians() {
+        guard !guardians.isEmpty else { return }
+        let pending = guardians
+        guardians = []
+        var matcher: GuardianMatcher?
+        for (line, g) in pending {
+            bind(g, line: line, mayWait: false)   // a kept alias, or the store's record of this id
+            guard aliases.map[.guardian]?[g.id] == nil, !inStore(.guardian, g.id) else { continue }
+            if matcher == nil {
+                matcher = GuardianMatcher(guardians: (try? store.records(.guardian)) ?? [], guardianships: (try? store.records(.guardianship)) ?? [])
+            }
+            let kids = Set((children[g.id] ?? []).map { aliases.resolve(.student, $0) })
+            let claimed = claimedBy[.guardian] ?? [:]
+            guard let match = matcher!.match(g, kids: kids, excluding: { claimed[$0] != nil && claimed[$0] != g.id }) else { continue }
+            aliases.set(.guardian, g.id, to: match.id)
+            claimedBy[.guardian, default: [:]][match.id] = g.id
+            bindings.append(ImportBinding(kind: .guardian, id: g.id, to: match.id, naturalKey: nil))
+        }
     }
 
     private mutating func drop(_ kind: EntityKind, _ id: String, _ target: String) {
