@@ -87,6 +87,8 @@ extension JournalStore: RecordLookup {
 
     /// Creates or updates a record, appending the changed fields to the change log.
     ///
+    /// Every record passes the validation gate of its kind first (``gate(_:old:)``: value
+    /// sets, R1–R3); a violation throws ``DatabaseError/rule(_:path:)`` and writes nothing.
     /// Call inside ``transaction(_:)``. Writing the same values again changes nothing
     /// and logs nothing. `old` is the stored record (nil inside: none) when the caller
     /// has just read it.
@@ -96,6 +98,7 @@ extension JournalStore: RecordLookup {
         let old = known ?? self.record(r.kind, id: r.id)
         let changes = r.changes(from: old)
         if old != nil && changes.isEmpty { return .unchanged }
+        try gate(r, old: old)
         if r.kind == .classUnit { try checkRegrade(r, old: old) }
         let names = r.kind.fields.map(\.name)
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }

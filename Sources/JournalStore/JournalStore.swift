@@ -49,6 +49,18 @@ public final class JournalStore {
     var tombstonedKinds: Set<EntityKind>?
     /// Classes made grade 1 inside ``deferringRegradeChecks(_:)``, checked at its end (nil: checked at once).
     var deferredRegrades: Set<String>?
+    /// A superset of the grade-1 classes (R1 at the gate): loaded on first use, and before
+    /// the first class is written, grown by every class written as grade 1, never shrunk.
+    /// A class that left grade 1 (or a rolled-back write) only costs the lookup of a
+    /// mark's lesson; a rollback can bring back only grades the set already holds. Empty in
+    /// a journal without grade 1: marks and homework then cost no lookup at all.
+    var gradeOneClasses: Set<String>?
+    /// Marks and homework written inside ``deferringRegradeChecks(_:)`` before their lesson
+    /// (references are checked at commit there): their R1 check waits for the batch's end.
+    var deferredGradeOneChecks: [(kind: EntityKind, id: String)] = []
+    /// The school's date for the UTC minute it was computed in (a day starts on a whole
+    /// minute in every time zone), so that the gate asks the time zone once a minute.
+    var todayCache: (minute: Int64, date: CivilDate)?
     /// The last change-log stamp and its instant: thousands of writes share a millisecond.
     var lastStamp: (ms: Double, text: String)?
 
@@ -216,6 +228,13 @@ public final class JournalStore {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
-    /// Today's date in the school's time zone.
-    public var today: CivilDate { CivilDate.today(in: school.timeZone, now: now()) }
+    /// Today's date in the school's time zone (by the store's clock, ``now``).
+    public var today: CivilDate {
+        let instant = now()
+        let minute = Int64((instant.timeIntervalSince1970 / 60).rounded(.down))
+        if let c = todayCache, c.minute == minute { return c.date }
+        let date = CivilDate.today(in: school.timeZone, now: instant)
+        todayCache = (minute, date)
+        return date
+    }
 }
