@@ -118,6 +118,7 @@ extension JournalStore: RecordLookup {
     @discardableResult
     public func delete(_ kind: EntityKind, id: String, origin: Origin) throws -> Bool {
         guard let old = record(kind, id: id) else { return false }
+        if kind == .classUnit || kind == .lesson { try gradeOneSets() }   // loaded before either changes (the gate's R1)
         let changes = old.normalized.kind.fields.compactMap { spec -> FieldChange? in
             let v = old[spec.name]
             return v.isNull ? nil : FieldChange(field: spec.name, old: v, new: .null)

@@ -46,8 +46,8 @@ extension JournalStore {
     /// grade 1 and delete its marks further down. Then every class made grade 1 is checked.
     public func deferringRegradeChecks<T>(_ body: () throws -> T) throws -> T {
         deferredRegrades = []
-        deferredGradeOneChecks = []
-        defer { deferredRegrades = nil; deferredGradeOneChecks = [] }
+        deferredGradeOneLessons = []
+        defer { deferredRegrades = nil; deferredGradeOneLessons = [] }
         let v = try body()
         let classes = deferredRegrades ?? []
         deferredRegrades = nil

@@ -49,15 +49,17 @@ public final class JournalStore {
     var tombstonedKinds: Set<EntityKind>?
     /// Classes made grade 1 inside ``deferringRegradeChecks(_:)``, checked at its end (nil: checked at once).
     var deferredRegrades: Set<String>?
-    /// A superset of the grade-1 classes (R1 at the gate): loaded on first use, and before
-    /// the first class is written, grown by every class written as grade 1, never shrunk.
-    /// A class that left grade 1 (or a rolled-back write) only costs the lookup of a
-    /// mark's lesson; a rollback can bring back only grades the set already holds. Empty in
-    /// a journal without grade 1: marks and homework then cost no lookup at all.
+    /// Supersets of the grade-1 classes and of the lessons on them (R1 at the gate): loaded
+    /// on first use, and before the first class or lesson is written or deleted; grown by
+    /// every class written as grade 1 (with its lessons) and every lesson written on such a
+    /// class; never shrunk. An id left over from a class that left grade 1 (or a rolled-back
+    /// write) only costs the full R1 check of a mark; a rollback can bring back only states
+    /// they already cover. Marks and homework cost one look into `gradeOneLessons`, no query.
     var gradeOneClasses: Set<String>?
-    /// Marks and homework written inside ``deferringRegradeChecks(_:)`` before their lesson
-    /// (references are checked at commit there): their R1 check waits for the batch's end.
-    var deferredGradeOneChecks: [(kind: EntityKind, id: String)] = []
+    var gradeOneLessons: Set<String>?
+    /// Lessons put on a grade-1 class inside ``deferringRegradeChecks(_:)`` (their marks may
+    /// come before them there): checked for marks and homework at the batch's end.
+    var deferredGradeOneLessons: Set<String> = []
     /// The school's date for the UTC minute it was computed in (a day starts on a whole
     /// minute in every time zone), so that the gate asks the time zone once a minute.
     var todayCache: (minute: Int64, date: CivilDate)?

@@ -44,7 +44,7 @@ struct GateTests {
         let store = try filled(dir)
         let six = Record(.finalMark, id: "f6", ["student": .text("s1"), "subject": .text("math"), "period": .text("p1"), "value": .text("6")])
         // f1 holds the key (s1, math, p1): another period keeps the key free, so only the value is wrong.
-        try store.transaction {
+        _ = try store.transaction {
             try store.write(Record(.period, id: "p2", ["year": .text("y"), "name": .text("2 четверть"), "start_date": .text("2026-11-05"),
                                                        "end_date": .text("2026-12-28")]), origin: origin)
         }
@@ -143,7 +143,7 @@ struct GateTests {
                 }
             }
         }
-        #expect(e?.message.hasPrefix("mark m-fw: R1") == true, "\(String(describing: e))")
+        #expect(e?.message.hasPrefix("lesson l-fw: R1") == true, "\(String(describing: e))")
         #expect(store.lastSeq == seq)
         #expect(store.record(.mark, id: "m-fw") == nil)
     }
