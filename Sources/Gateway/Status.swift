@@ -18,9 +18,10 @@ public enum StatusReport {
         let conflicts = try db.scalar("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")?.int ?? 0
         let outbox = try db.scalar("SELECT count(*) FROM outbox WHERE status = 'pending'")?.int ?? 0
         // Items a sync keeps without applying them, by what they wait for (docs/sync.md).
-        var parked = (codes: 0, deletions: 0, other: 0)
+        var parked = (codes: 0, deletions: 0, dates: 0, other: 0)
         for p in try store.parkedReasons() {
             if p.reason.hasPrefix(UnmappedCode.marker) { parked.codes += 1 }
+            else if p.reason.hasPrefix(FutureLesson.marker) { parked.dates += 1 }
             else if p.reason.hasPrefix(DeletionBrake.marker) { parked.deletions += 1 }
             else { parked.other += 1 }
         }
@@ -46,7 +47,7 @@ public enum StatusReport {
             ("store", .string(store.path)), ("schema_version", .int(store.schemaVersion)),
             ("counts", .object(counts)), ("conflicts_open", .int(conflicts)), ("outbox_pending", .int(outbox)),
             ("parked", .object([("waiting_for_code_lines", .int(parked.codes)), ("held_deletions", .int(parked.deletions)),
-                                ("waiting_for_related_records", .int(parked.other))])),
+                                ("waiting_for_their_date", .int(parked.dates)), ("waiting_for_related_records", .int(parked.other))])),
             ("change_log_seq", .int(store.lastSeq)), ("last_runs", .array(runs)), ("recent_movements", .array(movements)),
             ("diary_oldest_undelivered_age_s", try DiaryStatus.oldestUndeliveredAge(store).map(JSON.int) ?? .null),
         ])
@@ -62,9 +63,14 @@ public enum StatusReport {
         lines.append("Open conflicts: \(j["conflicts_open"]?.int ?? 0); outbox pending: \(j["outbox_pending"]?.int ?? 0)")
         let p = j["parked"]
         let codes = p?["waiting_for_code_lines"]?.int ?? 0, held = p?["held_deletions"]?.int ?? 0, other = p?["waiting_for_related_records"]?.int ?? 0
+        let dates = p?["waiting_for_their_date"]?.int ?? 0
         if codes + held + other > 0 {
             lines.append("Kept, not applied: \(codes) item(s) waiting for a code-table line (the last sync's summary names the lines), "
                          + "\(held) deletion(s) held by the brake (--allow-deletions), \(other) waiting for related records")
+        }
+        if dates > 0 {
+            lines.append("Waiting for their date: \(dates) lesson(s) and what refers to them, dated after today "
+                         + "(R2: lessons are not recorded in advance); applied by the first sync on or after their date")
         }
         lines.append(DiaryStatus.line(j["diary_oldest_undelivered_age_s"]?.int))
         let runs = j["last_runs"]?.array ?? []

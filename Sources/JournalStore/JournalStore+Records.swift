@@ -92,6 +92,8 @@ extension JournalStore: RecordLookup {
 
     /// Creates or updates a record, appending the changed fields to the change log.
     ///
+    /// Every record passes the validation gate of its kind first (``gate(_:old:)``: value
+    /// sets, R1–R3); a violation throws ``DatabaseError/rule(_:path:)`` and writes nothing.
     /// Call inside ``transaction(_:)``. Writing the same values again changes nothing
     /// and logs nothing. `old` is the stored record (nil inside: none) when the caller
     /// has just read it.
@@ -101,6 +103,7 @@ extension JournalStore: RecordLookup {
         let old = known ?? self.record(r.kind, id: r.id)
         let changes = r.changes(from: old)
         if old != nil && changes.isEmpty { return .unchanged }
+        try gate(r, old: old)
         if r.kind == .classUnit { try checkRegrade(r, old: old) }
         let names = r.kind.fields.map(\.name)
         let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
@@ -120,6 +123,7 @@ extension JournalStore: RecordLookup {
     @discardableResult
     public func delete(_ kind: EntityKind, id: String, origin: Origin) throws -> Bool {
         guard let old = record(kind, id: id) else { return false }
+        if kind == .classUnit || kind == .lesson { try gradeOneSets() }   // loaded before either changes (the gate's R1)
         let changes = old.normalized.kind.fields.compactMap { spec -> FieldChange? in
             let v = old[spec.name]
             return v.isNull ? nil : FieldChange(field: spec.name, old: v, new: .null)

@@ -46,10 +46,12 @@ extension JournalStore {
     /// grade 1 and delete its marks further down. Then every class made grade 1 is checked.
     public func deferringRegradeChecks<T>(_ body: () throws -> T) throws -> T {
         deferredRegrades = []
-        defer { deferredRegrades = nil }
+        deferredGradeOneLessons = []
+        defer { deferredRegrades = nil; deferredGradeOneLessons = [] }
         let v = try body()
         let classes = deferredRegrades ?? []
         deferredRegrades = nil
+        try checkDeferredGradeOne()
         for id in classes.sorted() {
             if let cls = record(.classUnit, id: id) { try refuseRegrade(cls) }
         }

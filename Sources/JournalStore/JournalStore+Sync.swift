@@ -264,6 +264,14 @@ extension JournalStore {
         return out
     }
 
+    /// The reason an item is parked with; nil when it is not parked (no query in the common case, none parked).
+    public func parkedReason(counterpart: String, _ kind: EntityKind, externalID: String) throws -> String? {
+        if parkedKeys == nil { parkedKeys = try hintKeys("SELECT counterpart, entity, external_id FROM sync_parked") }
+        guard parkedKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, externalID)) == true else { return nil }
+        return try db.scalar("SELECT reason FROM sync_parked WHERE counterpart = ? AND entity = ? AND external_id = ?",
+                             [.text(counterpart), .text(kind.rawValue), .text(externalID)])?.text
+    }
+
     public func unpark(counterpart: String, _ kind: EntityKind, externalID: String) throws {
         if parkedKeys == nil { parkedKeys = try hintKeys("SELECT counterpart, entity, external_id FROM sync_parked") }
         guard parkedKeys?.contains(JournalStore.hintKey(counterpart, kind.rawValue, externalID)) == true else { return }

@@ -49,6 +49,20 @@ public final class JournalStore {
     var tombstonedKinds: Set<EntityKind>?
     /// Classes made grade 1 inside ``deferringRegradeChecks(_:)``, checked at its end (nil: checked at once).
     var deferredRegrades: Set<String>?
+    /// Supersets of the grade-1 classes and of the lessons on them (R1 at the gate): loaded
+    /// on first use, and before the first class or lesson is written or deleted; grown by
+    /// every class written as grade 1 (with its lessons) and every lesson written on such a
+    /// class; never shrunk. An id left over from a class that left grade 1 (or a rolled-back
+    /// write) only costs the full R1 check of a mark; a rollback can bring back only states
+    /// they already cover. Marks and homework cost one look into `gradeOneLessons`, no query.
+    var gradeOneClasses: Set<String>?
+    var gradeOneLessons: Set<String>?
+    /// Lessons put on a grade-1 class inside ``deferringRegradeChecks(_:)`` (their marks may
+    /// come before them there): checked for marks and homework at the batch's end.
+    var deferredGradeOneLessons: Set<String> = []
+    /// The school's date for the UTC minute it was computed in (a day starts on a whole
+    /// minute in every time zone), so that the gate asks the time zone once a minute.
+    var todayCache: (minute: Int64, date: CivilDate)?
     /// The last change-log stamp and its instant: thousands of writes share a millisecond.
     var lastStamp: (ms: Double, text: String)?
 
@@ -216,6 +230,13 @@ public final class JournalStore {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
-    /// Today's date in the school's time zone.
-    public var today: CivilDate { CivilDate.today(in: school.timeZone, now: now()) }
+    /// Today's date in the school's time zone (by the store's clock, ``now``).
+    public var today: CivilDate {
+        let instant = now()
+        let minute = Int64((instant.timeIntervalSince1970 / 60).rounded(.down))
+        if let c = todayCache, c.minute == minute { return c.date }
+        let date = CivilDate.today(in: school.timeZone, now: instant)
+        todayCache = (minute, date)
+        return date
+    }
 }

@@ -155,7 +155,7 @@ public enum ConflictQueue {
         guard problems.isEmpty else {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
         }
-        if try store.write(record, origin: origin) == .unchanged {
+        if try write(record, c, store: store, origin: origin) == .unchanged {
             // The journal already holds the chosen value: record the decision, as for --take local.
             try store.logDecision(c.entity, id: c.localID, op: "update",
                                   changes: [FieldChange(field: c.field, old: Wire.value(c.remote), new: value)], origin: origin)
@@ -178,7 +178,7 @@ public enum ConflictQueue {
                 guard problems.isEmpty else {
                     throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
                 }
-                try store.write(record, origin: origin)
+                _ = try write(record, c, store: store, origin: origin)
             } else if current != nil {
                 do { try store.delete(c.entity, id: c.localID, origin: origin) } catch let e as DatabaseError where e.code == 787 {
                     throw ConflictError(kind: .cannotApply, message: "\(c.entity.rawValue) \(c.localID) is still referenced by other records; delete or move them first")
@@ -189,8 +189,17 @@ public enum ConflictQueue {
 
     /// What a person's choice must pass before it is written: the schema (types, codes) and
     /// the rules R1–R3 — a final mark «6» is refused naming the values a final mark takes.
+    /// The same checks as the store's gate, asked first so that the answer is a
+    /// ``ConflictError`` about the conflict; the gate (``write(_:)``) stays the backstop.
     private static func check(_ record: Record, _ store: JournalStore) -> [Violation] {
-        JournalRules.checkFields(record) + JournalRules(timeZone: store.school.timeZone, now: store.now()).checkRules(record, lookup: store)
+        JournalRules.checkFields(record) + JournalRules(today: store.today).checkRules(record, lookup: store)
+    }
+
+    /// Writes a person's choice; what the store's gate refuses is a ``ConflictError`` too.
+    private static func write(_ record: Record, _ c: ConflictRecord, store: JournalStore, origin: Origin) throws -> WriteOutcome {
+        do { return try store.write(record, origin: origin) } catch let e as DatabaseError where e.code == 275 {
+            throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): the journal refuses it: \(e.message)")
+        }
     }
 
     /// A typed value for a field: whole numbers for int fields, 0/1 (да/нет, true/false) for flags.

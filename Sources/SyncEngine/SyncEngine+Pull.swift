@@ -164,6 +164,11 @@ extension SyncEngine {
                 var v = item.fields[spec.name] ?? .null
                 if case .ref(let target) = spec.type, let ext = v.text {
                     guard let id = try ctx.references.localID(target, ext, { try store.localID(counterpart: cp, target, externalID: ext) }) else {
+                        if let day = try store.parkedReason(counterpart: cp, target, externalID: ext).flatMap(FutureLesson.date(inReason:)) {
+                            // Homework set for a lesson still to come, and the like: they wait with it.
+                            throw ItemFailure(message: FutureLesson.reason(date: day, "\(cp) \(kind.rawValue) \(item.externalID): its \(spec.name) is "
+                                                                            + "\(target.rawValue) \(ext), which waits for its date"), park: true)
+                        }
                         throw ItemFailure(message: "\(cp) \(kind.rawValue) \(item.externalID): its \(spec.name) is \(target.rawValue) \(ext), which has not arrived yet",
                                           park: true)
                     }
@@ -255,6 +260,10 @@ extension SyncEngine {
         case .keep: break
         case .write(let f):
             let r = Record(kind, id: id, f)
+            if kind == .lesson, let day = CivilDate(iso: r["date"].text ?? ""), day > store.today {
+                throw ItemFailure(message: FutureLesson.reason(date: day, "\(cp) lesson \(externalID) is dated \(day), "
+                                                                + "after today (\(store.today) in the school's time zone)"), park: true)
+            }
             let problems = JournalRules.checkFields(r)
             guard problems.isEmpty else {
                 throw ItemFailure(message: "\(cp) \(kind.rawValue) \(externalID): \(problems.map(\.description).joined(separator: "; "))", park: false)
@@ -336,14 +345,22 @@ extension SyncEngine {
         }
     }
 
-    /// Tries parked items again until none moves; those left count as failed.
+    /// Tries parked items again until none moves; those left count as failed, except those
+    /// that wait for their date (``FutureLesson``): deferred, and not tried before it.
     func retryParked(_ ctx: RunContext) throws {
         let cp = counterpart.name
         let parked = try store.parkedItems(counterpart: cp)
         guard !parked.isEmpty else { return }
+        let today = store.today
         try store.transaction {
             var waiting: [RemoteRecord] = []
             for p in parked {
+                if let day = FutureLesson.date(inReason: p.reason), day > today {
+                    // Still waits for its date: not merged again (a year of ЭПОС's schedule waits here).
+                    if ctx.parkedThisRun.insert(p.entity.rawValue + "\u{1F}" + p.externalID).inserted { ctx.expect(p.entity) }
+                    ctx.waitsForDate(p.entity)
+                    continue
+                }
                 // Mapped again with the tables as they are now: a line added since lets it flow.
                 guard let stored = Wire.remote(p.record) else { continue }
                 let r = stored.unmapped.isEmpty ? stored : counterpart.remap(stored)
@@ -365,7 +382,9 @@ extension SyncEngine {
             var heldNow: [EntityKind: Int] = [:]
             for r in waiting {
                 let reason = reasons[r.kind.rawValue + "\u{1F}" + r.externalID] ?? "parked"
-                if reason.hasPrefix(DeletionBrake.marker) {
+                if reason.hasPrefix(FutureLesson.marker) {
+                    ctx.waitsForDate(r.kind)
+                } else if reason.hasPrefix(DeletionBrake.marker) {
                     ctx.counts[r.kind, default: EntityCounts()].failed += 1
                     ctx.heldItems += 1
                     heldNow[r.kind, default: 0] += 1
@@ -379,7 +398,8 @@ extension SyncEngine {
                 ctx.held.append("\(cp) deleted \(n) more \(kind.rawValue) record(s) than the brake allows in one run: held, none of them deleted "
                                 + "(kept and tried again on every run). If \(cp) really deleted them, run `journal-gateway sync \(cp) --allow-deletions \(n)`")
             }
-            try store.addCheckpoint(runID: ctx.runID, kind: "parked", detail: .object([("tried", .int(parked.count)), ("left", .int(waiting.count))]))
+            try store.addCheckpoint(runID: ctx.runID, kind: "parked", detail: .object([("tried", .int(parked.count)), ("left", .int(waiting.count)),
+                                                                                      ("deferred", .int(ctx.deferredItems))]))
         }
     }
 }

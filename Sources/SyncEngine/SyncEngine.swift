@@ -85,7 +85,8 @@ public struct SyncEngine {
                                   entities: ctx.counts, failures: ctx.failures, resumedAfter: ctx.resumedAfter, resent: ctx.resent,
                                   unavailable: ctx.unavailable, stopReason: ctx.stopReason, held: ctx.held, heldItems: ctx.heldItems,
                                   warnings: ctx.warnings, openConflicts: try openConflictCount(cp),
-                                  unmapped: UnmappedReport.tally(ctx.unmappedCodes), unmappedItems: ctx.unmappedItems, adopted: adopted)
+                                  unmapped: UnmappedReport.tally(ctx.unmappedCodes), unmappedItems: ctx.unmappedItems, adopted: adopted,
+                                  deferredItems: ctx.deferredItems)
         try store.transaction {
             try store.addCheckpoint(runID: id, kind: "finish", detail: .object([("status", .string(summary.status))]))
             try store.finishSyncRun(id: id, status: summary.status, cursorEnd: summary.cursorEnd, summary: summary.json)
@@ -172,6 +173,8 @@ final class RunContext {
     /// and their codes (one entry per item and code).
     var unmappedItems = 0
     var unmappedCodes: [UnmappedCode] = []
+    /// Items parked until their date (``FutureLesson``): counted as deferred, not failed.
+    var deferredItems = 0
     /// Journal records (kind, id) whose counterpart twin is parked for such a code: not pushed as new.
     var waitingTwins = Set<String>()
     var conflictAnswers = 0
@@ -203,6 +206,12 @@ final class RunContext {
         case .conflict: counts[kind, default: EntityCounts()].conflicts += 1
         case .failed(let m), .parked(let m): fail(kind, m)
         }
+    }
+
+    /// An item left parked until its date: deferred, not a failure.
+    func waitsForDate(_ kind: EntityKind) {
+        counts[kind, default: EntityCounts()].deferred += 1
+        deferredItems += 1
     }
 
     /// An item left parked for codes without a table line: failed, and its codes reported once per code.

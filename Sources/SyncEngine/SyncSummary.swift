@@ -16,15 +16,19 @@ public struct EntityCounts: Sendable, Equatable {
     public var conflicts = 0
     /// Items and operations that failed (see the summary's failures).
     public var failed = 0
+    /// Pulled items that wait for their date (R2, ``FutureLesson``): kept, applied on a
+    /// later run, not a failure.
+    public var deferred = 0
 
     public init() {}
 
     /// Items neither applied, unchanged, pushed, queued nor failed: should be 0.
-    public var unexplained: Int { expected - applied - unchanged - pushed - conflicts - failed }
+    public var unexplained: Int { expected - applied - unchanged - pushed - conflicts - failed - deferred }
 
     var json: JSON {
         .object([("expected", .int(expected)), ("applied", .int(applied)), ("unchanged", .int(unchanged)), ("pushed", .int(pushed)),
-                 ("conflicts", .int(conflicts)), ("failed", .int(failed)), ("unexplained", .int(unexplained))])
+                 ("conflicts", .int(conflicts)), ("failed", .int(failed)), ("deferred", .int(deferred)),
+                 ("unexplained", .int(unexplained))])
     }
 }
 
@@ -61,6 +65,9 @@ public struct SyncSummary: Sendable {
     public var unmappedItems = 0
     /// Reference codes taken under the portal's own name this run.
     public var adopted: [AdoptedCode] = []
+    /// Pulled items that wait for their date (R2: a lesson is not recorded in advance), and
+    /// what refers to them: kept and applied on the first run on or after it; not failures.
+    public var deferredItems = 0
 
     /// 0 when everything is explained and nothing failed; when the run stopped early, its
     /// ``StopReason``'s code (69 unreachable, 75 come back later, 65 bad data, 77
@@ -85,7 +92,7 @@ public struct SyncSummary: Sendable {
     public var total: EntityCounts {
         entities.values.reduce(into: EntityCounts()) { t, c in
             t.expected += c.expected; t.applied += c.applied; t.unchanged += c.unchanged
-            t.pushed += c.pushed; t.conflicts += c.conflicts; t.failed += c.failed
+            t.pushed += c.pushed; t.conflicts += c.conflicts; t.failed += c.failed; t.deferred += c.deferred
         }
     }
 
@@ -98,7 +105,8 @@ public struct SyncSummary: Sendable {
                  ("entities", .object(entities.keys.sorted().map { ($0.rawValue, entities[$0]!.json) })),
                  ("failures", .array(failures.map(JSON.string))),
                  ("held", .array(held.map(JSON.string))), ("unmapped", .array(unmapped.map(\.json))),
-                 ("adopted", .array(adopted.map(\.json))), ("warnings", .array(warnings.map(JSON.string)))])
+                 ("adopted", .array(adopted.map(\.json))), ("deferred", .int(deferredItems)),
+                 ("warnings", .array(warnings.map(JSON.string)))])
     }
 
     /// A table for people: one line per entity, then failures and held deletions
@@ -119,6 +127,10 @@ public struct SyncSummary: Sendable {
         out += held.map { "held: " + $0 }
         out += unmapped.map { "unmapped: " + $0.line }
         out += adopted.map { "adopted: " + $0.line }
+        if deferredItems > 0 {
+            out.append("deferred: \(deferredItems) item(s) wait for their date (R2: lessons are not recorded in advance); "
+                       + "kept, and applied on the first run on or after it")
+        }
         if openConflicts > 0 { out.append("\(openConflicts) conflict(s) wait in the queue: journal-gateway conflicts list") }
         return out
     }

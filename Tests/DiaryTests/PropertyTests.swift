@@ -107,10 +107,11 @@ struct RandomSchool {
         let s = rng.pick(students)
         let classLessons = lessons[classOf[s]!] ?? []
         switch rng.below(10) {
-        case 0...2 where !classLessons.isEmpty:
+        case 0...2 where !classLessons.isEmpty && grade[s] != 1:
             let m = Record(.mark, id: id("mk"), ["lesson": .text(rng.pick(classLessons).id), "student": .text(s), "work_type": .text("wt"),
                                                  "value": .text(String(2 + rng.below(4))), "point": .int(0), "weight": .int(1 + rng.below(2))])
-            // Written straight to the store, grade 1 included: the feed must hold R1 itself.
+            // Grade 1 takes no marks (R1: the store's gate refuses them); a second mark of the
+            // same lesson, pupil and work type is refused by its natural key.
             if (try? write(m)) != nil { marks.append(m) }
         case 3 where !marks.isEmpty:
             var m = rng.pick(marks)
@@ -119,7 +120,7 @@ struct RandomSchool {
         case 4 where !classLessons.isEmpty:
             _ = try? write(Record(.attendance, id: id("at"), ["lesson": .text(rng.pick(classLessons).id), "student": .text(s),
                                                               "kind": .text("absent"), "reason": FieldValue(rng.pick([nil, "Б", "УП"]))]))
-        case 5 where !classLessons.isEmpty:
+        case 5 where !classLessons.isEmpty && grade[s] != 1:   // no homework on grade 1 (R1)
             let l = rng.pick(classLessons)
             try write(Record(.homework, id: "hw-\(l.id)", ["lesson": .text(l.id), "text": .text("Упр. \(rng.below(300))")]))
         case 6: try link(s, rng.pick(guardians))

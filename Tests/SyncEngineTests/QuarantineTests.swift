@@ -8,7 +8,8 @@ import JournalStore
 struct QuarantineTests {
     /// A clock the test moves by hand.
     final class Clock: @unchecked Sendable {
-        var now = Date(timeIntervalSince1970: 1_788_000_000)   // 2026-08-29
+        // 2026-09-28: after the seeded lessons (7–9 September), which R2 keeps out of the journal until their day.
+        var now = Date(timeIntervalSince1970: 1_790_592_000)
         func advance(_ seconds: TimeInterval) { now += seconds }
     }
 
@@ -120,6 +121,36 @@ struct QuarantineTests {
         // A person decides for the value before the breach.
         try ConflictQueue.resolve(store: store, id: c.conflict.id, take: .remote, account: "admin")
         #expect(store.record(.mark, id: "m1")?["value"] == .text("5"))
+    }
+
+    /// Issue 15, item 1: the quarantine writes through the store's gate too; a state before
+    /// the breach that breaks a rule now is queued for a person, not written, not a crash.
+    @Test func aRestorationTheGateRefusesIsQueued() async throws {
+        let dir = try TempDir()
+        let f = try await fixture(dir)
+        let (store, clock) = (f.store, f.clock)
+        let ivanova = Origin(source: "journal-import", account: "ivanova")
+        try edit(store, .mark, "m1", ["lesson": .text(f.ids.lesson), "student": .text(f.ids.student), "work_type": .text(f.ids.oral),
+                                      "value": .text("4")], origin: ivanova)
+        clock.advance(60)
+        let breach = clock.now
+        clock.advance(60)
+        try remove(store, .mark, "m1", origin: ivanova)
+        clock.advance(60)
+        // Then the class became grade 1 (no marks stood in the way any more).
+        let cls = try local(store, f.cp, .classUnit, f.school.klass)
+        try edit(store, .classUnit, cls, ["grade": .int(1)], origin: Origin(source: "contingent", account: "secretary"))
+        let seq = store.lastSeq
+        let report = try Quarantine.run(store: store, account: "ivanova", since: breach, dryRun: false)
+        #expect(report.restored.isEmpty && report.queued.count == 1, "\(report.lines)")
+        #expect(report.queued.first?.reason?.contains("refused by the journal: mark m1: R1") == true, "\(report.lines)")
+        #expect(store.record(.mark, id: "m1") == nil, "a mark on a grade-1 class is not written back")
+        #expect(try store.changes(since: seq).isEmpty, "nothing written but the conflict")
+        // A person taking the old state is told why it cannot be.
+        let c = try #require(try ConflictQueue.list(store: store).first)
+        let e = #expect(throws: ConflictError.self) { try ConflictQueue.resolve(store: store, id: c.conflict.id, take: .remote) }
+        #expect(e?.kind == .invalidValue && e?.message.contains("R1") == true, "\(e?.message ?? "")")
+        #expect(store.record(.mark, id: "m1") == nil)
     }
 
     @Test func sinceIsReadInTheSchoolsTimeZone() throws {

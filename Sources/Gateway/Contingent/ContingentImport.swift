@@ -106,7 +106,12 @@ public struct ContingentImporter {
         plan.result.conflicts = plan.conflicts.count
         if !dryRun {
             try store.transaction {
-                for r in plan.writes { try store.write(r, origin: origin) }
+                for r in plan.writes {
+                    do { try store.write(r, origin: origin) } catch let e as DatabaseError where e.category == .constraint {
+                        // What the plan could not foresee: the store's gate (or a key) refuses the row.
+                        throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported", details: ["\(path): \(e.message)"])
+                    }
+                }
                 for (kind, id) in plan.deletions { try store.delete(kind, id: id, origin: origin) }
                 let version = plan.result.date.description
                 for b in plan.bases {
