@@ -266,7 +266,7 @@ extension SyncEngine {
             }
             let problems = JournalRules.checkFields(r)
             guard problems.isEmpty else {
-                throw ItemFailure(message: "\(cp) \(kind.rawValue) \(externalID): \(problems.map(\.description).joined(separator: "; "))", park: false)
+                throw ItemFailure(message: "\(RefusedItem.marker): \(cp) \(kind.rawValue) \(externalID): \(problems.map(\.description).joined(separator: "; "))", park: true)
             }
             try guarded(kind, externalID) { try store.write(r, origin: ctx.origin, old: .some(current)) }
             naturalKey = r.naturalKey
@@ -309,7 +309,7 @@ extension SyncEngine {
         do { try body() } catch let e as DatabaseError where e.code & 0xff == 19 {
             let what = "\(counterpart.name) \(kind.rawValue) \(externalID)"
             if e.code == 787 { throw ItemFailure(message: "\(what): waits for related records (\(e.message))", park: true) }
-            throw ItemFailure(message: "\(what): the journal refuses it: \(e.message)", park: false)
+            throw ItemFailure(message: "\(RefusedItem.marker): \(what): \(e.message)", park: true)
         }
     }
 
@@ -390,6 +390,9 @@ extension SyncEngine {
                     heldNow[r.kind, default: 0] += 1
                 } else if reason.hasPrefix(UnmappedCode.marker) {
                     ctx.unmapped(r)
+                } else if reason.hasPrefix(RefusedItem.marker) {
+                    ctx.counts[r.kind, default: EntityCounts()].failed += 1
+                    ctx.refused.append(reason + " (kept; tried again on every run)")
                 } else {
                     ctx.fail(r.kind, reason + " (kept; tried again on the next run)")
                 }

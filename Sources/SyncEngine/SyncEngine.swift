@@ -86,7 +86,7 @@ public struct SyncEngine {
                                   unavailable: ctx.unavailable, stopReason: ctx.stopReason, held: ctx.held, heldItems: ctx.heldItems,
                                   warnings: ctx.warnings, openConflicts: try openConflictCount(cp),
                                   unmapped: UnmappedReport.tally(ctx.unmappedCodes), unmappedItems: ctx.unmappedItems, adopted: adopted,
-                                  deferredItems: ctx.deferredItems)
+                                  deferredItems: ctx.deferredItems, refused: ctx.refused)
         try store.transaction {
             try store.addCheckpoint(runID: id, kind: "finish", detail: .object([("status", .string(summary.status))]))
             try store.finishSyncRun(id: id, status: summary.status, cursorEnd: summary.cursorEnd, summary: summary.json)
@@ -172,6 +172,8 @@ final class RunContext {
     /// Items parked for codes without a table line (counted as failed, reported in `unmapped`),
     /// and their codes (one entry per item and code).
     var unmappedItems = 0
+    /// Items the journal refuses, kept (parked) with the reason: one line each.
+    var refused: [String] = []
     var unmappedCodes: [UnmappedCode] = []
     /// Items parked until their date (``FutureLesson``): counted as deferred, not failed.
     var deferredItems = 0

@@ -68,6 +68,10 @@ public struct SyncSummary: Sendable {
     /// Pulled items that wait for their date (R2: a lesson is not recorded in advance), and
     /// what refers to them: kept and applied on the first run on or after it; not failures.
     public var deferredItems = 0
+    /// Pulled items the journal refuses (a value outside its set, a rule R1–R3): kept with
+    /// the reason, not applied, tried again on every run; counted as failed, the rest of the
+    /// night flows (exit 65: data a person must look at).
+    public var refused: [String] = []
 
     /// 0 when everything is explained and nothing failed; when the run stopped early, its
     /// ``StopReason``'s code (69 unreachable, 75 come back later, 65 bad data, 77
@@ -78,14 +82,14 @@ public struct SyncSummary: Sendable {
         if let stopReason { return stopReason.exitCode }
         if unavailable != nil { return 69 }
         let totals = total
-        if totals.failed > heldItems + unmappedItems || totals.unexplained != 0 || !failures.isEmpty { return 1 }
-        return held.isEmpty && unmappedItems == 0 ? 0 : 65
+        if totals.failed > heldItems + unmappedItems + refused.count || totals.unexplained != 0 || !failures.isEmpty { return 1 }
+        return held.isEmpty && unmappedItems == 0 && refused.isEmpty ? 0 : 65
     }
 
     public var status: String {
         if let stopReason { return stopReason.rawValue }
         if unavailable != nil { return "unavailable" }
-        switch exitCode { case 0: return "ok"; case 65: return held.isEmpty ? "unmapped" : "held"; default: return "failed" }
+        switch exitCode { case 0: return "ok"; case 65: return !held.isEmpty ? "held" : unmappedItems > 0 ? "unmapped" : "refused"; default: return "failed" }
     }
 
     /// All entities added up.
@@ -103,7 +107,7 @@ public struct SyncSummary: Sendable {
                  ("resumed_after", .array(resumedAfter.map(JSON.string))), ("open_conflicts", .int(openConflicts)),
                  ("unavailable", unavailable.map(JSON.string) ?? .null),
                  ("entities", .object(entities.keys.sorted().map { ($0.rawValue, entities[$0]!.json) })),
-                 ("failures", .array(failures.map(JSON.string))),
+                 ("failures", .array(failures.map(JSON.string))), ("refused", .array(refused.map(JSON.string))),
                  ("held", .array(held.map(JSON.string))), ("unmapped", .array(unmapped.map(\.json))),
                  ("adopted", .array(adopted.map(\.json))), ("deferred", .int(deferredItems)),
                  ("warnings", .array(warnings.map(JSON.string)))])
@@ -124,6 +128,7 @@ public struct SyncSummary: Sendable {
         }
         if let unavailable { out.append("Stopped: \(unavailable)") }
         out += failures.map { "failed: " + $0 }
+        out += refused.map { "refused: " + $0 }
         out += held.map { "held: " + $0 }
         out += unmapped.map { "unmapped: " + $0.line }
         out += adopted.map { "adopted: " + $0.line }
