@@ -211,15 +211,17 @@ struct EPOSSyncE2ETests {
             }
             p.waitUntilExit()
             let where_ = target.map { "request \($0)" } ?? "after \(delay) s"
-            moments[Self.moment(store: store, e), default: 0] += 1
+            // Only the points set by request count say where runs are cut: a moment in
+            // seconds depends on the machine's load (issue 15 item 6), so it adds coverage only.
+            if target != nil { moments[Self.moment(store: store, e), default: 0] += 1 }
             try Self.syncUntilClean(e, store: store, max: 3)
             let f = Self.fingerprint(store: store, e)
             #expect(f.journal == Self.reference.journal, "kill point \(point) (\(where_)): the journal differs")
             #expect(f.portal == Self.reference.portal, "kill point \(point) (\(where_)): the portal differs")
         }
         print("kill points (reference: \(Self.reference.requests) requests, \(Self.reference.seconds) s):", moments.sorted { $0.key < $1.key })
-        #expect((moments["4 finished"] ?? 0) <= 15, "most points interrupt the run: \(moments)")
-        #expect((moments["3 after a write"] ?? 0) >= 3, "some points fall after a write reached the portal: \(moments)")
+        #expect((moments["4 finished"] ?? 0) == 0, "a kill at a request the run makes always interrupts it: \(moments)")
+        #expect((moments["3 after a write"] ?? 0) >= 2, "some points fall after a write reached the portal: \(moments)")
     }
 
     /// Issue 14's done-when: against the strict emulator (no extensions), with rows moved
