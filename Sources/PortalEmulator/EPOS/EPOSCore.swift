@@ -57,7 +57,7 @@ final class EPOSCore: Sendable {
         let token = req.headers["Auth-Token"]
         let seconds = now.timeIntervalSince1970
         if route.needsToken, s.sessions.check(token, now: seconds) == .ok, let token,
-           let wait = s.limiter.admit(token, now: EPOSEmulatorOptions.monotonic()) {
+           let wait = s.limiter.admit(token, now: options.rateClock()) {
             s.state.counters.rateLimited += 1
             var r = Self.error(429, "rate_limited", "не больше \(options.requestsPerSecond ?? 0) запросов в секунду")
             r.headers.add("Retry-After", String(wait))

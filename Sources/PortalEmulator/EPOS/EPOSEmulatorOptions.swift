@@ -40,6 +40,9 @@ public struct EPOSEmulatorOptions: Sendable {
     public var extensions = false
     /// Receives one line per protocol request (method, path, status; never a body or a query).
     public var log: (@Sendable (String) -> Void)?
+    /// The rate limit's clock, in seconds: monotonic by default; tests set their own so that
+    /// a loaded machine cannot stretch a burst past the one-second window.
+    public var rateClock: @Sendable () -> Double = EPOSEmulatorOptions.monotonic
 
     public init(port: UInt16 = 0, stateDir: String? = nil, seedDir: String? = nil, faults: FaultSpec = .none, seed: UInt64 = 1,
                 tokenLifetime: Double = 7200, requestsPerSecond: Int? = 10,
