@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
         .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "Transport", "PortalEmulator"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
-        .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "PortalEmulator", "SyncEngine"]),
+        .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "SyncEngine"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),

@@ -20,6 +20,10 @@ struct BenchContext {
 struct Sample: Sendable {
     let records: Int
     let wall: Double
+    /// CPU seconds of the measured run in user and kernel mode (this process only: the
+    /// portal emulators run in processes of their own).
+    let user: Double
+    let sys: Double
     let peakRSSMB: Double
 }
 
@@ -29,6 +33,18 @@ enum ProcStatus {
         guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
         h.write(Data("5".utf8))
         try? h.close()
+    }
+
+    /// CPU seconds this process has used so far, in user and kernel mode.
+    static func cpuSeconds() -> (user: Double, sys: Double) {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        #endif
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return (s(u.ru_utime), s(u.ru_stime))
     }
 
     /// Peak resident set size of this process (VmHWM), in MiB.

@@ -1,7 +1,6 @@
 import Foundation
 import Gateway
 import JournalModel
-import PortalEmulator
 import SyncEngine
 
 /// The pure three-way merge alone, on 1,000,000 mark records (`--quick`: 100,000):
@@ -44,14 +43,9 @@ struct MergeOnly: Benchmark {
     }
 }
 
-/// Holds the in-process diary portal between a stage's setUp and run.
-final class DiaryBox: @unchecked Sendable {
-    nonisolated(unsafe) static var current: RunningDiaryEmulator?
-}
-
 /// The parents' diary feed of one school day: the year is imported and its first delivery
 /// made (untimed); then the last school day's lessons, marks, absences and homework are
-/// imported, and the measured run delivers their events to the in-process portal.
+/// imported, and the measured run delivers their events to the portal (its own process).
 struct DiaryFeedDay: Benchmark {
     let name = "diary-feed-day"
 
@@ -80,18 +74,18 @@ struct DiaryFeedDay: Benchmark {
         }
         try year.close(); try day.close()
         try gateway(["--store", store, "journal", "import", ctx.work + "/year.jsonl"])
-        let portal = try DiaryEmulator.start(DiaryEmulatorOptions())
-        DiaryBox.current = portal
+        let portal = try EmulatorProcess("diary", [])
+        EmulatorProcess.current = portal
         setenv("JOURNAL_GATEWAY_DIARY_TOKEN", portal.token, 1)
         try gateway(["--store", store, "feed", "diary", "--url", portal.url.absoluteString, "--school-id", portal.schoolID])
         try gateway(["--store", store, "journal", "import", ctx.work + "/day.jsonl"])
     }
 
     func run(_ ctx: BenchContext) throws -> Int {
-        guard let portal = DiaryBox.current else { throw BenchError("no diary portal") }
-        let before = portal.stats()["events_accepted"]?.int ?? 0
+        let portal = try runningEmulator()
+        let before = try portal.control("/_emulator/stats")["events_accepted"]?.int ?? 0
         try gateway(["--store", ctx.work + "/store.sqlite", "feed", "diary", "--url", portal.url.absoluteString])
-        let delivered = (portal.stats()["events_accepted"]?.int ?? 0) - before
+        let delivered = (try portal.control("/_emulator/stats")["events_accepted"]?.int ?? 0) - before
         guard delivered > 0 else { throw BenchError("diary-feed-day: no event delivered") }
         return delivered
     }

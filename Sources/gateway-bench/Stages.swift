@@ -2,7 +2,6 @@ import CSQLite
 import Foundation
 import Gateway
 import JournalModel
-import PortalEmulator
 
 /// Runs a `journal-gateway` command in-process, its output discarded; fails loudly.
 func gateway(_ args: [String]) throws {
@@ -126,14 +125,15 @@ func importedStore(_ ctx: BenchContext) throws -> String {
     return store
 }
 
-/// A running АСУ РСО emulator seeded with the generated school's portal side.
-final class EmulatorBox: @unchecked Sendable {
-    nonisolated(unsafe) static var current: RunningEmulator?
-}
-
-func syncArgs(_ ctx: BenchContext, _ e: RunningEmulator) -> [String] {
+/// `sync asu-rso` against the АСУ РСО emulator running in its own process.
+func syncArgs(_ ctx: BenchContext, _ e: EmulatorProcess) -> [String] {
     setenv("JOURNAL_GATEWAY_PASSWORD", e.password, 1)
     return ["--store", ctx.work + "/store.sqlite", "sync", "asu-rso", "--url", e.url.absoluteString, "--school-id", e.schoolID, "--login", e.login]
+}
+
+func runningEmulator() throws -> EmulatorProcess {
+    guard let e = EmulatorProcess.current else { throw BenchError("no emulator") }
+    return e
 }
 
 /// The first sync of a whole year with the АСУ РСО emulator (loopback, no faults).
@@ -141,11 +141,10 @@ struct InitialSyncASURSO: Benchmark {
     let name = "initial-sync-asu-rso"
     func setUp(_ ctx: BenchContext) throws {
         _ = try importedStore(ctx)
-        EmulatorBox.current = try ASURSOEmulator.start(EmulatorOptions(seedDir: ctx.dir + "/asu-rso"))
+        EmulatorProcess.current = try EmulatorProcess("asu-rso", ["--seed-dir", ctx.dir + "/asu-rso"])
     }
     func run(_ ctx: BenchContext) throws -> Int {
-        guard let e = EmulatorBox.current else { throw BenchError("no emulator") }
-        try gateway(syncArgs(ctx, e))
+        try gateway(syncArgs(ctx, try runningEmulator()))
         return try lineCount(ctx.dir + "/journal.jsonl")
     }
 }
@@ -158,8 +157,8 @@ struct NightlyDeltaASURSO: Benchmark {
     let name = "nightly-delta-asu-rso"
     func setUp(_ ctx: BenchContext) throws {
         _ = try importedStore(ctx)
-        let e = try ASURSOEmulator.start(EmulatorOptions(seedDir: ctx.dir + "/asu-rso"))
-        EmulatorBox.current = e
+        let e = try EmulatorProcess("asu-rso", ["--seed-dir", ctx.dir + "/asu-rso"])
+        EmulatorProcess.current = e
         try gateway(syncArgs(ctx, e))
         try gateway(syncArgs(ctx, e))
         // Local: 2,500 marks get another value.
@@ -174,7 +173,7 @@ struct NightlyDeltaASURSO: Benchmark {
         try local.write(toFile: ctx.work + "/local.jsonl", atomically: true, encoding: .utf8)
         try gateway(["--store", ctx.work + "/store.sqlite", "journal", "import", ctx.work + "/local.jsonl"])
         // Portal: 2,500 other marks edited by its users.
-        let content = e.stateDocument()
+        let content = try e.control("/_emulator/state")
         var ops: [JSON] = []
         for l in (content["lessons"]?.array ?? []).reversed() {
             for a in l["assignments"]?.array ?? [] {
@@ -185,11 +184,10 @@ struct NightlyDeltaASURSO: Benchmark {
                 }
             }
         }
-        _ = e.edit(ops)
+        _ = try e.control("/_emulator/edit", body: .object([("operations", .array(ops))]))
     }
     func run(_ ctx: BenchContext) throws -> Int {
-        guard let e = EmulatorBox.current else { throw BenchError("no emulator") }
-        try gateway(syncArgs(ctx, e))
+        try gateway(syncArgs(ctx, try runningEmulator()))
         return 5000
     }
 }

@@ -92,11 +92,17 @@ func prepareInputs(_ o: Options) throws -> String {
     do {
         try stage.setUp(ctx)
         ProcStatus.resetPeakRSS()   // the peak of the measured run only, not of its setUp
+        let cpu0 = ProcStatus.cpuSeconds()
         let (records, wall) = try timed { try stage.run(ctx) }
-        print(JSON.object([("records", .int(records)), ("wall_s", .double(wall)), ("peak_rss_mb", .double(ProcStatus.peakRSSMB()))]).serialized())
+        let cpu1 = ProcStatus.cpuSeconds()
+        let rss = ProcStatus.peakRSSMB()
+        EmulatorProcess.current?.stop()
+        print(JSON.object([("records", .int(records)), ("wall_s", .double(wall)), ("user_s", .double(cpu1.user - cpu0.user)),
+                           ("sys_s", .double(cpu1.sys - cpu0.sys)), ("peak_rss_mb", .double(rss))]).serialized())
         try? FileManager.default.removeItem(atPath: work)
         exit(0)
     } catch {
+        EmulatorProcess.current?.stop()
         FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
         try? FileManager.default.removeItem(atPath: work)
         exit(1)
@@ -114,14 +120,16 @@ func prepareInputs(_ o: Options) throws -> String {
     p.waitUntilExit()
     guard p.terminationStatus == 0, let j = try? JSON.parse(bytes: Array(data)) else { throw BenchError("\(stage.name) failed") }
     func num(_ k: String) -> Double { if case .double(let d)? = j[k] { return d }; return Double(j[k]?.int ?? 0) }
-    return Sample(records: j["records"]?.int ?? 0, wall: num("wall_s"), peakRSSMB: num("peak_rss_mb"))
+    return Sample(records: j["records"]?.int ?? 0, wall: num("wall_s"), user: num("user_s"), sys: num("sys_s"), peakRSSMB: num("peak_rss_mb"))
 }
 
+if CommandLine.arguments.dropFirst().first == "--emulator" { runEmulatorMode(Array(CommandLine.arguments.dropFirst(2))) }
 let options = parseOptions()
 if options.child != nil { runChild(options) }
 do {
     let dir = try prepareInputs(options)
-    var rows: [(name: String, records: Int, rate: Double, ratio: Double, rss: Double, wall: Double, minW: Double, maxW: Double)] = []
+    var rows: [(name: String, records: Int, rate: Double, ratio: Double, rss: Double, wall: Double, minW: Double, maxW: Double,
+                user: Double, sys: Double)] = []
     var reference: Double?
     for stage in stages where options.filter.map({ stage.name.contains($0) || stage.name.hasPrefix("sqlite3-import") }) ?? true {
         if !options.json { FileHandle.standardError.write(Data("… \(stage.name)\n".utf8)) }
@@ -134,22 +142,28 @@ do {
         let records = samples[0].records
         let rate = Double(records) / max(median, 1e-9)
         if reference == nil { reference = rate }
-        rows.append((stage.name, records, rate, rate / (reference ?? rate), samples.map(\.peakRSSMB).max() ?? 0, median, walls.first!, walls.last!))
+        // CPU seconds of the run whose wall time is the median.
+        let mid = samples.first { $0.wall == median } ?? samples[0]
+        rows.append((stage.name, records, rate, rate / (reference ?? rate), samples.map(\.peakRSSMB).max() ?? 0, median, walls.first!, walls.last!,
+                     mid.user, mid.sys))
     }
     if options.json {
         print(JSON.object([("students", .int(options.students)), ("stages", .array(rows.map { r in
             .object([("name", .string(r.name)), ("records", .int(r.records)), ("records_per_s", .double((r.rate).rounded())),
                      ("ratio_to_sqlite_import", .double((r.ratio * 1000).rounded() / 1000)), ("peak_rss_mb", .double((r.rss * 10).rounded() / 10)),
                      ("wall_s", .double((r.wall * 1000).rounded() / 1000)), ("wall_min_s", .double((r.minW * 1000).rounded() / 1000)),
-                     ("wall_max_s", .double((r.maxW * 1000).rounded() / 1000))])
+                     ("wall_max_s", .double((r.maxW * 1000).rounded() / 1000)), ("user_s", .double((r.user * 1000).rounded() / 1000)),
+                     ("sys_s", .double((r.sys * 1000).rounded() / 1000))])
         }))]).pretty())
     } else {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        print(pad("stage", 34) + lpad("records", 10) + lpad("rec/s", 12) + lpad("× sqlite", 10) + lpad("RSS MB", 9) + lpad("wall s (min…max)", 26))
+        print(pad("stage", 34) + lpad("records", 10) + lpad("rec/s", 12) + lpad("× sqlite", 10) + lpad("RSS MB", 9) + lpad("wall s (min…max)", 26)
+              + lpad("user s", 9) + lpad("sys s", 8))
         for r in rows {
             print(pad(r.name, 34) + lpad(String(r.records), 10) + lpad(String(Int(r.rate)), 12) + lpad(String(format: "%.3f", r.ratio), 10)
-                  + lpad(String(format: "%.1f", r.rss), 9) + lpad(String(format: "%.3f (%.3f…%.3f)", r.wall, r.minW, r.maxW), 26))
+                  + lpad(String(format: "%.1f", r.rss), 9) + lpad(String(format: "%.3f (%.3f…%.3f)", r.wall, r.minW, r.maxW), 26)
+                  + lpad(String(format: "%.2f", r.user), 9) + lpad(String(format: "%.2f", r.sys), 8))
         }
     }
 } catch {
