@@ -9,51 +9,6 @@ public enum SQLValue: Sendable, Hashable {
     public var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
 }
 
-/// An SQLite failure: result code, message, the statement that failed and the file.
-public struct DatabaseError: Error, CustomStringConvertible, Sendable {
-    public let code: Int32
-    public let message: String
-    public let sql: String?
-    /// The database file the connection was on, when known.
-    public let path: String?
-
-    public init(code: Int32, message: String, sql: String?, path: String? = nil) {
-        self.code = code; self.message = message; self.sql = sql; self.path = path
-    }
-
-    /// A rule of the journal the store enforces as SQLite enforces its own constraints
-    /// (SQLITE_CONSTRAINT_CHECK): every writer, the importer and the sync engine alike,
-    /// treats it as a record the journal refuses.
-    public static func rule(_ message: String, path: String?) -> DatabaseError {
-        DatabaseError(code: 275, message: message, sql: nil, path: path)   // SQLITE_CONSTRAINT_CHECK
-    }
-
-    public var description: String {
-        var s = "SQLite error \(code): \(message)"
-        if let sql { s += " (in «\(sql.prefix(120))»)" }
-        return s
-    }
-    /// SQLITE_BUSY or SQLITE_LOCKED: another process holds the database.
-    public var isBusy: Bool { category == .busy }
-
-    /// What kind of failure it is, for people: the exit code is chosen from this.
-    public enum Category: Sendable { case busy, cannotWrite, cannotRead, notADatabase, constraint, other }
-
-    public var category: Category {
-        switch code & 0xff {
-        case SQLITE_BUSY, SQLITE_LOCKED: return .busy
-        case SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM, SQLITE_CANTOPEN: return .cannotWrite
-        case SQLITE_IOERR:
-            // Reading failed (a bad disk) is not "cannot write"; everything else of I/O is a write,
-            // a sync, a truncation or the shared-memory index being created.
-            return code == 266 || code == 522 ? .cannotRead : .cannotWrite   // SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ
-        case SQLITE_NOTADB: return .notADatabase
-        case SQLITE_CONSTRAINT: return .constraint
-        default: return .other
-        }
-    }
-}
-
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// One SQLite connection with a statement cache. Not thread-safe: owned by one executor.
@@ -85,7 +40,7 @@ public final class Database {
         guard rc == SQLITE_OK else {
             let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
-            throw DatabaseError(code: rc, message: "\(path): \(msg)", sql: nil, path: path)
+            throw StoreFailure(code: rc, message: "\(path): \(msg)", sql: nil, path: path)
         }
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5000)
@@ -112,8 +67,8 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
-    private func error(_ rc: Int32, _ sql: String?) -> DatabaseError {
-        DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
+    private func error(_ rc: Int32, _ sql: String?) -> StoreFailure {
+        StoreFailure(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 
     /// Runs one or more statements without results.
@@ -123,7 +78,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? "error"
             sqlite3_free(err)
-            throw DatabaseError(code: rc, message: msg, sql: sql, path: path)
+            throw StoreFailure(code: rc, message: msg, sql: sql, path: path)
         }
     }
 
