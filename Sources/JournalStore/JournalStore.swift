@@ -31,7 +31,7 @@ public enum WriteOutcome: Sendable, Equatable {
 /// Every write goes through ``write(_:origin:)`` or ``delete(_:id:origin:)``, which
 /// append to the change log in the same transaction, so history is never partial.
 public final class JournalStore {
-    public let db: Database
+    let db: Database
     public let path: String
     public private(set) var school: SchoolInfo
     /// The clock stamped on change-log entries; tests set it.

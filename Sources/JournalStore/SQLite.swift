@@ -2,20 +2,20 @@ import CSQLite
 import Foundation
 
 /// A value bound to or read from SQLite.
-public enum SQLValue: Sendable, Hashable {
+enum SQLValue: Sendable, Hashable {
     case null, int(Int64), double(Double), text(String), blob([UInt8])
 
-    public var text: String? { if case .text(let s) = self { return s }; if case .int(let i) = self { return String(i) }; return nil }
-    public var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
+    var text: String? { if case .text(let s) = self { return s }; if case .int(let i) = self { return String(i) }; return nil }
+    var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
 }
 
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// One SQLite connection with a statement cache. Not thread-safe: owned by one executor.
-public final class Database {
+final class Database {
     private var handle: OpaquePointer?
     private var cache: [String: OpaquePointer] = [:]
-    public let path: String
+    let path: String
 
     /// Opens (creating when absent, mode 0600) the database at `path`.
     ///
@@ -23,7 +23,7 @@ public final class Database {
     /// (read-only media: a WAL database whose directory cannot hold the `-shm` index) opens
     /// it with the `immutable=1` URI parameter: SQLite then takes no lock and creates no file,
     /// trusting that nobody changes the database while it is open.
-    public init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
+    init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
         self.path = path
         if !readOnly && !FileManager.default.fileExists(atPath: path) {
             // Create the file ourselves so that it is 0600 from the first byte (personal data).
@@ -72,7 +72,7 @@ public final class Database {
     }
 
     /// Runs one or more statements without results.
-    public func exec(_ sql: String) throws {
+    func exec(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)
         if rc != SQLITE_OK {
@@ -137,7 +137,7 @@ public final class Database {
     }
 
     /// Runs a statement that returns no rows.
-    public func run(_ sql: String, _ args: [SQLValue] = []) throws {
+    func run(_ sql: String, _ args: [SQLValue] = []) throws {
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
         try bind(stmt, args, sql)
@@ -146,7 +146,7 @@ public final class Database {
     }
 
     /// Calls `body` with each row's columns.
-    public func forEach(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+    func forEach(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
         try bind(stmt, args, sql)
@@ -163,14 +163,14 @@ public final class Database {
     }
 
     /// All rows.
-    public func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
+    func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
         var out: [[SQLValue]] = []
         try forEach(sql, args) { out.append($0) }
         return out
     }
 
     /// The first column of the first row, or nil.
-    public func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
+    func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
         var out: SQLValue?
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
@@ -180,11 +180,11 @@ public final class Database {
         return out
     }
 
-    public var changes: Int { Int(sqlite3_changes(handle)) }
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    func transaction<T>(_ body: () throws -> T) throws -> T {
         try exec("BEGIN IMMEDIATE")
         do {
             let v = try body()
