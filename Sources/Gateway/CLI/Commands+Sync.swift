@@ -41,7 +41,9 @@ extension CLI {
 
 /// The lesson, type and weight of an АСУ РСО assignment the store holds marks of (a mark's
 /// id there is `ASSIGNMENT:STUDENT`): read on demand, through a read-only store of its own,
-/// from what is committed.
+/// from what is committed. The use case owns it; the adapter is handed only the function
+/// (`setAssignmentLocator`), no store. On demand rather than a map loaded before the run:
+/// a night names a few hundred assignments, while the map would read every mark's identity.
 final class ASURSOAssignmentLookup: @unchecked Sendable {
     private let lock = NSLock()
     private let store: JournalStore
