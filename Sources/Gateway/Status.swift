@@ -12,11 +12,10 @@ public enum StatusReport {
     ]
 
     public static func gather(_ store: JournalStore) throws -> JSON {
-        let db = store.db
         var counts: [(String, JSON)] = []
         for (name, kind) in countedKinds { counts.append((name, .int(try store.count(kind)))) }
-        let conflicts = try db.scalar("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")?.int ?? 0
-        let outbox = try db.scalar("SELECT count(*) FROM outbox WHERE status = 'pending'")?.int ?? 0
+        let conflicts = try store.openConflictCount()
+        let outbox = try store.pendingOutboxCount()
         // Items a sync keeps without applying them, by what they wait for (docs/sync.md).
         var parked = (codes: 0, deletions: 0, dates: 0, other: 0)
         for p in try store.parkedReasons() {
@@ -26,21 +25,18 @@ public enum StatusReport {
             else { parked.other += 1 }
         }
         var runs: [JSON] = []
-        try db.forEach("SELECT id, counterpart, command, started_at, finished_at, status, summary FROM sync_run ORDER BY started_at DESC, id DESC LIMIT 5") { r in
-            var o: [(String, JSON)] = [("id", .string(r[0].text ?? "")), ("counterpart", .string(r[1].text ?? "")),
-                                       ("command", .string(r[2].text ?? "")), ("started_at", .string(r[3].text ?? "")),
-                                       ("finished_at", r[4].text.map(JSON.string) ?? .null), ("status", .string(r[5].text ?? ""))]
-            if let s = r[6].text, let j = try? JSON.parse(s) { o.append(("summary", j)) }
+        for r in try store.recentRuns(limit: 5) {
+            var o: [(String, JSON)] = [("id", .string(r.id)), ("counterpart", .string(r.counterpart)),
+                                       ("command", .string(r.command)), ("started_at", .string(r.startedAt)),
+                                       ("finished_at", r.finishedAt.map(JSON.string) ?? .null), ("status", .string(r.status))]
+            if let s = r.summary, let j = try? JSON.parse(s) { o.append(("summary", j)) }
             runs.append(.object(o))
         }
         var movements: [JSON] = []
-        try db.forEach("""
-            SELECT m.date, m.kind, s.file_number, m.from_class, m.to_class FROM movement m JOIN student s ON s.id = m.student
-            ORDER BY m.date DESC, m.id DESC LIMIT 10
-            """) { r in
-            movements.append(.object([("date", .string(r[0].text ?? "")), ("kind", .string(r[1].text ?? "")),
-                                      ("file", r[2].text.map(JSON.string) ?? .null),
-                                      ("from", r[3].text.map(JSON.string) ?? .null), ("to", r[4].text.map(JSON.string) ?? .null)]))
+        for r in try store.recentMovements(limit: 10) {
+            movements.append(.object([("date", .string(r.date)), ("kind", .string(r.kind)),
+                                      ("file", r.fileNumber.map(JSON.string) ?? .null),
+                                      ("from", r.fromClass.map(JSON.string) ?? .null), ("to", r.toClass.map(JSON.string) ?? .null)]))
         }
         return .object([
             ("school", .string(store.school.name)), ("time_zone", .string(store.school.timeZoneID)),

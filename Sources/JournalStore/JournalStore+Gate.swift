@@ -6,7 +6,7 @@ import JournalModel
 /// quarantine), passes the checks of its kind — field types, required fields, code value
 /// sets (``JournalRules/checkFields(_:)``) and the rules R1–R3
 /// (``JournalRules/checkRules(_:lookup:)``) — before anything is written. References are
-/// SQLite's foreign keys. A violation is thrown as ``DatabaseError/rule(_:path:)`` (a
+/// SQLite's foreign keys. A violation is thrown as ``StoreFailure/rule(_:path:)`` (a
 /// constraint failure: the journal refuses the record) and nothing is written.
 ///
 /// Cheap on a million-record import: R1 for a mark or homework is one look into a set of
@@ -44,7 +44,7 @@ extension JournalStore {
             problems += JournalRules(today: today).checkRules(r, lookup: self)
         }
         guard problems.isEmpty else {
-            throw DatabaseError.rule("\(r.kind.rawValue) \(r.id): \(problems.map(\.description).joined(separator: "; "))", path: path)
+            throw StoreFailure.rule("\(r.kind.rawValue) \(r.id): \(problems.map(\.description).joined(separator: "; "))", path: path)
         }
     }
 
@@ -83,7 +83,7 @@ extension JournalStore {
         deferredGradeOneLessons = []
         for id in lessons.sorted() {
             guard let r = record(.lesson, id: id), let v = try lessonOnGradeOne(r) else { continue }
-            throw DatabaseError.rule("lesson \(id): \(v)", path: path)
+            throw StoreFailure.rule("lesson \(id): \(v)", path: path)
         }
     }
 }

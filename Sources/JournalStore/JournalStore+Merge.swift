@@ -84,20 +84,3 @@ extension JournalStore {
         return out
     }
 }
-
-extension JournalStore {
-    /// Runs `body` in a savepoint inside a transaction: a throw undoes only what `body` wrote.
-    public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try db.run("SAVEPOINT step")
-        do {
-            let v = try body()
-            try db.run("RELEASE step")
-            return v
-        } catch {
-            try? db.run("ROLLBACK TO step")
-            try? db.run("RELEASE step")
-            tombstonedKinds = nil   // what the rolled-back writes told the cache may be undone
-            throw error
-        }
-    }
-}

@@ -93,7 +93,7 @@ extension JournalStore: RecordLookup {
     /// Creates or updates a record, appending the changed fields to the change log.
     ///
     /// Every record passes the validation gate of its kind first (``gate(_:old:)``: value
-    /// sets, R1–R3); a violation throws ``DatabaseError/rule(_:path:)`` and writes nothing.
+    /// sets, R1–R3); a violation throws ``StoreFailure/rule(_:path:)`` and writes nothing.
     /// Call inside ``transaction(_:)``. Writing the same values again changes nothing
     /// and logs nothing. `old` is the stored record (nil inside: none) when the caller
     /// has just read it.

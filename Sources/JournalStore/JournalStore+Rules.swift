@@ -37,7 +37,7 @@ extension JournalStore {
     /// Throws when the class, as it is to be written, breaks R1.
     private func refuseRegrade(_ cls: Record) throws {
         if let v = JournalRules.checkRegrade(cls, blockers: try gradeOneBlockers(classID: cls.id)) {
-            throw DatabaseError.rule("class \(cls.id): \(v)", path: path)
+            throw StoreFailure.rule("class \(cls.id): \(v)", path: path)
         }
     }
 

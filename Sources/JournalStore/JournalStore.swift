@@ -31,7 +31,7 @@ public enum WriteOutcome: Sendable, Equatable {
 /// Every write goes through ``write(_:origin:)`` or ``delete(_:id:origin:)``, which
 /// append to the change log in the same transaction, so history is never partial.
 public final class JournalStore {
-    public let db: Database
+    let db: Database
     public let path: String
     public private(set) var school: SchoolInfo
     /// The clock stamped on change-log entries; tests set it.
@@ -152,7 +152,7 @@ public final class JournalStore {
     private static func connect(_ path: String, readOnly: Bool, immutable: Bool = false) throws -> Database {
         do {
             return try Database(path: path, readOnly: readOnly, immutable: immutable)
-        } catch let e as DatabaseError {
+        } catch let e as StoreFailure {
             switch e.category {
             case .notADatabase: throw StoreError(.notAStore, notAStore(path))
             case .cannotWrite where !readOnly:
@@ -170,7 +170,7 @@ public final class JournalStore {
 
     /// Reads the schema once: a file that is not an SQLite database fails here, before any write.
     private static func refuseNonDatabase(_ db: Database, _ path: String) throws {
-        do { _ = try db.scalar("SELECT count(*) FROM sqlite_master") } catch let e as DatabaseError where e.category == .notADatabase {
+        do { _ = try db.scalar("SELECT count(*) FROM sqlite_master") } catch let e as StoreFailure where e.category == .notADatabase {
             throw StoreError(.notAStore, notAStore(path))
         }
     }
@@ -229,6 +229,24 @@ public final class JournalStore {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    /// Runs `body` in a savepoint inside a transaction: a throw undoes only what `body` wrote.
+    ///
+    /// Cheap enough to run once per pulled item: its statements are prepared once (the
+    /// statement cache), not parsed per call. Savepoints nest (the innermost one is undone).
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try db.run("SAVEPOINT step")
+        do {
+            let v = try body()
+            try db.run("RELEASE step")
+            return v
+        } catch {
+            try? db.run("ROLLBACK TO step")
+            try? db.run("RELEASE step")
+            tombstonedKinds = nil   // what the rolled-back writes told the cache may be undone
+            throw error
+        }
+    }
 
     /// Today's date in the school's time zone (by the store's clock, ``now``).
     public var today: CivilDate {

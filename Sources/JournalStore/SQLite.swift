@@ -2,65 +2,20 @@ import CSQLite
 import Foundation
 
 /// A value bound to or read from SQLite.
-public enum SQLValue: Sendable, Hashable {
+enum SQLValue: Sendable, Hashable {
     case null, int(Int64), double(Double), text(String), blob([UInt8])
 
-    public var text: String? { if case .text(let s) = self { return s }; if case .int(let i) = self { return String(i) }; return nil }
-    public var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
-}
-
-/// An SQLite failure: result code, message, the statement that failed and the file.
-public struct DatabaseError: Error, CustomStringConvertible, Sendable {
-    public let code: Int32
-    public let message: String
-    public let sql: String?
-    /// The database file the connection was on, when known.
-    public let path: String?
-
-    public init(code: Int32, message: String, sql: String?, path: String? = nil) {
-        self.code = code; self.message = message; self.sql = sql; self.path = path
-    }
-
-    /// A rule of the journal the store enforces as SQLite enforces its own constraints
-    /// (SQLITE_CONSTRAINT_CHECK): every writer, the importer and the sync engine alike,
-    /// treats it as a record the journal refuses.
-    public static func rule(_ message: String, path: String?) -> DatabaseError {
-        DatabaseError(code: 275, message: message, sql: nil, path: path)   // SQLITE_CONSTRAINT_CHECK
-    }
-
-    public var description: String {
-        var s = "SQLite error \(code): \(message)"
-        if let sql { s += " (in «\(sql.prefix(120))»)" }
-        return s
-    }
-    /// SQLITE_BUSY or SQLITE_LOCKED: another process holds the database.
-    public var isBusy: Bool { category == .busy }
-
-    /// What kind of failure it is, for people: the exit code is chosen from this.
-    public enum Category: Sendable { case busy, cannotWrite, cannotRead, notADatabase, constraint, other }
-
-    public var category: Category {
-        switch code & 0xff {
-        case SQLITE_BUSY, SQLITE_LOCKED: return .busy
-        case SQLITE_READONLY, SQLITE_FULL, SQLITE_PERM, SQLITE_CANTOPEN: return .cannotWrite
-        case SQLITE_IOERR:
-            // Reading failed (a bad disk) is not "cannot write"; everything else of I/O is a write,
-            // a sync, a truncation or the shared-memory index being created.
-            return code == 266 || code == 522 ? .cannotRead : .cannotWrite   // SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ
-        case SQLITE_NOTADB: return .notADatabase
-        case SQLITE_CONSTRAINT: return .constraint
-        default: return .other
-        }
-    }
+    var text: String? { if case .text(let s) = self { return s }; if case .int(let i) = self { return String(i) }; return nil }
+    var int: Int? { if case .int(let i) = self { return Int(i) }; return nil }
 }
 
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// One SQLite connection with a statement cache. Not thread-safe: owned by one executor.
-public final class Database {
+final class Database {
     private var handle: OpaquePointer?
     private var cache: [String: OpaquePointer] = [:]
-    public let path: String
+    let path: String
 
     /// Opens (creating when absent, mode 0600) the database at `path`.
     ///
@@ -68,7 +23,7 @@ public final class Database {
     /// (read-only media: a WAL database whose directory cannot hold the `-shm` index) opens
     /// it with the `immutable=1` URI parameter: SQLite then takes no lock and creates no file,
     /// trusting that nobody changes the database while it is open.
-    public init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
+    init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
         self.path = path
         if !readOnly && !FileManager.default.fileExists(atPath: path) {
             // Create the file ourselves so that it is 0600 from the first byte (personal data).
@@ -85,7 +40,7 @@ public final class Database {
         guard rc == SQLITE_OK else {
             let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
-            throw DatabaseError(code: rc, message: "\(path): \(msg)", sql: nil, path: path)
+            throw StoreFailure(code: rc, message: "\(path): \(msg)", sql: nil, path: path)
         }
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5000)
@@ -112,18 +67,18 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
-    private func error(_ rc: Int32, _ sql: String?) -> DatabaseError {
-        DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
+    private func error(_ rc: Int32, _ sql: String?) -> StoreFailure {
+        StoreFailure(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 
     /// Runs one or more statements without results.
-    public func exec(_ sql: String) throws {
+    func exec(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)
         if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? "error"
             sqlite3_free(err)
-            throw DatabaseError(code: rc, message: msg, sql: sql, path: path)
+            throw StoreFailure(code: rc, message: msg, sql: sql, path: path)
         }
     }
 
@@ -182,7 +137,7 @@ public final class Database {
     }
 
     /// Runs a statement that returns no rows.
-    public func run(_ sql: String, _ args: [SQLValue] = []) throws {
+    func run(_ sql: String, _ args: [SQLValue] = []) throws {
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
         try bind(stmt, args, sql)
@@ -191,7 +146,7 @@ public final class Database {
     }
 
     /// Calls `body` with each row's columns.
-    public func forEach(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+    func forEach(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
         try bind(stmt, args, sql)
@@ -208,14 +163,14 @@ public final class Database {
     }
 
     /// All rows.
-    public func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
+    func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
         var out: [[SQLValue]] = []
         try forEach(sql, args) { out.append($0) }
         return out
     }
 
     /// The first column of the first row, or nil.
-    public func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
+    func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
         var out: SQLValue?
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
@@ -225,11 +180,11 @@ public final class Database {
         return out
     }
 
-    public var changes: Int { Int(sqlite3_changes(handle)) }
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    func transaction<T>(_ body: () throws -> T) throws -> T {
         try exec("BEGIN IMMEDIATE")
         do {
             let v = try body()

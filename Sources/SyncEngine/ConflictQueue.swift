@@ -180,7 +180,7 @@ public enum ConflictQueue {
                 }
                 _ = try write(record, c, store: store, origin: origin)
             } else if current != nil {
-                do { try store.delete(c.entity, id: c.localID, origin: origin) } catch let e as DatabaseError where e.code == 787 {
+                do { try store.delete(c.entity, id: c.localID, origin: origin) } catch let e as StoreFailure where e.isForeignKeyViolation {
                     throw ConflictError(kind: .cannotApply, message: "\(c.entity.rawValue) \(c.localID) is still referenced by other records; delete or move them first")
                 }
             }
@@ -197,7 +197,7 @@ public enum ConflictQueue {
 
     /// Writes a person's choice; what the store's gate refuses is a ``ConflictError`` too.
     private static func write(_ record: Record, _ c: ConflictRecord, store: JournalStore, origin: Origin) throws -> WriteOutcome {
-        do { return try store.write(record, origin: origin) } catch let e as DatabaseError where e.code == 275 {
+        do { return try store.write(record, origin: origin) } catch let e as StoreFailure where e.isRuleViolation {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): the journal refuses it: \(e.message)")
         }
     }

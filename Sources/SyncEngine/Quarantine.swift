@@ -81,11 +81,8 @@ public enum Quarantine {
                 var p = p
                 if !dryRun, p.deleteRecord, !p.restorations.isEmpty {
                     do {
-                        try store.db.exec("SAVEPOINT quarantine")
-                        try store.delete(p.kind, id: p.id, origin: origin)
-                        try store.db.exec("RELEASE quarantine")
-                    } catch let e as DatabaseError where e.code == 787 {
-                        try store.db.exec("ROLLBACK TO quarantine"); try store.db.exec("RELEASE quarantine")
+                        try store.savepoint { try store.delete(p.kind, id: p.id, origin: origin) }
+                    } catch let e as StoreFailure where e.isForeignKeyViolation {
                         p.conflicts += p.restorations.map { r in
                             var r = r; r.reason = "created by \(account) after \(stamp), but other records refer to it now"; return r
                         }
@@ -93,13 +90,10 @@ public enum Quarantine {
                     }
                 } else if !dryRun, let fields = p.write, !p.restorations.isEmpty {
                     do {
-                        try store.db.exec("SAVEPOINT quarantine")
-                        try store.write(Record(p.kind, id: p.id, fields), origin: origin)
-                        try store.db.exec("RELEASE quarantine")
-                    } catch let e as DatabaseError where e.code == 275 {
+                        _ = try store.savepoint { try store.write(Record(p.kind, id: p.id, fields), origin: origin) }
+                    } catch let e as StoreFailure where e.isRuleViolation {
                         // The state before the breach breaks a rule now (the class became grade 1
                         // since, say): the journal's gate refuses it; a person decides.
-                        try store.db.exec("ROLLBACK TO quarantine"); try store.db.exec("RELEASE quarantine")
                         p.conflicts += p.restorations.map { r in
                             var r = r; r.reason = "restoring it is refused by the journal: \(e.message)"; return r
                         }

@@ -306,9 +306,9 @@ extension SyncEngine {
     /// Runs a journal write, turning constraint failures into item failures: a foreign
     /// key (a referenced record missing, or a deleted one still referenced) parks the item.
     private func guarded(_ kind: EntityKind, _ externalID: String, _ body: () throws -> Void) throws {
-        do { try body() } catch let e as DatabaseError where e.code & 0xff == 19 {
+        do { try body() } catch let e as StoreFailure where e.category == .constraint {
             let what = "\(counterpart.name) \(kind.rawValue) \(externalID)"
-            if e.code == 787 { throw ItemFailure(message: "\(what): waits for related records (\(e.message))", park: true) }
+            if e.isForeignKeyViolation { throw ItemFailure(message: "\(what): waits for related records (\(e.message))", park: true) }
             throw ItemFailure(message: "\(RefusedItem.marker): \(what): \(e.message)", park: true)
         }
     }

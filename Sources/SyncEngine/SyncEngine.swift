@@ -125,19 +125,7 @@ public struct SyncEngine {
     }
 
     /// Runs `body` in a savepoint: a throw undoes only what `body` wrote.
-    func savepoint<T>(_ body: () throws -> T) throws -> T {
-        // Prepared once (statement cache), not parsed per item as `exec` would.
-        try store.db.run("SAVEPOINT item")
-        do {
-            let v = try body()
-            try store.db.run("RELEASE item")
-            return v
-        } catch {
-            try? store.db.run("ROLLBACK TO item")
-            try? store.db.run("RELEASE item")
-            throw error
-        }
-    }
+    func savepoint<T>(_ body: () throws -> T) throws -> T { try store.savepoint(body) }
 }
 
 /// The run stops, keeping everything done so far: the counterpart could not be reached,

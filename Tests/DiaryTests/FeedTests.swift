@@ -118,7 +118,7 @@ struct FeedTests {
         let path = try sampleStore(dir)
         _ = try deliver(path)
         let store = try JournalStore.open(at: path)
-        let before = try store.db.scalar("SELECT value FROM diary_forecast WHERE student = 'stu-05-1016' AND subject = 'sub-math' AND period = 'p-2026-1'")?.text
+        let before = try store.diaryForecast(student: "stu-05-1016", subject: "sub-math", period: "p-2026-1") ?? nil
         try #require(before != nil && before != "1" && before != "2", "the sample's forecast: \(before ?? "none")")
         try importLines([
             #"{"type": "mark", "id": "mk-extra-1", "lesson": "les-5Б-2026-09-08-2", "student": "stu-05-1016", "work_type": "wt-test", "value": "1", "point": false, "weight": 3}"#,

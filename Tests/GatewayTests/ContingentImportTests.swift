@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalModel
-import JournalStore
+@testable import JournalStore
 
 /// A store with nothing but the school.
 func emptyStore(_ dir: TempDir, name: String = "journal.sqlite") -> String {

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import Gateway
 import JournalModel
-import JournalStore
+@testable import JournalStore
 import PortalEmulator
 
 /// End to end: the real `journal-gateway` binary, as a child process, against the ЭПОС.Школа

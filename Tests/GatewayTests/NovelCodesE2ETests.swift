@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalModel
-import JournalStore
+@testable import JournalStore
 import PortalEmulator
 
 /// End to end, the real binary against both emulators with `--novel-codes` (issue 14, item 3):

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalModel
-import JournalStore
+@testable import JournalStore
 
 /// Issue 13 (F5, F6, F8, F10) through the command line: what a file or a store that is
 /// not what it should be gets as an answer, and that nothing is written.
@@ -239,7 +239,7 @@ struct StoreSafetyCLITests {
     @Test func aStoreThatCannotBeWrittenExits73NotTryLater() throws {
         let dir = try TempDir()
         let store = try sampleStore(dir, week: false)
-        _ = try JournalStore.open(at: store).db.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+        _ = try JournalStore.open(at: store).checkpoint()
         let seq = try JournalStore.open(at: store).lastSeq
         let bin = try gatewayBinary().path
         let p = Process()

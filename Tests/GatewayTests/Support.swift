@@ -53,7 +53,7 @@ func preparedSyncStore(name: String, timezone: String, extraLines: [String]) -> 
                  ["journal", "import", extra]] {
         precondition(cli(args, store: store).code == 0, "preparing \(args)")
     }
-    _ = try? JournalStore.open(at: store).db.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+    _ = try? JournalStore.open(at: store).checkpoint()
     return store
 }
 

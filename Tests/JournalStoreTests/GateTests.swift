@@ -30,7 +30,7 @@ struct GateTests {
         do {
             try store.transaction { _ = try store.write(r, origin: origin) }
             Issue.record("\(r.kind.rawValue) \(r.id) was accepted", sourceLocation: sourceLocation)
-        } catch let e as DatabaseError {
+        } catch let e as StoreFailure {
             #expect(e.code == 275, "SQLITE_CONSTRAINT_CHECK: the journal refuses it", sourceLocation: sourceLocation)
             #expect(e.message.hasPrefix("\(r.kind.rawValue) \(r.id): "), "\(e.message)", sourceLocation: sourceLocation)
             #expect(e.message.contains(expected), "\(e.message)", sourceLocation: sourceLocation)
@@ -132,7 +132,7 @@ struct GateTests {
         let store = try filled(dir)
         let seq = store.lastSeq
         // As the journal import writes a file: references point forward, checked at the end.
-        let e = #expect(throws: DatabaseError.self) {
+        let e = #expect(throws: StoreFailure.self) {
             try store.transaction {
                 try store.db.exec("PRAGMA defer_foreign_keys = ON")
                 try store.deferringRegradeChecks {

@@ -30,7 +30,7 @@ struct StoreOpeningTests {
         #expect(store.record(.classUnit, id: "c5")?["grade"] == .int(1))
         let other = try TempDir()
         let s2 = try filled(other)
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: StoreFailure.self) {
             try s2.transaction { try s2.deferringRegradeChecks { _ = try s2.write(c5, origin: origin) } }
         }
         #expect(s2.record(.classUnit, id: "c5")?["grade"] == .int(5))

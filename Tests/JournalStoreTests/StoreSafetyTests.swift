@@ -38,7 +38,7 @@ struct StoreSafetyTests {
         do {
             try store.transaction { _ = try store.write(c5, origin: origin) }
             Issue.record("the re-grade was accepted")
-        } catch let e as DatabaseError {
+        } catch let e as StoreFailure {
             #expect(e.code & 0xff == 19, "a constraint failure, as the sync engine treats refusals")
             #expect(e.message.contains("R1"), "\(e.message)")
             #expect(e.message.contains("1 mark(s)") && e.message.contains("m1"), "\(e.message)")

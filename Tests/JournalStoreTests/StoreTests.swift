@@ -94,10 +94,10 @@ struct StoreTests {
         let dir = try TempDir()
         let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
         try store.transaction { for r in sampleRecords() { try store.write(r, origin: origin) } }
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: StoreFailure.self) {
             try store.transaction { try store.write(Record(.mark, id: "m2", ["lesson": .text("nope"), "student": .text("s1"), "work_type": .text("wt"), "value": .text("3")]), origin: origin) }
         }
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: StoreFailure.self) {
             try store.transaction { try store.write(Record(.subject, id: "math2", ["name": .text("Математика")]), origin: origin) }
         }
         let twin = Record(.mark, id: "other", ["lesson": .text("l1"), "student": .text("s1"), "work_type": .text("wt")])

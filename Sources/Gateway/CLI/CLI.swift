@@ -95,7 +95,7 @@ public enum CLI {
             case .newerSchema, .walUnavailable, .notFound, .cannotRead: code = ExitCode.failure
             }
             return (code, ["error: \(e.message)"])
-        case let e as DatabaseError:
+        case let e as StoreFailure:
             let path = e.path ?? storePath
             switch e.category {
             case .busy:

@@ -75,7 +75,7 @@ extension CLI {
     static func dryRun(_ real: JournalStore, options: DiaryFeedOptions, json: Bool, _ ctx: CommandContext) throws -> Int32 {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-diary-dry-\(getpid()).sqlite").path
         try? FileManager.default.removeItem(atPath: tmp)
-        try real.db.exec("VACUUM INTO '\(tmp.replacingOccurrences(of: "'", with: "''"))'")
+        try real.copy(to: tmp)
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + s) } }
         let copy = try JournalStore.open(at: tmp)
         let summary = try DiaryFeed(store: copy, options: options).run(sink: nil)

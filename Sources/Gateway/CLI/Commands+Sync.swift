@@ -40,31 +40,22 @@ extension CLI {
 }
 
 /// The lesson, type and weight of an АСУ РСО assignment the store holds marks of (a mark's
-/// id there is `ASSIGNMENT:STUDENT`): read on demand, through a read-only connection of
-/// its own, from what is committed.
+/// id there is `ASSIGNMENT:STUDENT`): read on demand, through a read-only store of its own,
+/// from what is committed. The use case owns it; the adapter is handed only the function
+/// (`setAssignmentLocator`), no store. On demand rather than a map loaded before the run:
+/// a night names a few hundred assignments, while the map would read every mark's identity.
 final class ASURSOAssignmentLookup: @unchecked Sendable {
     private let lock = NSLock()
-    private let db: Database
+    private let store: JournalStore
 
-    init(storePath: String) throws { db = try Database(path: storePath, readOnly: true) }
+    init(storePath: String) throws { store = try JournalStore.open(at: storePath, readOnly: true) }
 
     func find(_ assignment: Int) -> (lesson: Int, type: Int, weight: Int)? {
         lock.withLock {
-            var found: (lesson: Int, type: Int, weight: Int)?
             // ":" < ";": the range holds exactly the ids "A:…" of this assignment.
-            try? db.forEach("""
-                SELECT il.external_id, iw.external_id, m.weight FROM identity im
-                JOIN mark m ON m.id = im.local_id
-                JOIN identity il ON il.counterpart = im.counterpart AND il.entity = 'lesson' AND il.local_id = m.lesson
-                JOIN identity iw ON iw.counterpart = im.counterpart AND iw.entity = 'work_type' AND iw.local_id = m.work_type
-                WHERE im.counterpart = 'asu-rso' AND im.entity = 'mark' AND im.external_id >= ? AND im.external_id < ?
-                LIMIT 1
-                """, [.text("\(assignment):"), .text("\(assignment);")]) { row in
-                if let l = row[0].text.flatMap(Int.init), let t = row[1].text.flatMap(Int.init) {
-                    found = (l, t, row[2].int ?? 1)
-                }
-            }
-            return found
+            guard let m = try? store.markPlace(counterpart: "asu-rso", externalIDFrom: "\(assignment):", below: "\(assignment);"),
+                  let l = Int(m.lesson), let t = Int(m.workType) else { return nil }
+            return (l, t, m.weight)
         }
     }
 }
@@ -74,15 +65,8 @@ final class ASURSOAssignmentLookup: @unchecked Sendable {
 enum ASURSOLessonPlaces {
     static func load(_ store: JournalStore) throws -> [String: (classID: Int, date: CivilDate)] {
         var out: [String: (classID: Int, date: CivilDate)] = [:]
-        try store.db.forEach("""
-            SELECT il.external_id, ic.external_id, l.date FROM identity il
-            JOIN lesson l ON l.id = il.local_id
-            JOIN identity ic ON ic.counterpart = il.counterpart AND ic.entity = 'class' AND ic.local_id = l.class
-            WHERE il.counterpart = 'asu-rso' AND il.entity = 'lesson'
-            """) { row in
-            if let lesson = row[0].text, let cls = row[1].text.flatMap(Int.init), let d = CivilDate(iso: row[2].text ?? "") {
-                out[lesson] = (cls, d)
-            }
+        for p in try store.lessonPlaces(counterpart: "asu-rso") {
+            if let cls = Int(p.classExternalID), let d = CivilDate(iso: p.date) { out[p.lessonExternalID] = (cls, d) }
         }
         return out
     }

@@ -44,15 +44,7 @@ extension CLI {
 /// an incremental pull reports such a homework as deleted when the portal's item has none.
 enum EPOSKnownHomework {
     static func load(_ store: JournalStore) throws -> Set<String> {
-        var out = Set<String>()
-        try store.db.forEach("""
-            SELECT i.external_id FROM identity i
-            JOIN sync_base b ON b.counterpart = i.counterpart AND b.entity = i.entity AND b.local_id = i.local_id
-            WHERE i.counterpart = 'epos' AND i.entity = 'homework' AND b.fields IS NOT NULL
-            """) { row in
-            if let id = row[0].text { out.insert(id) }
-        }
-        return out
+        try store.homeworkWithLiveBase(counterpart: "epos")
     }
 }
 

@@ -64,7 +64,7 @@ extension CLI {
 enum ConflictIDs {
     static func open(_ path: String) throws -> [Int] {
         let s = try JournalStore.open(at: path)
-        return try s.db.rows("SELECT id FROM conflict WHERE resolved_at IS NULL ORDER BY id").compactMap { $0[0].int }
+        return try s.openConflictIDs()
     }
 }
 

@@ -107,7 +107,7 @@ public struct ContingentImporter {
         if !dryRun {
             try store.transaction {
                 for r in plan.writes {
-                    do { try store.write(r, origin: origin) } catch let e as DatabaseError where e.category == .constraint {
+                    do { try store.write(r, origin: origin) } catch let e as StoreFailure where e.category == .constraint {
                         // What the plan could not foresee: the store's gate (or a key) refuses the row.
                         throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported", details: ["\(path): \(e.message)"])
                     }

@@ -21,47 +21,22 @@ struct DiaryLogEntry {
 enum DiaryLog {
     /// The kinds whose changes become events or change recipients.
     static let kinds: [EntityKind] = [.mark, .attendance, .homework, .finalMark, .lesson, .guardian, .guardianship, .student]
-    private static let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Up to `limit` relevant entries after `after` and at most `upTo`, oldest first.
     ///
     /// The chunk boundary is fixed by the log alone, so planning the same range twice
     /// (after a crash) gives the same chunks and the same events.
     static func entries(_ store: JournalStore, after: Int, upTo: Int, snapshot: Int, limit: Int) throws -> [DiaryLogEntry] {
-        var out: [DiaryLogEntry] = []
-        try store.db.forEach("""
-            SELECT c.seq, c.entity, c.record_id, c.op, c.changes, c.at,
-                   (SELECT max(d.seq) FROM change_log d WHERE d.entity = c.entity AND d.record_id = c.record_id),
-                   (SELECT max(d.seq) FROM change_log d WHERE d.entity = c.entity AND d.record_id = c.record_id AND d.seq <= ?)
-            FROM change_log c WHERE c.seq > ? AND c.seq <= ? AND c.entity IN (\(kindList))
-            ORDER BY c.seq LIMIT ?
-            """, [.int(Int64(snapshot)), .int(Int64(after)), .int(Int64(upTo)), .int(Int64(limit))]) { row in
-            guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
-            out.append(DiaryLogEntry(seq: row[0].int ?? 0, kind: kind, recordID: row[2].text ?? "", op: row[3].text ?? "",
-                                     changes: parseChanges(row[4].text ?? "[]"), at: row[5].text ?? "",
-                                     latestSeq: row[6].int ?? 0, latestAtSnapshot: row[7].int))
+        try store.diaryChanges(after: after, upTo: upTo, snapshot: snapshot, limit: limit, kinds: kinds).map {
+            DiaryLogEntry(seq: $0.seq, kind: $0.kind, recordID: $0.recordID, op: $0.op, changes: $0.changes, at: $0.at,
+                          latestSeq: $0.latestSeq, latestAtSnapshot: $0.latestAtSnapshot)
         }
-        return out
     }
 
     /// The seq of the last relevant entry in `(after, upTo]` when the chunk was full, so the
     /// next chunk starts after it; `upTo` when the range is exhausted.
     static func chunkEnd(_ entries: [DiaryLogEntry], limit: Int, upTo: Int) -> Int {
         entries.count < limit ? upTo : (entries.last?.seq ?? upTo)
-    }
-
-    static func parseChanges(_ text: String) -> [FieldChange] {
-        ((try? JSON.parse(text))?.array ?? []).map { c in
-            FieldChange(field: c["field"]?.string ?? "", old: value(c["old"]), new: value(c["new"]))
-        }
-    }
-
-    static func value(_ j: JSON?) -> FieldValue {
-        switch j {
-        case .int(let i)?: return .int(i)
-        case .string(let s)?: return .text(s)
-        default: return .null
-        }
     }
 
     /// The record right after `entry` (nil when the entry deleted it) and right before it

@@ -121,14 +121,10 @@ final class DiaryPlanner {
             if try Forecast.hasFinalMark(store, student: t.student, subject: t.subject, period: t.period.id) { continue }
             let marks = try Forecast.marks(store, student: t.student, subject: t.subject, period: t.period)
             let value = Forecast.value(marks).map(String.init)
-            let old = try store.db.rows("SELECT value FROM diary_forecast WHERE student = ? AND subject = ? AND period = ?",
-                                        [.text(t.student), .text(t.subject), .text(t.period.id)]).first
-            if let old, old[0].text == value { continue }
+            let old = try store.diaryForecast(student: t.student, subject: t.subject, period: t.period.id)
+            if let old, old == value { continue }
             if old == nil, value == nil { continue }
-            try store.db.run("""
-                INSERT INTO diary_forecast (student, subject, period, value, seq) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (student, subject, period) DO UPDATE SET value = excluded.value, seq = excluded.seq
-                """, [.text(t.student), .text(t.subject), .text(t.period.id), value.map(SQLValue.text) ?? .null, .int(Int64(t.seq))])
+            try store.setDiaryForecast(student: t.student, subject: t.subject, period: t.period.id, value: value, seq: t.seq)
             var builder = EventBuilder(dir: dir, links: links, entry: nil, snapshot: false, yearStart: nil)
             let payload: [(String, JSON)] = [
                 ("subject", .string(dir.subjects[t.subject] ?? t.subject)), ("period", .string(t.period["name"].text ?? "")),

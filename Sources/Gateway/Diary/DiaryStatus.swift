@@ -11,10 +11,8 @@ enum DiaryStatus {
     /// Before the first delivery every journal change counts as waiting.
     static func oldestUndeliveredAge(_ store: JournalStore, now: Date = Date()) throws -> Int? {
         let planned = try DiaryOutbox.state(store)?.plannedSeq ?? 0
-        var oldest = try store.db.scalar("SELECT min(changed_at) FROM diary_event WHERE status = 'pending'")?.text
-        let kinds = [EntityKind.mark, .attendance, .homework, .finalMark, .lesson].map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        if let unplanned = try store.db.scalar("SELECT at FROM change_log WHERE seq > ? AND entity IN (\(kinds)) ORDER BY seq LIMIT 1",
-                                               [.int(Int64(planned))])?.text {
+        var oldest = try store.oldestPendingDiaryChange()
+        if let unplanned = try store.firstChangeTime(after: planned, kinds: [.mark, .attendance, .homework, .finalMark, .lesson]) {
             oldest = min(oldest ?? unplanned, unplanned)
         }
         guard let oldest, let seconds = DiaryTexts.epochSeconds(oldest) else { return nil }

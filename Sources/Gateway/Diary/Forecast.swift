@@ -30,19 +30,11 @@ public enum Forecast {
 
     /// The marks a forecast rests on: one student, one subject, one period's dates.
     public static func marks(_ store: JournalStore, student: String, subject: String, period: Record) throws -> [(value: Int, weight: Int)] {
-        var out: [(value: Int, weight: Int)] = []
-        try store.db.forEach("""
-            SELECT m.value, m.weight FROM mark m JOIN lesson l ON l.id = m.lesson
-            WHERE m.student = ? AND l.subject = ? AND l.date >= ? AND l.date <= ? AND m.value IS NOT NULL
-            """, [.text(student), .text(subject), .text(period["start_date"].text ?? ""), .text(period["end_date"].text ?? "")]) { row in
-            if let v = row[0].text.flatMap(Int.init) { out.append((v, row[1].int ?? 1)) }
-        }
-        return out
+        try store.markValues(student: student, subject: subject, from: period["start_date"].text ?? "", to: period["end_date"].text ?? "")
     }
 
     /// Whether a final mark is already set for the student, subject and period.
     static func hasFinalMark(_ store: JournalStore, student: String, subject: String, period: String) throws -> Bool {
-        try store.db.scalar("SELECT 1 FROM final_mark WHERE student = ? AND subject = ? AND period = ?",
-                            [.text(student), .text(subject), .text(period)]) != nil
+        try store.hasFinalMark(student: student, subject: subject, period: period)
     }
 }

@@ -17,11 +17,7 @@ struct GuardianLinks {
         try store.forEachRecord(.guardianship) { g in
             if let s = g["student"].text, let gd = g["guardian"].text { links[g.id] = (s, gd) }
         }
-        var later: [(seq: Int, id: String, op: String, changes: [FieldChange])] = []
-        try store.db.forEach("SELECT seq, record_id, op, changes FROM change_log WHERE entity = 'guardianship' AND seq > ? ORDER BY seq DESC",
-                             [.int(Int64(seq))]) { row in
-            later.append((row[0].int ?? 0, row[1].text ?? "", row[2].text ?? "", DiaryLog.parseChanges(row[3].text ?? "[]")))
-        }
+        let later = try store.guardianshipChangesNewestFirst(after: seq)
         for e in later { undo(id: e.id, op: e.op, changes: e.changes) }
         for (_, l) in links { index(l, +1) }
     }

@@ -100,8 +100,8 @@ public struct WeeklyExtract {
         for offset in 0..<7 {
             let date = monday.adding(days: offset)
             var rows: [Row] = []
-            for row in try store.db.rows("SELECT id FROM lesson WHERE class = ? AND date = ? ORDER BY number, id", [.text(classID), .text(date.description)]) {
-                guard let lesson = row[0].text.flatMap(dir.lesson) else { continue }
+            for lessonID in try store.lessonIDs(classID: classID, date: date.description) {
+                guard let lesson = dir.lesson(lessonID) else { continue }
                 if let g = lesson["group"].text, !(dir.groupMembers[g]?.contains(id) ?? false) { continue }
                 rows.append(try self.row(lesson, student: id, dir: dir, grade1: grade == 1))
             }
@@ -114,8 +114,7 @@ public struct WeeklyExtract {
             for d in days { for r in d.rows where !subjects.contains(r.subject) { subjects.append(r.subject) } }
             for name in subjects {
                 guard let subjectID = dir.subjects.first(where: { $0.value == name })?.key else { continue }
-                let final = try store.db.scalar("SELECT value FROM final_mark WHERE student = ? AND subject = ? AND period = ?",
-                                                [.text(id), .text(subjectID), .text(period.id)])?.text
+                let final = try store.finalMarkValue(student: id, subject: subjectID, period: period.id)
                 let forecast = Forecast.value(try Forecast.marks(store, student: id, subject: subjectID, period: period)).map(String.init)
                 if final != nil || forecast != nil { results.append((name, final, final == nil ? forecast : nil)) }
             }

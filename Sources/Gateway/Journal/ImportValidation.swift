@@ -146,7 +146,7 @@ struct ImportValidation {
 
     private mutating func knownInStore(_ kind: EntityKind, _ id: String) -> Bool {
         if storeKnown[kind]?.contains(id) == true { return true }
-        guard !isEmptyInStore(kind), (try? store.db.scalar("SELECT 1 FROM \(kind.table) WHERE id = ?", [.text(id)])) != nil else { return false }
+        guard !isEmptyInStore(kind), (try? store.contains(kind, id: id)) == true else { return false }
         storeKnown[kind, default: []].insert(id)
         return true
     }
@@ -155,7 +155,7 @@ struct ImportValidation {
         if let known = storeEmpty[kind] { return known }
         // A store that cannot be read counts as not empty: its checks then run (and fail loudly).
         let empty: Bool
-        do { empty = try store.db.scalar("SELECT 1 FROM \(kind.table) LIMIT 1") == nil } catch { empty = false }
+        do { empty = try store.isEmpty(kind) } catch { empty = false }
         storeEmpty[kind] = empty
         return empty
     }
@@ -234,9 +234,7 @@ struct ImportValidation {
         var out: [(EntityKind, String)] = []
         for k in EntityKind.allCases {
             for spec in k.fields where spec.type == .ref(kind) {
-                try? store.db.forEach("SELECT id FROM \(k.table) WHERE \"\(spec.name)\" = ? LIMIT 20", [.text(id)]) {
-                    out.append((k, $0[0].text ?? ""))
-                }
+                for referrer in (try? store.ids(k, where: spec.name, equals: id, limit: 20)) ?? [] { out.append((k, referrer)) }
             }
         }
         return out

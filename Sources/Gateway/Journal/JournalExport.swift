@@ -17,10 +17,7 @@ public struct JournalExporter {
             }
             return n
         }
-        var touched: [EntityKind: Set<String>] = [:]
-        try store.db.forEach("SELECT DISTINCT entity, record_id FROM change_log WHERE seq > ?", [.int(Int64(since))]) {
-            if let k = EntityKind(rawValue: $0[0].text ?? "") { touched[k, default: []].insert($0[1].text ?? "") }
-        }
+        let touched = try store.touchedRecords(since: since)
         for kind in EntityKind.allCases {
             for id in (touched[kind] ?? []).sorted() {
                 if let r = store.record(kind, id: id) { try write(JournalLine.record(r).encoded()) } else { try write(JournalLine.deletion(kind, id: id).encoded()) }

@@ -81,7 +81,7 @@ public struct JournalImporter {
         var result = JournalImportResult()
         let body = {
             // References may point forward in the file: check them at commit.
-            try store.db.exec("PRAGMA defer_foreign_keys = ON")
+            try store.deferForeignKeyChecks()
             try forEachLine(path) { number, parsed in
                 guard case .success(let fileLine) = parsed else { return }
                 let line = aliases.rewrite(fileLine)
@@ -98,7 +98,7 @@ public struct JournalImporter {
                     case .deletion(let kind, let id):
                         if try store.delete(kind, id: id, origin: origin) { c.deleted += 1; result.total.deleted += 1 }
                     }
-                } catch let e as DatabaseError where e.category == .constraint {
+                } catch let e as StoreFailure where e.category == .constraint {
                     // What the validating pass could not foresee: the store refuses the line.
                     throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported",
                                                 details: ["\(path):\(number): \(line.kind.rawValue) \(fileLine.id): \(e.message)"])
@@ -115,7 +115,7 @@ public struct JournalImporter {
                 do {
                     // A class made grade 1 is checked once the whole file is in (it may delete the marks too).
                     try store.deferringRegradeChecks { try body() }
-                } catch let e as DatabaseError where e.category == .constraint {
+                } catch let e as StoreFailure where e.category == .constraint {
                     throw GatewayError.badInput("\(path): the journal refuses the file; nothing was imported", details: ["\(path): \(e.message)"])
                 }
                 if dryRun { throw Rollback() }

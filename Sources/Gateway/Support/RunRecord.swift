@@ -20,10 +20,8 @@ public struct RunRecord: Sendable {
     }
 
     public func save(_ store: JournalStore, status: String, summary: JSON) throws {
-        try store.db.run("""
-            INSERT INTO sync_run (id, counterpart, command, started_at, finished_at, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.text(id), .text(counterpart), .text(command), .text(startedAt), .text(RunRecord.stamp(Date())),
-                  .text(status), .text(summary.serialized())])
+        try store.saveRun(RunRow(id: id, counterpart: counterpart, command: command, startedAt: startedAt,
+                                 finishedAt: RunRecord.stamp(Date()), status: status, summary: summary.serialized()))
     }
 
     /// The store's timestamp format, so runs of every kind sort together.

@@ -35,7 +35,7 @@ struct SyncRunner {
                 // Work on a copy: the real store is not touched, and nothing is sent.
                 let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-dry-\(getpid()).sqlite").path
                 try? FileManager.default.removeItem(atPath: tmp)
-                try real.db.exec("VACUUM INTO '\(tmp.replacingOccurrences(of: "'", with: "''"))'")
+                try real.copy(to: tmp)
                 store = try JournalStore.open(at: tmp)
                 copy = tmp
             }
