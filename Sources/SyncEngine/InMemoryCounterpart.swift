@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import Synchronization
+import SyncModel
 
 /// An in-process counterpart with its own records, versions and idempotency store, and
 /// faults to inject: for the engine's tests and the Gateway's.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
 
 /// A counterpart that forwards to an in-memory one but hides one kind from every page, as

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
 
 /// The engine against the in-memory counterpart: identity, bases, push, echo, renames,

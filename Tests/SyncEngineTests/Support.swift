@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
 
 /// A temporary directory removed when the test ends.

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
 
 /// A counterpart that maps its marks' values through a table a test can extend, as the
