@@ -25,17 +25,20 @@ let package = Package(
         .target(name: "SyncEngine", dependencies: ["JournalModel", "JournalStore", "SyncModel"]),
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
         .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator"]),
+        // Shared by the test targets only (test doubles, temporary directories, the binary's runner):
+        // no product target may depend on it (ModuleGraphTests pins this).
+        .target(name: "TestSupport", dependencies: ["JournalModel", "SyncModel"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
         .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "PortalEmulator", "SyncEngine", "SyncModel"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
-        .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel"]),
+        .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncModel", "JournalStore", "JournalModel"]),
+        .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncModel", "JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel", "PortalEmulator", "SyncModel", "Transport"]),
-        .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel"]),
-        .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator"]),
+        .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "TestSupport"]),
+        .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

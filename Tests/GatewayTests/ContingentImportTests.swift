@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// A store with nothing but the school.
 func emptyStore(_ dir: TempDir, name: String = "journal.sqlite") -> String {

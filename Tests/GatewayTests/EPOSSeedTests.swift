@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// The ЭПОС emulator's seed for a generated school (`EPOSSeedWriter`): the emulator loads
 /// it, `sync epos` reconciles it with the same school's journal, it is deterministic, and it

@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// Issue 13 (F5, F6, F8, F10) through the command line: what a file or a store that is
 /// not what it should be gets as an answer, and that nothing is written.
