@@ -24,12 +24,15 @@ let package = Package(
         .target(name: "Adapters", dependencies: ["JournalModel", "Formats", "Transport", "SyncModel"]),
         .target(name: "SyncEngine", dependencies: ["JournalModel", "JournalStore", "SyncModel"]),
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
-        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator"]),
+        // The synthetic school and the emulators' seeds (`generate school`, gateway-bench).
+        .target(name: "SchoolGeneration", dependencies: ["JournalModel", "Formats", "Adapters", "PortalEmulator"]),
+        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator",
+                                                "SchoolGeneration"]),
         // Shared by the test targets only (test doubles, temporary directories, the binary's runner):
         // no product target may depend on it (ModuleGraphTests pins this).
         .target(name: "TestSupport", dependencies: ["JournalModel", "SyncModel"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
-        .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "PortalEmulator", "SyncEngine", "SyncModel"]),
+        .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "PortalEmulator", "SyncEngine", "SyncModel", "SchoolGeneration"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
@@ -37,7 +40,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel", "PortalEmulator", "SyncModel", "Transport"]),
         .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "SchoolGeneration", "JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+@testable import SchoolGeneration
 import TestSupport
 
 /// The ЭПОС emulator's seed for a generated school (`EPOSSeedWriter`): the emulator loads
