@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "SchoolGeneration", "JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator", "TestSupport"]),
+        .testTarget(name: "ModuleGraphTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
