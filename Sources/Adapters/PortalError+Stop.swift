@@ -1,4 +1,4 @@
-import SyncEngine
+import SyncModel
 import Transport
 
 /// How a portal's failure ends a sync run (docs/sync.md, "Why a run stops early").

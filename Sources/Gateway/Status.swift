@@ -1,6 +1,7 @@
 import JournalModel
 import JournalStore
 import SyncEngine
+import SyncModel
 
 /// What `status` reports: the school, record counts, open conflicts, pending outbox,
 /// recent runs and movements.

@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// The conflict queue as the CLI uses it: `conflicts list`, `show ID`, `resolve ID`.
 ///

@@ -1,4 +1,5 @@
 import JournalModel
+import SyncModel
 
 /// The three-way merge of one field: pure, no I/O.
 ///

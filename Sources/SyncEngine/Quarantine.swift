@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// Rule R10: after a reported credential breach, every operation by that account since
 /// the report is invalid. Quarantine undoes them.

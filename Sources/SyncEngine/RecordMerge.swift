@@ -1,4 +1,5 @@
 import JournalModel
+import SyncModel
 
 /// What the merge of one record decided.
 public struct MergeDecision: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// Binding a counterpart's guardian to the journal's guardian who is the same person
 /// (``GuardianIdentity``): a parent the secretary's list brought in and АСУ РСО lists

@@ -1,5 +1,6 @@
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// Replaced records: when the journal deletes a record and enters another with the same
 /// natural key (a teacher deleting a mark and entering it again), the new record carries

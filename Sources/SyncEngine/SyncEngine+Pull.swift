@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// The pull: pages applied with their cursor in one transaction, items merged against
 /// their base, items that cannot apply yet parked, and after a full pull the records

@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// The push: local changes since the push mark planned into the outbox under
 /// deterministic keys, batches fixed before they are sent, answers recorded per batch.

@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import JournalStore
+import SyncModel
 
 /// One synchronisation run with one counterpart: resend what a killed run left in the
 /// outbox, pull pages and merge them, push local changes, and report.

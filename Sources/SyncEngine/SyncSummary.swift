@@ -1,4 +1,5 @@
 import JournalModel
+import SyncModel
 
 /// Per entity, what a run expected and what became of it. Every pulled item and every
 /// sent operation counts once in `expected` and once in exactly one outcome.

@@ -1,4 +1,5 @@
 import JournalModel
+import SyncModel
 
 /// One unmapped code as a run reports it: how many items stayed parked for it.
 public struct UnmappedReport: Sendable, Hashable {

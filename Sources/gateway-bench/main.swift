@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import JournalModel
+import SchoolGeneration
 
 // gateway-bench: speed and memory of each stage, as ratios to SQLite's own import of the
 // same rows measured in the same run. Every measured run is a child process, so its peak

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import JournalModel
-import SyncEngine
+import SyncModel
 @testable import Adapters
 
 /// The АСУ РСО adapter against a portal with codes the tables lack (issue 14, item 3): a wrong

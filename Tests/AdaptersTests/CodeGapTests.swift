@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Adapters
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Codes without a table line (issue 14, item 3): reference data adopted under the portal's
 /// name, values inside records kept raw with the line to add, mapped again once it is there;

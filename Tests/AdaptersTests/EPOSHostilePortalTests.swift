@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import PortalEmulator
-import SyncEngine
+import SyncModel
 import Transport
 @testable import Adapters
 

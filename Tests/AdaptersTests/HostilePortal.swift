@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import JournalModel
 import PortalEmulator
-import SyncEngine
+import SyncModel
 import Transport
 @testable import Adapters
 

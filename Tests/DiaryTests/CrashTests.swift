@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// The real CLI process killed with SIGKILL at seeded checkpoints, then run again: the
 /// portal ends with every event exactly once, none missing.
@@ -12,7 +13,7 @@ import PortalEmulator
 
     @Test func killedAtThirtySeededPointsAndRunAgainLosesNothingAndSendsNothingTwice() async throws {
         let seed: UInt64 = 20260907
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let expected = try await referenceIDs(dir)
         let path = try sampleStore(dir)
         let faults = try FaultSpec(parsing: "500=0.01,503=0.01,429=0.01,drop=0.01,truncate=0.01,retry-after=0")

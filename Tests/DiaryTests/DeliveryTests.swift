@@ -7,11 +7,12 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// The feed against the portal emulator over real loopback HTTP.
 @Suite(.serialized) struct DeliveryTests {
     @Test func cleanDeliveryIsAcceptedOnceAndTheNextRunSendsNothing() async throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions())
         defer { portal.stop() }
@@ -30,7 +31,7 @@ import PortalEmulator
     }
 
     @Test func fivePercentFaultsStillDeliverEveryEventExactlyOnce() async throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let expected = try await referenceIDs(dir)
         let faults = try FaultSpec(parsing: "500=0.01,503=0.01,429=0.01,drop=0.01,truncate=0.01,retry-after=0")
@@ -49,7 +50,7 @@ import PortalEmulator
     }
 
     @Test func unknownGuardiansAreRejectedKeptAndRetriedWhenTheirDataChanges() async throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let store = try JournalStore.open(at: path)
         var all = Set<String>()
@@ -81,7 +82,7 @@ import PortalEmulator
     }
 
     @Test func anExpiredTokenIsReadAgainAndAWrongOneStopsWithExit77() async throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         // Seed 3 expires the token three times, never twice in a row.
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions(faults: try FaultSpec(parsing: "expire-token=0.2"), seed: 3))
@@ -128,7 +129,7 @@ import PortalEmulator
     }
 
     @Test func theGuardiansFileListsIDsOneALine() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let file = dir.path("guardians.txt")
         try "# known to the portal\ngrd-001m Морозова Екатерина\n\n  grd-002m\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try DiaryEmulatorOptions.guardians(fromFile: file) == ["grd-001m", "grd-002m"])
@@ -136,7 +137,7 @@ import PortalEmulator
     }
 
     @Test func theEmulatorCommandPrintsItsReadyLineAndStopsOnSIGTERM() async throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let pid = try spawnBinary(["emulator", "diary", "--port", "0", "--seed", "5"], out: dir.path("out"), err: dir.path("err"))
         var line = ""
         for _ in 0..<200 where !line.hasSuffix("\n") {

@@ -6,6 +6,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// Reads an extract as XML: sections (pages), their text and cells, every attribute.
 final class ExtractReader: NSObject, XMLParserDelegate {
@@ -52,7 +53,7 @@ final class ExtractReader: NSObject, XMLParserDelegate {
 
 struct ExtractTests {
     @Test func aClassExtractIsOnePagePerChildWithOnlyThatChildsData() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let out = dir.path("5А.html")
         let r = cli(["extract", "weekly", "--class", "5 а", "--week", "2026-W37", "--out", out], store: path)
@@ -92,7 +93,7 @@ struct ExtractTests {
     }
 
     @Test func gradeOneHasNoMarksOrHomework() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let out = dir.path("one.html")
         #expect(cli(["extract", "weekly", "--student", "stu-01-1003", "--week", "2026-W37", "--out", out], store: path).code == 0)
@@ -105,7 +106,7 @@ struct ExtractTests {
     }
 
     @Test func badArgumentsAreUsageErrors() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         #expect(cli(["extract", "weekly", "--class", "5А", "--week", "2026-37", "--out", dir.path("x.html")], store: path).code == ExitCode.usage)
         #expect(cli(["extract", "weekly", "--class", "7В", "--week", "2026-W37", "--out", dir.path("x.html")], store: path).code == ExitCode.usage)

@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// What the feed plans from the sample school, and how it follows later changes.
 struct FeedTests {
@@ -19,7 +20,7 @@ struct FeedTests {
     }
 
     @Test func firstDeliveryCarriesTheYearSoFarToLinkedGuardiansOnly() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let out = dir.path("batches")
         let r = cli(["feed", "diary", "--out", out, "--school-id", "63-0002", "--json", "--batch-size", "150"], store: path)
@@ -70,7 +71,7 @@ struct FeedTests {
     }
 
     @Test func theSameChangesGiveTheSameIDs() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let a = try deliver(try sampleStore(dir, name: "a.sqlite")).0.events.compactMap { $0["eventId"]?.string }
         let b = try deliver(try sampleStore(dir, name: "b.sqlite"), batchSize: 7).0.events.compactMap { $0["eventId"]?.string }
         #expect(a.count == 401)
@@ -79,7 +80,7 @@ struct FeedTests {
     }
 
     @Test func laterDeliveriesCarryTheChanges() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         _ = try deliver(path)
         let today = try JournalStore.open(at: path).today
@@ -114,7 +115,7 @@ struct FeedTests {
     }
 
     @Test func aForecastMovedTodayGoesOutInTheNextRun() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         _ = try deliver(path)
         let store = try JournalStore.open(at: path)
@@ -137,7 +138,7 @@ struct FeedTests {
     }
 
     @Test func aWithdrawnStudentsGuardiansGetNothingAfterTheDate() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         try importLines([
             #"{"type": "student", "id": "stu-05-1008", "file_number": "05-1008", "surname": "Соколова", "name": "Варвара", "patronymic": "Дмитриевна", "birth_date": "2015-07-21", "snils": "10006410159", "gender": "Ж", "class": "cls-5А", "status": "withdrawn"}"#,
@@ -151,7 +152,7 @@ struct FeedTests {
     }
 
     @Test func dryRunLeavesTheStoreAsItWas() throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         let path = try sampleStore(dir)
         let r = cli(["feed", "diary", "--out", dir.path("x"), "--school-id", "63-0002", "--dry-run", "--json"], store: path)
         #expect(r.code == 0)

@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// A random school lived through a random sequence of journal changes, guardianship
 /// links made and broken, and withdrawals, with the feed run at random moments. The
@@ -182,7 +183,7 @@ struct RandomSchool {
 struct PropertyTests {
     /// 4 × 250 = 1,000 random schools, in parallel.
     @Test(arguments: 0..<4) func noGuardianHearsOfAChildNotTheirsAndGradeOneHasNoMarks(_ part: Int) throws {
-        let dir = try TempDir()
+        let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
         var events = 0, withdrawals = 0, unlinkedLater = 0
         for i in 0..<250 {
             let seed = UInt64(1_000_003 * (part + 1) + i)

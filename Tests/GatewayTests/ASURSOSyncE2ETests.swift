@@ -7,6 +7,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// End to end: the real `journal-gateway` binary, as a child process, against the АСУ РСО
 /// emulator on loopback.

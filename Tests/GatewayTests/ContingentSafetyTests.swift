@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// The first week's sample list (cp1251 on disk) as lines of text: 1 title, 2 blank,
 /// 3 header, 4–29 the 26 pupils (line 4 is 01-1001, line 29 is 09-1026), 30 «Итого: 26».

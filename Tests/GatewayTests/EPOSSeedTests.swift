@@ -4,6 +4,8 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+@testable import SchoolGeneration
+import TestSupport
 
 /// The ЭПОС emulator's seed for a generated school (`EPOSSeedWriter`): the emulator loads
 /// it, `sync epos` reconciles it with the same school's journal, it is deterministic, and it

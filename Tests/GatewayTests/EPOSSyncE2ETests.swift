@@ -5,6 +5,7 @@ import Testing
 import JournalModel
 @testable import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// End to end: the real `journal-gateway` binary, as a child process, against the ЭПОС.Школа
 /// emulator on loopback — the battery of `ASURSOSyncE2ETests`, plus rows moved while

@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// `epos/teachers.tsv`: the names a person gives for ЭПОС teacher ids.
 struct EPOSTeacherBookTests {

@@ -5,6 +5,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// Regions where staff sign in only through Госуслуги: the real binary with a session saved
 /// from a browser, against the АСУ РСО emulator in `esiaOnly` mode (no salt, no password).

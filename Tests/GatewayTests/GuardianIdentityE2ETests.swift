@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// Issue 15, case 2 as it was found: the secretary's list and АСУ РСО name the same 40
 /// parents; the store held 80 guardians and the diary reached 553 events' parents twice.

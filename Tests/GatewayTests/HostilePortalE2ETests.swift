@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// The real binary against a broken АСУ РСО: a proxy in front of the emulator answers empty,
 /// wrong-shaped, foreign-class, redirecting and refusing answers. Each test shows the store

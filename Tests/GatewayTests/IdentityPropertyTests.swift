@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// Issue 15, "done when": over generated schools, random interleavings of the secretary's
 /// list (as sent and with edits), journal imports, portal-side edits, syncs with АСУ РСО

@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// `journal import` binds a file's record to the store's record of the same natural key
 /// (entered first by a portal's sync) instead of failing: the file's id becomes an alias,

@@ -3,6 +3,7 @@ import Testing
 @testable import Gateway
 import JournalModel
 import JournalStore
+import TestSupport
 
 struct JournalImportTests {
     @Test func importsTheSampleWeekAndReimportChangesNothing() throws {

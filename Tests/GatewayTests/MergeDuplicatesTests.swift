@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// `merge-duplicates`: the guardians (and teachers) an older store holds twice become one,
 /// nothing lost, the change log saying what was merged.

@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 @testable import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// End to end, the real binary against both emulators with `--novel-codes` (issue 14, item 3):
 /// a code without a table line never stops the night. The new work type is adopted, exactly

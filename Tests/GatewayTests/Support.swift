@@ -2,21 +2,11 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalStore
+import TestSupport
 
 /// The package root, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let samples = packageRoot.appendingPathComponent("samples").path
-
-/// A temporary directory removed when the test ends.
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("jg-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
 
 /// Runs the CLI in-process with a captured console.
 struct CLIResult { let code: Int32; let out: String; let err: String }
@@ -62,21 +52,6 @@ func copyOfStore(_ prepared: String, in dir: TempDir) throws -> String {
     let path = dir.path("journal.sqlite")
     try FileManager.default.copyItem(atPath: prepared, toPath: path)
     return path
-}
-
-/// The built `journal-gateway` executable, next to the test bundle.
-func gatewayBinary() throws -> URL {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("journal-gateway")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    let fallback = packageRoot.appendingPathComponent(".build/debug/journal-gateway")
-    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-        throw GatewayError(1, "journal-gateway binary not found near \(CommandLine.arguments[0])")
-    }
-    return fallback
 }
 
 /// Runs the real binary as a child process; `launcher` (e.g. `setpriv --reuid=…`) runs it

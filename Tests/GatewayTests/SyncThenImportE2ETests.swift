@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 import PortalEmulator
+import TestSupport
 
 /// The portal's records meet the school's own: `journal import` after `sync asu-rso`
 /// (issue 15, case 3), against the АСУ РСО emulator on loopback with the bundled samples.

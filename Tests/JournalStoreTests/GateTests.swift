@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 @testable import JournalStore
+import TestSupport
 
 /// Issue 15, item 1: one validation gate at the store's write path. Every writer goes
 /// through `write`, so each refusal here holds for the importer, the sync, conflict

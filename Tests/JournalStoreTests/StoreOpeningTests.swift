@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 @testable import JournalStore
+import TestSupport
 
 /// Issue 13: R1 checks put off to the end of a batch, files that are not stores, and
 /// read-only opening that writes nothing.

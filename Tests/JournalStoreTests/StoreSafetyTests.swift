@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 @testable import JournalStore
+import TestSupport
 
 /// Issue 13: text kept whole (F6), R1 on a class's grade for every writer (F5).
 struct StoreSafetyTests {

@@ -2,17 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 @testable import JournalStore
-
-/// A temporary directory removed when the test ends.
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("jg-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
+import TestSupport
 
 /// One record of every kind, consistent with each other.
 func sampleRecords() -> [Record] {

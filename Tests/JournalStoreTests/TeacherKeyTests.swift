@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import TestSupport
 
 /// A teacher's natural key is the name as a person reads it: another source's spelling
 /// (ё/е, capitals, spaces) finds the same teacher, not a new one (issue 15).

@@ -2,6 +2,7 @@ import Foundation
 import JournalModel
 import Testing
 @testable import PortalEmulator
+import TestSupport
 
 struct EPOSStateTests {
     @Test func theStateSurvivesARestart() throws {

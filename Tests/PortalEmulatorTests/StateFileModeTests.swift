@@ -3,6 +3,7 @@ import Testing
 @testable import PortalEmulator
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// F10: `--state` holds pupils' personal data: its files are 0600 whatever the umask, an

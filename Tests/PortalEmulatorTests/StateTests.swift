@@ -2,6 +2,7 @@ import Foundation
 import JournalModel
 import Testing
 @testable import PortalEmulator
+import TestSupport
 
 /// The sample seed, the ready line, stats, persistence and seed errors.
 struct StateTests {

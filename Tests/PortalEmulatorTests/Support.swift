@@ -5,21 +5,12 @@ import Testing
 @testable import PortalEmulator
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The package root, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let sampleSeed = packageRoot.appendingPathComponent("samples/asu-rso").path
-
-/// A temporary directory removed when the test ends.
-final class TempDir {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("emu-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A clock tests move by hand; starts on 22 November 2026, noon in Samara.
 final class TestClock: Sendable {

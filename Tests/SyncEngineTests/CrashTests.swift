@@ -4,6 +4,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// A run interrupted at every checkpoint boundary, then started again, ends exactly as
 /// an uninterrupted run, and never sends a key with two payloads.

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
+import TestSupport
 
 /// A counterpart that forwards to an in-memory one but hides one kind from every page, as
 /// a broken portal (or a proxy answering empty lists) would; or fails every pull.

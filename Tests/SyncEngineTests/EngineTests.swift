@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
+import TestSupport
 
 /// The engine against the in-memory counterpart: identity, bases, push, echo, renames,
 /// losers, parking, failures, full pulls.

@@ -3,6 +3,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// Issue 15, item 1 (R2 in the sync): a counterpart's lesson dated after the store's today
 /// is kept until its day, with what refers to it, without failing the run.

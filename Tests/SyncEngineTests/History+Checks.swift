@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
 
 /// How a history reads both sides by natural key, and the end-of-history invariants.

@@ -3,6 +3,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// One seeded random history against a real store and an in-memory counterpart.
 final class History {

@@ -3,6 +3,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// The authority policy file and the conflict queue's library API.
 struct PolicyAndConflictTests {

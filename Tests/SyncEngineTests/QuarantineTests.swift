@@ -3,6 +3,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// Rule R10: undoing a breached account's changes since a time.
 struct QuarantineTests {

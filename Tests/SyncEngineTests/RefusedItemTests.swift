@@ -3,6 +3,7 @@ import Testing
 import JournalModel
 import JournalStore
 @testable import SyncEngine
+import TestSupport
 
 /// One record the journal refuses never stops a night: it is kept with the reason, the
 /// cursor moves on, everything else flows, and the run exits 65 naming it.

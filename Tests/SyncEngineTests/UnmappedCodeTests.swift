@@ -3,7 +3,9 @@ import Synchronization
 import Testing
 import JournalModel
 import JournalStore
+import SyncModel
 @testable import SyncEngine
+import TestSupport
 
 /// A counterpart that maps its marks' values through a table a test can extend, as the
 /// adapters do: a value without a line stays raw and is listed in `unmapped`.

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// АСУ РСО's codes and the journal's, from the editable tables in `mappings/asu-rso/`.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// The change feed (`webapi/changes`), read strictly: `items` an array, `next` and
 /// `latest` whole numbers, each item's `kind`, `op`, `ver` and `data` with the identifying

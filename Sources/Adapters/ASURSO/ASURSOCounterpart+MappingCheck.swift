@@ -1,5 +1,5 @@
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// `mappings check asu-rso`: the portal's assignment types and subjects against the code
 /// tables, reading nothing else and changing nothing.

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Canonical operations → `journal/batch` operations, and the answers back.
 extension ASURSOCounterpart {

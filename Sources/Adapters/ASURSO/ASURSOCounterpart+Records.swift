@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// АСУ РСО objects → canonical records, read strictly (asu-rso.md). Reference fields hold
 /// АСУ РСО ids; the engine translates them through the identity map.

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Reference data (page 0 of a full pull, and what every run maps through): the year,
 /// terms, assignment types, subjects, teachers, classes, and per class its students with

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 import Transport
 
 /// The АСУ РСО counterpart: pulls class-week pages (full) or the change feed

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// ЭПОС.Школа's codes and the journal's, from the editable tables in `mappings/epos/`.
 /// Everything is mapped by name (ids of subjects, control forms and absence reasons differ

@@ -1,5 +1,5 @@
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// `mappings check epos`: the portal's subjects, control forms and absence reasons against
 /// the code tables, reading nothing else and changing nothing.

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Operations → one request per object, and the answers back.
 ///

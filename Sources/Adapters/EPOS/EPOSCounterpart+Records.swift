@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// ЭПОС rows → canonical records, read strictly (epos.md). Reference fields hold ЭПОС ids
 /// (work types: the journal's name, as forms differ per subject); the engine translates them

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Reference data: the academic year and its periods, subjects, control forms (→ work
 /// types), absence reasons, classes, and per class its groups and students. (Teachers are

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Canonical fields → the ЭПОС object's fields (request bodies).
 extension EPOSCounterpart {

@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 import Transport
 
 /// The ЭПОС.Школа counterpart: reads the reference data and walks the four paged journal

@@ -1,5 +1,5 @@
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// The journal's teachers as the gateway tells the ЭПОС adapter about them. formats/epos.md
 /// has no list of teachers: schedule items name them by id (`teacher_id`,

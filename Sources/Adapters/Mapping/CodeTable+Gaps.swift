@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// Mark values without a line: the gap to report, and mapping a parked record again.
 extension CodeTable {

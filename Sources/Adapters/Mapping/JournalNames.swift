@@ -1,6 +1,6 @@
 import Foundation
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// The journal's names of one kind of reference data (subjects, work types), for taking a
 /// portal's code that has no table line under the portal's own name: the journal's record of

@@ -1,5 +1,5 @@
 import JournalModel
-import SyncEngine
+import SyncModel
 
 /// What `journal-gateway mappings check` found in a portal's reference data, changing
 /// nothing: codes mapped by the tables, codes a sync would adopt under the portal's name,

@@ -1,5 +1,7 @@
 import Foundation
+import Formats
 import JournalStore
+import SchoolGeneration
 
 /// One command of `journal-gateway`: its words, what it takes, and what it runs.
 struct Command: Sendable {
@@ -85,6 +87,10 @@ public enum CLI {
         switch error {
         case let e as GatewayError:
             return (e.exitCode, ["error: \(e.message)"] + e.details)
+        case let e as GenerationError:
+            return (e.kind == .badInput ? ExitCode.dataError : ExitCode.failure, ["error: \(e.message)"] + e.details)
+        case let e as UnreadableFile:
+            return (ExitCode.dataError, ["error: \(e.description)"])
         case let e as StoreError:
             let code: Int32
             switch e.kind {

@@ -1,5 +1,6 @@
 import Foundation
 import JournalModel
+import SchoolGeneration
 
 extension CLI {
     static let generateCommands: [Command] = [

@@ -4,6 +4,7 @@ import JournalModel
 import JournalStore
 import SyncEngine
 import Transport
+import SyncModel
 
 extension CLI {
     static let mappingsCommands: [Command] = [

@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import SyncEngine
+import SyncModel
 
 /// The kinds of event the parents' diary portal takes (formats/diary-feed.md).
 public enum DiaryEventType: String, CaseIterable, Sendable, Comparable {

@@ -2,6 +2,7 @@ import Foundation
 import JournalModel
 import SyncEngine
 import Transport
+import SyncModel
 
 /// One batch as it goes out: at most 1,000 events and 5 MB (formats/diary-feed.md).
 struct DiaryBatch {

@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import SyncEngine
 
@@ -16,9 +17,7 @@ enum Resources {
         return packageRoot.appendingPathComponent(name).path
     }
 
-    static func mappings(_ environment: [String: String]) -> String {
-        directory("mappings", environment: environment, env: "JOURNAL_GATEWAY_MAPPINGS", probe: "contingent/columns.tsv")
-    }
+    static func mappings(_ environment: [String: String]) -> String { MappingsDirectory.path(environment) }
 
     /// `mappings/policy.tsv` (who wins a field both sides changed), else the defaults.
     static func policy(_ environment: [String: String]) throws -> PolicyTable {

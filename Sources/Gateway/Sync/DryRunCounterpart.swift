@@ -1,6 +1,7 @@
 import Foundation
 import JournalModel
 import SyncEngine
+import SyncModel
 
 /// A counterpart that pulls for real but sends nothing: every write is answered as if
 /// applied, so `--dry-run` shows what a run would push (on a copy of the store).

@@ -3,6 +3,7 @@ import JournalModel
 import JournalStore
 import SyncEngine
 import Transport
+import SyncModel
 
 /// Runs the sync engine against a counterpart for the `sync` commands: policy, `--full`,
 /// `--dry-run` on a copy of the store, progress, the summary and its exit code.

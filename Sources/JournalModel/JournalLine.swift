@@ -1,5 +1,3 @@
-import JournalModel
-
 /// One line of the native journal format: a record, or a deletion of one.
 ///
 /// See docs/formats/journal-jsonl.md. Field types map to JSON as: text, code, date and

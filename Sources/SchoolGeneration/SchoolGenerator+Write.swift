@@ -76,7 +76,7 @@ extension SchoolGenerator {
                          .text(spelled), .text(Snils.formatted(p.snils)), .text(p.male ? "м" : "ж"), .text(names), .text(phones)])
         }
         csv += "Итого: \(pupils.count);;;\r\n"
-        guard let bytes = csv.data(using: .windowsCP1251) else { throw GatewayError(ExitCode.failure, "cannot encode the list in Windows-1251") }
+        guard let bytes = csv.data(using: .windowsCP1251) else { throw GenerationError.failure("cannot encode the list in Windows-1251") }
         try LineFile.write(Data(bytes), to: dir + "/contingent.csv")
         try LineFile.write(xlsx.data(), to: dir + "/contingent.xlsx")
         try writePupils(dir: dir, pupils: pupils, parents: parents, classes: classes)

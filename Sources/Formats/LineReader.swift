@@ -3,22 +3,22 @@ import Foundation
 /// Reads a file line by line in bounded memory, counting lines from 1.
 ///
 /// Accepts LF and CRLF line ends; a UTF-8 byte order mark on the first line is dropped.
-struct LineReader {
+public struct LineReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var start = 0
     private var eof = false
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
 
-    init(path: String) throws {
+    public init(path: String) throws {
         guard let h = FileHandle(forReadingAtPath: path) else {
-            throw GatewayError(ExitCode.dataError, "\(path): cannot open for reading")
+            throw UnreadableFile(path: path)
         }
         handle = h
     }
 
     /// The next line's bytes (without its line end), or nil at the end of the file.
-    mutating func next() throws -> [UInt8]? {
+    public mutating func next() throws -> [UInt8]? {
         while true {
             if let nl = buffer[start...].firstIndex(of: 0x0A) {
                 var end = nl
@@ -46,4 +46,11 @@ struct LineReader {
         if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(line.dropFirst(3)) }
         return line
     }
+}
+
+/// A file that cannot be opened for reading (`PATH: cannot open for reading`).
+public struct UnreadableFile: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public init(path: String) { self.path = path }
+    public var description: String { "\(path): cannot open for reading" }
 }

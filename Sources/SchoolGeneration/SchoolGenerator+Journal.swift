@@ -8,7 +8,7 @@ extension SchoolGenerator {
         var buffer = Data()
         init(_ path: String) throws {
             FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-            guard let h = FileHandle(forWritingAtPath: path) else { throw GatewayError(ExitCode.failure, "cannot write \(path)") }
+            guard let h = FileHandle(forWritingAtPath: path) else { throw GenerationError.failure("cannot write \(path)") }
             handle = h
         }
         func write(_ line: String) {

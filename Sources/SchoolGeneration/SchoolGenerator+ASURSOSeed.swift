@@ -1,5 +1,6 @@
 import Foundation
 import JournalModel
+import Formats
 
 /// Writes the АСУ РСО emulator's seed (`school.json`, `students.json`, `lessons.json`,
 /// `finalmarks.json`, see docs/emulator.md) for a generated school: the portal's side of

@@ -1,4 +1,5 @@
 import JournalModel
+import SyncModel
 
 /// What people do on the counterpart's side in tests: create, edit, delete, look.
 extension InMemoryCounterpart {

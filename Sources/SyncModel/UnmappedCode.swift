@@ -24,12 +24,12 @@ public struct UnmappedCode: Sendable, Hashable {
     /// The reason parked items waiting for a code-table line carry: the retry knows them by it.
     public static let marker = "waits for a code-table line"
 
-    var json: JSON {
+    package var json: JSON {
         .object([("table", .string(table)), ("code", .string(code)), ("what", .string(what)), ("line", .string(line)),
                  ("choices", .string(choices))])
     }
 
-    init?(json j: JSON) {
+    package init?(json j: JSON) {
         guard let table = j["table"]?.string, let code = j["code"]?.string, let line = j["line"]?.string else { return nil }
         self.init(table: table, code: code, what: j["what"]?.string ?? "code", line: line, choices: j["choices"]?.string ?? "")
     }

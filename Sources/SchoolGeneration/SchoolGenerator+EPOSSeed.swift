@@ -25,10 +25,10 @@ public struct EPOSSeedWriter {
     /// Portal subject codes by subject name, from `mappings/epos/subjects.tsv`: a subject is
     /// written under the journal's own name, which must be a portal name there.
     static func subjectCodes() throws -> [String: String] {
-        let path = Resources.mappings(ProcessInfo.processInfo.environment) + "/epos/subjects.tsv"
+        let path = MappingsDirectory.path(ProcessInfo.processInfo.environment) + "/epos/subjects.tsv"
         let table: CodeTable
         do { table = try CodeTable(path: path, required: ["portal_name", "portal_code"]) } catch let e as CodeTableError {
-            throw GatewayError.badInput(e.message)
+            throw GenerationError.badInput(e.message)
         }
         var codes: [String: String] = [:]
         for row in table.rows {
@@ -69,7 +69,7 @@ public struct EPOSSeedWriter {
         let listed = b.yearBegin.adding(days: -4)   // the contingent was loaded before the year
         for (n, p) in pupils.enumerated() {
             guard let id = b.ids.existing("student", "stu-" + (p.fileNumber ?? "")), let classID = b.ids.existing("class", "cls-" + p.className) else {
-                throw GatewayError(ExitCode.failure, "contingent.csv line \(p.line): class \(p.className) is not in journal.jsonl")
+                throw GenerationError.failure("contingent.csv line \(p.line): class \(p.className) is not in journal.jsonl")
             }
             file.append(.object([
                 ("id", .string(id)), ("class_unit_id", .string(classID)),
@@ -192,7 +192,7 @@ extension EPOSSeedWriter {
         func ref(_ kind: String, _ j: JSON, _ field: String) throws -> String {
             let local = j[field]?.string ?? ""
             guard let id = ids.existing(kind, local) else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: \(j["type"]?.string ?? "?") \(j["id"]?.string ?? "?"): \(field) «\(local)» is not known")
+                throw GenerationError.failure("journal.jsonl: \(j["type"]?.string ?? "?") \(j["id"]?.string ?? "?"): \(field) «\(local)» is not known")
             }
             return id
         }
@@ -200,7 +200,7 @@ extension EPOSSeedWriter {
         /// The index in `items` of the line's lesson; an unknown one is an error.
         func itemIndex(_ j: JSON) throws -> Int {
             guard let i = lessonItems[j["lesson"]?.string ?? ""] else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: \(j["type"]?.string ?? "?") \(j["id"]?.string ?? "?"): its lesson is not known")
+                throw GenerationError.failure("journal.jsonl: \(j["type"]?.string ?? "?") \(j["id"]?.string ?? "?"): its lesson is not known")
             }
             return i
         }
@@ -218,7 +218,7 @@ extension EPOSSeedWriter {
         mutating func readSubject(_ j: JSON, _ lid: String) throws {
             let name = j["name"]?.string ?? ""
             guard let code = subjectCodes[name] else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: subject «\(name)» is not a portal_name in mappings/epos/subjects.tsv")
+                throw GenerationError.failure("journal.jsonl: subject «\(name)» is not a portal_name in mappings/epos/subjects.tsv")
             }
             subjectIndex[lid] = subjects.count
             subjects.append(Subject(portalID: "s-" + code.lowercased(), name: name, code: code))
@@ -238,7 +238,7 @@ extension EPOSSeedWriter {
         mutating func readGroup(_ j: JSON, _ lid: String) throws {
             let classID = try ref("class", j, "class")
             guard let s = subjectIndex[j["subject"]?.string ?? ""] else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: group \(lid): its subject is not known")
+                throw GenerationError.failure("journal.jsonl: group \(lid): its subject is not known")
             }
             // `5-А англ. 1 гр.`: the gateway reads the number before «гр.».
             let short = subjects[s].name.lowercased().prefix(4)
@@ -252,7 +252,7 @@ extension EPOSSeedWriter {
         mutating func readLesson(_ j: JSON, _ lid: String) throws {
             guard let date = CivilDate(iso: j["date"]?.string ?? ""), let number = j["number"]?.int,
                   let s = subjectIndex[j["subject"]?.string ?? ""] else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: lesson \(lid): no date, number or known subject")
+                throw GenerationError.failure("journal.jsonl: lesson \(lid): no date, number or known subject")
             }
             let regular = try j["teacher"]?.string.map { _ in try ref("teacher", j, "teacher") }
             // A «substitute» who is the regular teacher is no substitution (ЭПОС refuses replaced == teacher).
@@ -284,7 +284,7 @@ extension EPOSSeedWriter {
             let item = try item(j)
             let student = try ref("student", j, "student")
             guard let wt = workTypeIndex[j["work_type"]?.string ?? ""] else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: mark \(j["id"]?.string ?? "?"): its work type is not known")
+                throw GenerationError.failure("journal.jsonl: mark \(j["id"]?.string ?? "?"): its work type is not known")
             }
             if rng.chance(0.01) { return }   // not (yet) on the portal
             var value = j["value"]?.string
@@ -331,7 +331,7 @@ extension EPOSSeedWriter {
         mutating func readFinalMark(_ j: JSON, to file: JSONArrayFile) throws {
             let student = try ref("student", j, "student"), period = try ref("period", j, "period")
             guard let s = subjectIndex[j["subject"]?.string ?? ""], let value = j["value"]?.string else {
-                throw GatewayError(ExitCode.failure, "journal.jsonl: final mark \(j["id"]?.string ?? "?"): no known subject or no value")
+                throw GenerationError.failure("journal.jsonl: final mark \(j["id"]?.string ?? "?"): no known subject or no value")
             }
             let end = periods.first { $0["id"]?.string == period }?["end_date"]?.string.flatMap(CivilDate.init(iso:)) ?? yearBegin
             finalNo += 1

@@ -22,7 +22,7 @@ public enum StopReason: String, Sendable, Equatable {
     }
 
     /// Whether asking again at once may help (the engine retries only these).
-    var retryable: Bool { self == .unavailable }
+    package var retryable: Bool { self == .unavailable }
 }
 
 /// An error a counterpart throws that says how the run should stop. Errors that do not

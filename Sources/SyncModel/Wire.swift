@@ -2,13 +2,13 @@ import JournalModel
 
 /// JSON forms of field maps, remote records and operations: how the outbox, the parked
 /// items and the conflict queue keep them. Keys are sorted, so equal values give equal text.
-enum Wire {
-    static func json(_ v: FieldValue) -> JSON { v.json }
-    static func value(_ j: JSON?) -> FieldValue { FieldValue(json: j) }
-    static func json(_ fields: [String: FieldValue]) -> JSON { FieldValue.json(fields) }
-    static func fields(_ j: JSON?) -> [String: FieldValue]? { FieldValue.fields(j) }
+package enum Wire {
+    package static func json(_ v: FieldValue) -> JSON { v.json }
+    package static func value(_ j: JSON?) -> FieldValue { FieldValue(json: j) }
+    package static func json(_ fields: [String: FieldValue]) -> JSON { FieldValue.json(fields) }
+    package static func fields(_ j: JSON?) -> [String: FieldValue]? { FieldValue.fields(j) }
 
-    static func json(_ r: RemoteRecord) -> JSON {
+    package static func json(_ r: RemoteRecord) -> JSON {
         var pairs: [(String, JSON)] = [("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),
                                        ("version", r.version.map(JSON.string) ?? .null), ("deleted", .bool(r.deleted))]
         // Only when there are any: a parked record keeps what the retry needs to map it again.
@@ -16,7 +16,7 @@ enum Wire {
         return .object(pairs)
     }
 
-    static func remote(_ j: JSON) -> RemoteRecord? {
+    package static func remote(_ j: JSON) -> RemoteRecord? {
         guard let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)), let id = j["id"]?.string else { return nil }
         var deleted = false
         if case .bool(let b)? = j["deleted"] { deleted = b }
@@ -24,14 +24,14 @@ enum Wire {
                             unmapped: (j["unmapped"]?.array ?? []).compactMap(UnmappedCode.init(json:)))
     }
 
-    static func json(_ op: OutboundOperation) -> JSON {
+    package static func json(_ op: OutboundOperation) -> JSON {
         .object([("key", .string(op.key)), ("kind", .string(op.kind.rawValue)), ("local_id", .string(op.localID)),
                  ("external_id", op.externalID.map(JSON.string) ?? .null), ("op", .string(op.op.rawValue)),
                  ("fields", json(op.fields)), ("changed", .array(op.changed.map(JSON.string))),
                  ("base_version", op.baseVersion.map(JSON.string) ?? .null)])
     }
 
-    static func operation(_ j: JSON) -> OutboundOperation? {
+    package static func operation(_ j: JSON) -> OutboundOperation? {
         guard let key = j["key"]?.string, let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)),
               let local = j["local_id"]?.string, let op = j["op"]?.string.flatMap(OutboundOperation.Op.init(rawValue:)) else { return nil }
         return OutboundOperation(key: key, kind: kind, localID: local, externalID: j["external_id"]?.string, op: op,
@@ -39,7 +39,7 @@ enum Wire {
                                  baseVersion: j["base_version"]?.string)
     }
 
-    static func json(_ result: OperationResult) -> JSON {
+    package static func json(_ result: OperationResult) -> JSON {
         switch result {
         case .applied(let id, let version):
             return .object([("status", .string("applied")), ("id", .string(id)), ("version", version.map(JSON.string) ?? .null)])

@@ -1,9 +1,10 @@
 import Foundation
 import JournalModel
 import Synchronization
+import SyncModel
 
 /// An in-process counterpart with its own records, versions and idempotency store, and
-/// faults to inject: for the engine's tests and the Gateway's.
+/// faults to inject: a test double for the engine's tests (target TestSupport, never in a product).
 ///
 /// It behaves like АСУ РСО's change feed: one school-wide version sequence, a feed of
 /// the latest state of each record (tombstones included) ordered by version, a batch
