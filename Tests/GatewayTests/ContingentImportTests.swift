@@ -2,12 +2,8 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalModel
-<<<<<<< HEAD
 @testable import JournalStore
-=======
-import JournalStore
 import TestSupport
->>>>>>> modules
 
 /// A store with nothing but the school.
 func emptyStore(_ dir: TempDir, name: String = "journal.sqlite") -> String {

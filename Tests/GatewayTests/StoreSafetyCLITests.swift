@@ -2,12 +2,8 @@ import Foundation
 import Testing
 @testable import Gateway
 import JournalModel
-<<<<<<< HEAD
 @testable import JournalStore
-=======
-import JournalStore
 import TestSupport
->>>>>>> modules
 
 /// Issue 13 (F5, F6, F8, F10) through the command line: what a file or a store that is
 /// not what it should be gets as an answer, and that nothing is written.
