@@ -40,8 +40,8 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel", "PortalEmulator", "SyncModel", "Transport"]),
         .testTarget(name: "PortalEmulatorTests", dependencies: ["PortalEmulator", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "SchoolGeneration", "JournalStore", "JournalModel", "TestSupport"]),
-        .testTarget(name: "DiaryTests", dependencies: ["Gateway", "JournalStore", "JournalModel", "PortalEmulator", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Transport", "SchoolGeneration", "JournalStore", "JournalModel", "TestSupport"]),
+        .testTarget(name: "DiaryTests", dependencies: ["Adapters", "Gateway", "JournalStore", "JournalModel", "PortalEmulator", "TestSupport"]),
         .testTarget(name: "ModuleGraphTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Adapters
 @testable import Gateway
 import JournalModel
 import JournalStore

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import Transport
 @testable import Gateway
 import JournalModel
 import JournalStore

@@ -1,4 +1,5 @@
 import Foundation
+import Adapters
 import Formats
 import JournalStore
 import SchoolGeneration
@@ -87,6 +88,16 @@ public enum CLI {
         switch error {
         case let e as GatewayError:
             return (e.exitCode, ["error: \(e.message)"] + e.details)
+        case let e as DiaryPortalError:
+            let code = switch e.kind {
+            case .unavailable: ExitCode.unavailable
+            case .retryLater: ExitCode.tempFailure
+            case .badData: ExitCode.dataError
+            case .credentialsRefused: ExitCode.credentialsRefused
+            case .outputDirectory: ExitCode.usage
+            case .cannotWrite: ExitCode.failure
+            }
+            return (code, ["error: \(e.message)"])
         case let e as GenerationError:
             return (e.kind == .badInput ? ExitCode.dataError : ExitCode.failure, ["error: \(e.message)"] + e.details)
         case let e as UnreadableFile:

@@ -1,4 +1,5 @@
 import Foundation
+import Adapters
 import JournalModel
 import JournalStore
 import PortalEmulator

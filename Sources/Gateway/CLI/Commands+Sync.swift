@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 import Adapters
 import JournalModel
 import JournalStore
