@@ -107,7 +107,10 @@ import TestSupport
                 break
             }
         }
-        return ops.isEmpty || (e.edit(ops)["results"]?.array ?? []).allSatisfy { ($0["status"]?.int ?? 0) < 300 || $0["status"] == nil }
+        // The АСУ РСО emulator answers each operation with `"status": "applied"` (or conflict, rejected).
+        guard !ops.isEmpty else { return true }
+        let results = e.edit(ops)["results"]?.array ?? []
+        return results.count == ops.count && results.allSatisfy { $0["status"]?.string == "applied" }
     }
 
     static func editMarks(_ e: RunningEPOSEmulator, school: String, _ rng: inout SeededRandom) -> Bool {
@@ -118,7 +121,9 @@ import TestSupport
             ops.append(.object([("op", .string("update")), ("kind", .string("mark")), ("id", .string(id)),
                                 ("data", .object([("value", .string(next))]))]))
         }
-        return ops.isEmpty || (e.edit(ops)["results"]?.array ?? []).allSatisfy { ($0["status"]?.int ?? 500) < 300 }
+        guard !ops.isEmpty else { return true }
+        let results = e.edit(ops)["results"]?.array ?? []
+        return results.count == ops.count && results.allSatisfy { ($0["status"]?.int ?? 500) < 300 }
     }
 
     static func checkInvariants(store path: String, school: String, diary: RunningDiaryEmulator, seed: UInt64, steps: [String]) throws {
