@@ -24,54 +24,68 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Hashable, Compa
         }
     }
 
-    public var fields: [FieldSpec] { EntityKind.schema[self]!.fields }
+    public var fields: [FieldSpec] { EntityKind.schemas[order].fields }
+
+    /// The typed keys of this kind's fields, in schema order (`keys[i].index == i`).
+    public var keys: [Field] { EntityKind.schemas[order].keys }
 
     /// Fields that identify a record apart from its id (unique in the store).
-    public var naturalKey: [String] { EntityKind.schema[self]!.naturalKey }
+    public var naturalKey: [String] { EntityKind.schemas[order].naturalKey }
 
-    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+    /// The typed keys of ``naturalKey``.
+    public var naturalKeyFields: [Field] { EntityKind.schemas[order].naturalKeyFields }
+
+    /// The field named `name` (names from files and portals: resolve once per kind or file).
+    public func field(_ name: String) -> FieldSpec? { key(name)?.spec }
+
+    /// The typed key of the field named `name`, nil when the kind has no such field.
+    public func key(_ name: String) -> Field? { EntityKind.schemas[order].byName[name] }
 
     public static func < (a: EntityKind, b: EntityKind) -> Bool { a.order < b.order }
-    public var order: Int { EntityKind.allCases.firstIndex(of: self)! }
+    public var order: Int { EntityKind.orders[self]! }
 
-    private static let markValues = ["1", "2", "3", "4", "5", "зачёт", "незачёт"]
+    private static let orders = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
 
-    private static let schema: [EntityKind: (fields: [FieldSpec], naturalKey: [String])] = [
-        .year: ([.text("name"), .date("start_date"), .date("end_date")], ["name"]),
-        .period: ([.ref("year", .year), .text("name"), .date("start_date"), .date("end_date")], ["year", "name"]),
-        // Teachers are matched by name across counterparts (portals send no other key).
-        .teacher: ([.text("surname"), .text("name"), .text("patronymic", required: false)], ["surname", "name", "patronymic"]),
-        .subject: ([.text("name")], ["name"]),
-        .workType: ([.text("name"), .text("abbr", required: false)], ["name"]),
-        .classUnit: ([.text("name"), .int("grade"), .ref("teacher", .teacher, required: false)], ["name"]),
-        .student: ([.text("file_number", required: false), .text("surname"), .text("name"),
-                    .text("patronymic", required: false), .date("birth_date", required: false),
-                    .text("snils", required: false), .code("gender", ["М", "Ж"], required: false),
-                    .ref("class", .classUnit, required: false), .code("status", ["active", "withdrawn"])],
-                   ["file_number"]),
-        .guardian: ([.text("surname"), .text("name"), .text("patronymic", required: false),
-                     .text("snils", required: false), .text("phone", required: false)], []),
-        .guardianship: ([.ref("student", .student), .ref("guardian", .guardian)], ["student", "guardian"]),
-        .group: ([.ref("class", .classUnit), .ref("subject", .subject), .text("name"),
-                  .ref("teacher", .teacher, required: false)], ["class", "subject", "name"]),
-        .groupMember: ([.ref("group", .group), .ref("student", .student)], ["group", "student"]),
-        .lesson: ([.ref("class", .classUnit), .ref("group", .group, required: false), .ref("subject", .subject),
-                   .date("date"), .int("number"), .ref("teacher", .teacher, required: false),
-                   .ref("substitute", .teacher, required: false), .text("topic", required: false)],
-                  ["class", "group", "date", "number"]),
-        .homework: ([.ref("lesson", .lesson), .text("text"), .date("due", required: false)], ["lesson"]),
-        .mark: ([.ref("lesson", .lesson), .ref("student", .student), .ref("work_type", .workType),
-                 .code("value", markValues, required: false), .bool("point"), .int("weight", required: false)],
-                ["lesson", "student", "work_type"]),
-        .attendance: ([.ref("lesson", .lesson), .ref("student", .student), .code("kind", ["absent", "late"]),
-                       .code("reason", ["Б", "УП", "НП"], required: false)], ["lesson", "student"]),
-        // `value` is free text here so that rule R3 can name «н/а» and «осв» itself.
-        .finalMark: ([.ref("student", .student), .ref("subject", .subject), .ref("period", .period),
-                      .text("value")], ["student", "subject", "period"]),
-        .movement: ([.ref("student", .student), .code("kind", MovementKind.allCases.map(\.rawValue)),
-                     .date("date"), .text("from_class", required: false), .text("to_class", required: false),
-                     .text("details", required: false)], []),
-    ]
+    /// The namespace declaring this kind's fields (FieldKeys.swift).
+    public var schema: any KindSchema.Type {
+        switch self {
+        case .year: return Year.self
+        case .period: return Period.self
+        case .teacher: return Teacher.self
+        case .subject: return Subject.self
+        case .workType: return WorkType.self
+        case .classUnit: return ClassUnit.self
+        case .student: return Student.self
+        case .guardian: return Guardian.self
+        case .guardianship: return Guardianship.self
+        case .group: return Group.self
+        case .groupMember: return GroupMember.self
+        case .lesson: return Lesson.self
+        case .homework: return Homework.self
+        case .mark: return Mark.self
+        case .attendance: return Attendance.self
+        case .finalMark: return FinalMark.self
+        case .movement: return Movement.self
+        }
+    }
+
+    private struct Schema: Sendable {
+        let keys: [Field]
+        let fields: [FieldSpec]
+        let naturalKeyFields: [Field]
+        let naturalKey: [String]
+        let byName: [String: Field]
+    }
+
+    /// Read once from the namespaces; a key whose index is not its position stops here.
+    private static let schemas: [Schema] = allCases.map { kind in
+        let s = kind.schema
+        for (i, f) in s.all.enumerated() {
+            precondition(f.index == i && f.kind == kind && s.entity == kind, "FieldKeys.swift: \(f) is declared at index \(f.index) but listed at \(i)")
+        }
+        return Schema(keys: s.all, fields: s.all.map(\.spec), naturalKeyFields: s.naturalKey, naturalKey: s.naturalKey.map(\.name),
+                      byName: Dictionary(uniqueKeysWithValues: s.all.map { ($0.name, $0) }))
+    }
 }
 
 /// What a field holds.

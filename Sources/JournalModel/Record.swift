@@ -11,6 +11,19 @@ public struct Record: Sendable, Hashable {
         self.kind = kind; self.id = id; self.fields = fields
     }
 
+    /// A field by its typed key (`record[Mark.value]`). A key of another kind is a
+    /// programming error and stops with both named.
+    public subscript(_ key: Field) -> FieldValue {
+        get {
+            precondition(key.kind == kind, "field \(key) read from a \(kind.rawValue) record")
+            return fields[key.name] ?? .null
+        }
+        set {
+            precondition(key.kind == kind, "field \(key) written to a \(kind.rawValue) record")
+            fields[key.name] = newValue
+        }
+    }
+
     public subscript(_ name: String) -> FieldValue {
         get { fields[name] ?? .null }
         set { fields[name] = newValue }
