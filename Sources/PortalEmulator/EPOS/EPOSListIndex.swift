@@ -29,16 +29,19 @@ struct EPOSListFilter: Hashable, Sendable {
 /// long, so an insert or a remove moves at most a block's keys. Writes stamp rows later than
 /// every row there is, so they go to the end of the last block; a seed may come in any order.
 ///
-/// A block remembers how many of its rows passed the last filter it was counted with, under
-/// a version that the owner bumps whenever what a filter reads outside the row changes (a
-/// lesson's date, a student's class). Any change to the block forgets the count. So paging a
-/// list with the same filter counts a block once, and a page costs a walk of one or two
-/// blocks plus one step per block.
+/// A block remembers, for the last filter it was counted with apart from the class, how many
+/// of its rows pass it in each class, under a version that the owner bumps whenever what a
+/// filter reads outside the row changes (a lesson's date, a student's class). Any change to
+/// the block forgets the counts. So paging a list class by class with the same dates counts a
+/// block once for all classes (not once per class: a school's 77 classes would read every
+/// row 77 times), and a page costs a walk of one or two blocks plus one step per block.
 struct EPOSListIndex: Sendable {
+    /// A block's rows passing `rest` (a filter without its class), counted per class.
     private struct Count: Sendable {
-        var filter: EPOSListFilter
+        var rest: EPOSListFilter
         var version: Int
-        var matches: Int
+        var total: Int
+        var byClass: [String: Int]
     }
 
     private struct Block: Sendable {
@@ -123,18 +126,19 @@ struct EPOSListIndex: Sendable {
 
     // MARK: Pages
 
-    /// Rows at or after `updatedFrom` that pass `filter` (`matches` tells by id): their
-    /// number, and the ids of `limit` of them after the first `skip`.
+    /// Rows at or after `updatedFrom` that pass `filter`: their number, and the ids of `limit`
+    /// of them after the first `skip`. `classOf` tells by id whether a row passes the filter
+    /// apart from its class (nil when not) and then its class ("" for none).
     mutating func page(updatedFrom: Int64?, filter: EPOSListFilter, version: Int, skip: Int, limit: Int,
-                       matches: (String) -> Bool) -> Page {
+                       classOf: (String) -> String?) -> Page {
         let start = position(updatedFrom: updatedFrom)
         var page = Page(total: 0, ids: [])
         var toSkip = skip
         for b in start.block..<blocks.count {
             let from = b == start.block ? start.offset : 0
-            let n = matchCount(b, from: from, filter: filter, version: version, matches: matches)
+            let n = matchCount(b, from: from, filter: filter, version: version, classOf: classOf)
             if page.ids.count < limit, toSkip < n {
-                collect(b, from: from, skip: toSkip, limit: limit, filter: filter, matches: matches, into: &page.ids)
+                collect(b, from: from, skip: toSkip, limit: limit, filter: filter, classOf: classOf, into: &page.ids)
                 toSkip = 0
             } else if toSkip >= n {
                 toSkip -= n
@@ -152,25 +156,41 @@ struct EPOSListIndex: Sendable {
         return Position(block: b, offset: b < blocks.count ? Self.lowerBound(blocks[b].keys, key) : 0)
     }
 
-    /// How many keys of block `b` from `from` on pass; a whole block's count is remembered.
+    /// Whether a row passes: the rest of the filter, then its class.
+    private static func passes(_ id: String, _ filter: EPOSListFilter, _ classOf: (String) -> String?) -> Bool {
+        guard let c = classOf(id) else { return false }
+        return filter.classID.map { $0 == c } ?? true
+    }
+
+    /// How many keys of block `b` from `from` on pass; a whole block's counts per class are remembered.
     private mutating func matchCount(_ b: Int, from: Int, filter: EPOSListFilter, version: Int,
-                                     matches: (String) -> Bool) -> Int {
+                                     classOf: (String) -> String?) -> Int {
         let keys = blocks[b].keys
         if filter.isEmpty { return keys.count - from }
-        if from == 0, let c = blocks[b].counted, c.filter == filter, c.version == version { return c.matches }
-        let n = keys[from...].reduce(0) { $0 + (matches($1.id) ? 1 : 0) }
-        if from == 0 { blocks[b].counted = Count(filter: filter, version: version, matches: n) }
-        return n
+        var rest = filter
+        rest.classID = nil
+        if from > 0 { return keys[from...].reduce(0) { $0 + (Self.passes($1.id, filter, classOf) ? 1 : 0) } }
+        if let c = blocks[b].counted, c.rest == rest, c.version == version {
+            return filter.classID.map { c.byClass[$0] ?? 0 } ?? c.total
+        }
+        var count = Count(rest: rest, version: version, total: 0, byClass: [:])
+        for key in keys {
+            guard let c = classOf(key.id) else { continue }
+            count.total += 1
+            count.byClass[c, default: 0] += 1
+        }
+        blocks[b].counted = count
+        return filter.classID.map { count.byClass[$0] ?? 0 } ?? count.total
     }
 
     /// Appends to `ids` the ids of block `b` that pass, from `from` on, after skipping `skip`
     /// of them, until `ids` holds `limit`.
     private func collect(_ b: Int, from: Int, skip: Int, limit: Int, filter: EPOSListFilter,
-                         matches: (String) -> Bool, into ids: inout [String]) {
+                         classOf: (String) -> String?, into ids: inout [String]) {
         var toSkip = skip
         for key in blocks[b].keys[from...] {
             guard ids.count < limit else { return }
-            guard filter.isEmpty || matches(key.id) else { continue }
+            guard filter.isEmpty || Self.passes(key.id, filter, classOf) else { continue }
             if toSkip > 0 { toSkip -= 1 } else { ids.append(key.id) }
         }
     }

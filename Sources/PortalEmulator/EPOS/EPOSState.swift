@@ -142,8 +142,11 @@ struct EPOSState: Sendable {
         var list = lists.removeValue(forKey: kind) ?? EPOSListIndex()
         defer { lists[kind] = list }
         let rows = records[kind] ?? [:]
+        var rest = filter
+        rest.classID = nil
         return list.page(updatedFrom: updatedFrom, filter: filter, version: listVersion, skip: skip, limit: limit) { id in
-            rows[id].map { passes($0, filter) } ?? false
+            guard let r = rows[id], passes(r, rest) else { return nil }
+            return classUnitID(of: r) ?? ""
         }
     }
 
