@@ -46,11 +46,8 @@ extension JournalStore {
     func entries(_ sql: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
         var out: [ChangeEntry] = []
         try db.forEach(sql, args) { row in
-            let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
-            let changes = parsed.map { c in
-                FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
-            }
             guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
+            let changes = ChangeCodec.decode(row[4], kind: kind)
             out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind,
                                    recordID: row[2].text ?? "", op: row[3].text ?? "", changes: changes,
                                    origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),

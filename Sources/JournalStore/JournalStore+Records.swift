@@ -154,9 +154,8 @@ extension JournalStore: RecordLookup {
     /// Appends one change-log entry; its `seq`.
     @discardableResult
     func log(_ kind: EntityKind, _ id: String, op: String, changes: [FieldChange], origin: Origin) throws -> Int64 {
-        let json = ChangeEntry.encode(changes)
         try db.run("INSERT INTO change_log (entity, record_id, op, changes, source, run_id, account, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   [.text(kind.rawValue), .text(id), .text(op), .text(json), .text(origin.source),
+                   [.text(kind.rawValue), .text(id), .text(op), .blob(ChangeCodec.encode(changes, kind: kind)), .text(origin.source),
                     origin.runID.map(SQLValue.text) ?? .null, origin.account.map(SQLValue.text) ?? .null,
                     .text(timestampNow)])
         return db.lastInsertRowID

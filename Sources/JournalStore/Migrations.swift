@@ -1,7 +1,7 @@
 /// The store's schema, one step a version. A step is never edited once shipped:
 /// a change is a new step, and `schemaVersion` (PRAGMA user_version) says how far a file is.
 public enum Migrations {
-    static let steps: [String] = [v1, v2, v3Diary]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges]
 
     public static var latest: Int { steps.count }
 
@@ -309,5 +309,34 @@ public enum Migrations {
         seq INTEGER NOT NULL,
         PRIMARY KEY (student, subject, period)
     ) STRICT;
+    """
+
+    /// Version 4: the change log's `changes` in the compact form (``ChangeCodec``, a BLOB per
+    /// entry); entries written before keep their JSON text, so the column takes either. The
+    /// table is rebuilt (SQLite cannot change a column's type), keeping every `seq` and the
+    /// AUTOINCREMENT high-water mark.
+    static let v4CompactChanges = """
+    CREATE TABLE change_log_v4 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('create','update','delete')),
+        changes ANY NOT NULL,
+        source TEXT NOT NULL,
+        run_id TEXT,
+        account TEXT,
+        at TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO change_log_v4 (seq, entity, record_id, op, changes, source, run_id, account, at)
+        SELECT seq, entity, record_id, op, changes, source, run_id, account, at FROM change_log ORDER BY seq;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'change_log_v4', seq FROM sqlite_sequence
+        WHERE name = 'change_log' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'change_log_v4');
+    UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('change_log', 'change_log_v4'))
+        WHERE name = 'change_log_v4';
+    DROP TABLE change_log;
+    ALTER TABLE change_log_v4 RENAME TO change_log;
+    CREATE INDEX change_log_record ON change_log (entity, record_id);
+    CREATE INDEX change_log_account ON change_log (account, at);
     """
 }
