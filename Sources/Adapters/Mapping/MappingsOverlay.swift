@@ -22,7 +22,7 @@ public enum MappingsOverlay {
     public static func hasTables(_ dir: String) -> Bool { !tables(in: dir).isEmpty }
 
     /// The `.tsv` files under `dir`, as paths relative to it.
-    static func tables(in dir: String) -> [String] {
+    public static func tables(in dir: String) -> [String] {
         guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
         return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".tsv") }.sorted()
     }

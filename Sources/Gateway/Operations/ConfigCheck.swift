@@ -68,9 +68,7 @@ struct ConfigCheck {
             let dir = (m as NSString).deletingLastPathComponent
             if access(dir, W_OK) == 0 { c.ok("metrics-file", m) } else { c.warn("metrics-file", "the folder \(dir) is not writable by this user: the metrics cannot be written") }
         }
-        let mappings = MappingsDirectory.path(ctx.environment)
-        if FileManager.default.fileExists(atPath: mappings + "/contingent/columns.tsv") { c.ok("mappings", mappings) }
-        else { c.fail("mappings", "no code tables at \(mappings): install them (journal-gateway install) or pass --mappings DIR", ExitCode.usage) }
+        c.checkMappings(config, ctx)
         // Credential files: only their owner may read them.
         for p in config.platforms + (config.diary.map { [$0] } ?? []) {
             for f in p.credentialFiles {
@@ -90,6 +88,33 @@ struct ConfigCheck {
         for p in config.platforms { c.reachLogin(p, ctx) }
         if let d = config.diary { c.reachDiary(d) }
         return c
+    }
+
+    /// Which code tables a run uses, and that each reads.
+    mutating func checkMappings(_ config: SchoolConfig, _ ctx: CommandContext) {
+        let env = ctx.environment
+        let mappings = MappingsDirectory.path(env)
+        if let given = env["JOURNAL_GATEWAY_MAPPINGS"], !given.isEmpty {
+            ok("mappings", "\(given) (given with --mappings, $JOURNAL_GATEWAY_MAPPINGS or the configuration's mappings; used as it is)")
+        } else {
+            let overrides = env["JOURNAL_GATEWAY_MAPPINGS_OVERRIDES"].flatMap { $0.isEmpty ? nil : $0 } ?? MappingsDirectory.defaultOverrides
+            ok("mappings", "shipped tables \(MappingsDirectory.shippedPath())")
+            let own = MappingsOverlay.tables(in: overrides)
+            if !own.isEmpty { ok("mappings-overrides", "the school's lines in \(overrides) (\(own.joined(separator: ", "))) laid over them") }
+        }
+        guard FileManager.default.fileExists(atPath: mappings + "/contingent/columns.tsv") else {
+            fail("mappings", "no code tables at \(mappings): install them (journal-gateway install) or pass --mappings DIR", ExitCode.usage)
+            return
+        }
+        do {
+            _ = try ColumnMap(path: mappings + "/contingent/columns.tsv")
+            _ = try Resources.policy(env)
+            if config.portal("asu-rso") != nil { _ = try ASURSOCodes(directory: mappings + "/asu-rso") }
+            if config.portal("epos") != nil { _ = try EPOSCodes(directory: mappings + "/epos") }
+            ok("code tables", "read")
+        } catch {
+            fail("code tables", "\(error)", ExitCode.dataError)
+        }
     }
 
     /// Signs in to a regional platform (a password account) — reading only — or, with a
