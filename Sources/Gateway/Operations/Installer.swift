@@ -128,6 +128,8 @@ struct Installer {
         MemoryDenyWriteExecute=yes
         SystemCallArchitectures=native
         TimeoutStartSec=6h
+        # 75 = try later (the store busy, a portal asked to come back later): not a failure of the unit.
+        SuccessExitStatus=75
 
         """
     }
