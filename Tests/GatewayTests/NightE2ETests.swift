@@ -130,6 +130,16 @@ struct NightE2ETests {
         #expect(findings.contains { $0["check"]?.string == "mappings" && $0["message"]?.string == "shipped tables \(share)/mappings" }, "\(check.out)")
         #expect(findings.contains { $0["check"]?.string == "[asu-rso] sign-in" && $0["status"]?.string == "ok" })
 
+        // A dry run: every step plans, nothing is moved, written or sent.
+        let dry = try Self.run(bin, ["--config", config, "night", "--dry-run", "--json"], cwd: work)
+        #expect(dry.code == 65, "\(dry.out.prefix(2000)) \(dry.err.prefix(2000))")
+        #expect(try JSON.parse(dry.out)["dry_run"] == .bool(true))
+        #expect(try Self.steps(dry.out)["import inbox"]?.summary["files"]?.array?.count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox).sorted() == ["broken.csv", "list-2026-09-01.csv"])
+        #expect(diary.stats()["events_accepted"]?.int == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("metrics.prom")))
+        #expect(try JournalStore.open(at: store, readOnly: true).meta("night.last_run") == nil)
+
         // Night 1: the broken list fails alone, the portal's new codes wait for their lines (65).
         let first = try Self.run(bin, ["--config", config, "night", "--json"], cwd: work)
         #expect(first.code == 65, "\(first.out.prefix(2000)) \(first.err.prefix(2000))")

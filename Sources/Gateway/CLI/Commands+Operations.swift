@@ -11,7 +11,7 @@ extension CLI {
     static let nightCommand = Command(
         words: ["night"],
         summary: "the whole night under one run lock: inbox import, sync each platform, diary feed, weekly extracts, archive (school.conf)",
-        usage: "night [--json]", flags: ["--json"]
+        usage: "night [--dry-run] [--json]", flags: ["--json", "--dry-run"]
     ) { a, ctx in
         guard let config = ctx.config else {
             throw GatewayError.usage("night needs a configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
@@ -25,9 +25,21 @@ extension CLI {
         let runID = "night-" + JournalStore.timestamp(started).filter { $0.isNumber }.prefix(14)
         let log = NightLog(console: ctx.console, json: ctx.logFormat == "json", runID: runID)
         if let dead = lock.tookOverFrom { log.event("warning", step: nil, "took over the run lock left by \(dead), which is no longer running") }
-        let n = NightContext(command: inner, config: config, runID: runID, log: log, now: started)
+        var n = NightContext(command: inner, config: config, runID: runID, log: log, now: started)
+        n.dryRun = a.flag("--dry-run")
         let report = Night.run(n, steps: Night.steps(config))
         var code = report.exitCode
+        if n.dryRun {
+            if a.flag("--json") {
+                var j = report.json
+                if case .object(var pairs) = j { pairs.insert(("dry_run", .bool(true)), at: 0); j = .object(pairs) }
+                ctx.console.out(j.pretty())
+            } else {
+                report.lines.forEach(ctx.console.out)
+                ctx.console.out("(dry run: nothing was moved, written to the store or sent)")
+            }
+            return code
+        }
         do {
             let store = try JournalStore.open(at: ctx.storePath)
             let state = try NightState.read(store).after(report, finished: Date(), duration: Date().timeIntervalSince(started))

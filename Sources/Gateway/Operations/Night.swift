@@ -99,6 +99,10 @@ enum InboxStep {
             let r = n.runCommand(["import", "contingent"], positionals: [path], step: "import inbox")
             codes.append(r.code)
             let target = r.code == 0 ? "done" : "failed"
+            if n.dryRun {
+                files.append(.object([("file", .string(name)), ("exit_code", .int(Int(r.code))), ("would_move_to", .string(target)), ("result", r.summary)]))
+                continue
+            }
             var moved: String? = inbox + "/" + target + "/" + name
             do {
                 try fm.createDirectory(atPath: inbox + "/" + target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -148,7 +152,7 @@ enum ExtractStep {
             let extract = WeeklyExtract(store: store)
             let pages = try students.map { try extract.page(student: $0, week: monday) }
             var file: String? = nil
-            if !pages.isEmpty {
+            if !pages.isEmpty, !n.dryRun {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let out = dir + "/weekly-\(week).html"
                 let html = WeeklyExtract.html(pages, school: store.school.name, week: week, monday: monday)

@@ -9,6 +9,9 @@ struct NightContext: Sendable {
     let runID: String
     let log: NightLog
     let now: Date
+    /// `night --dry-run`: every step plans on a copy (its command's `--dry-run`); nothing is
+    /// moved, written or sent, and the night's state and metrics stay as they were.
+    var dryRun = false
 
     /// Runs one of the CLI's own commands in this process (no subprocess), with its output
     /// captured: its `--json` summary becomes the step's summary, its messages log lines, its
@@ -24,7 +27,7 @@ struct NightContext: Sendable {
         var args = Arguments()
         args.positionals = positionals
         args.options = options.filter { cmd.options.contains($0.key) }
-        args.flags = Set(flags.filter { cmd.flags.contains($0) })
+        args.flags = Set((flags + (dryRun ? ["--dry-run"] : [])).filter { cmd.flags.contains($0) })
         var code: Int32
         var errors: [String] = []
         do {
