@@ -14,10 +14,10 @@ import TestSupport
 /// the metrics file read by the Prometheus text rules.
 struct NightE2ETests {
     /// Runs `binary` with `args` in `cwd`, with only `environment` (no inherited variables).
-    static func run(_ binary: String, _ args: [String], cwd: String, environment: [String: String] = [:]) throws -> CLIResult {
+    static func run(_ binary: String, _ args: [String], cwd: String, environment: [String: String] = [:], launcher: [String] = []) throws -> CLIResult {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        p.arguments = launcher.isEmpty ? args : Array(launcher.dropFirst()) + [binary] + args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         p.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
@@ -47,6 +47,19 @@ struct NightE2ETests {
 
     static func value(_ samples: [PrometheusText.Sample], _ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { $0.name == "journal_gateway_" + name && $0.labels == labels }?.value
+    }
+
+    /// As root where mount namespaces are allowed: a launcher that runs a program with an
+    /// empty tmpfs mounted over the package root (for that program only), so nothing of the
+    /// package — tables, samples, build tree — can be reached. Else none (the static check
+    /// below and the prefix outside the package still hold).
+    static func hidingPackage() -> [String] {
+        let launcher = ["/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                        "mount -t tmpfs none \"$0\" && exec \"$@\"", packageRoot.path]
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: launcher[0]),
+              let probe = try? run("/bin/ls", [packageRoot.path + "/Package.swift"], cwd: "/", launcher: launcher),
+              probe.code != 0, probe.err.contains("No such file") else { return [] }
+        return launcher
     }
 
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -124,14 +137,15 @@ struct NightE2ETests {
             """.write(toFile: config, atomically: false, encoding: .utf8)
 
         // config check from the installed binary: the shipped tables are the prefix's.
-        let check = try Self.run(bin, ["--config", config, "config", "check", "--json"], cwd: work)
+        let hide = Self.hidingPackage()
+        let check = try Self.run(bin, ["--config", config, "config", "check", "--json"], cwd: work, launcher: hide)
         #expect(check.code == 0, "\(check.out) \(check.err)")
         let findings = try JSON.parse(check.out)["checks"]?.array ?? []
         #expect(findings.contains { $0["check"]?.string == "mappings" && $0["message"]?.string == "shipped tables \(share)/mappings" }, "\(check.out)")
         #expect(findings.contains { $0["check"]?.string == "[asu-rso] sign-in" && $0["status"]?.string == "ok" })
 
         // A dry run: every step plans, nothing is moved, written or sent.
-        let dry = try Self.run(bin, ["--config", config, "night", "--dry-run", "--json"], cwd: work)
+        let dry = try Self.run(bin, ["--config", config, "night", "--dry-run", "--json"], cwd: work, launcher: hide)
         #expect(dry.code == 65, "\(dry.out.prefix(2000)) \(dry.err.prefix(2000))")
         #expect(try JSON.parse(dry.out)["dry_run"] == .bool(true))
         #expect(try Self.steps(dry.out)["import inbox"]?.summary["files"]?.array?.count == 2)
@@ -141,7 +155,7 @@ struct NightE2ETests {
         #expect(try JournalStore.open(at: store, readOnly: true).meta("night.last_run") == nil)
 
         // Night 1: the broken list fails alone, the portal's new codes wait for their lines (65).
-        let first = try Self.run(bin, ["--config", config, "night", "--json"], cwd: work)
+        let first = try Self.run(bin, ["--config", config, "night", "--json"], cwd: work, launcher: hide)
         #expect(first.code == 65, "\(first.out.prefix(2000)) \(first.err.prefix(2000))")
         let s1 = try Self.steps(first.out)
         #expect(s1.keys.sorted() == ["archive", "extract weekly", "feed diary", "import inbox", "sync asu-rso"])
@@ -167,7 +181,7 @@ struct NightE2ETests {
         try FileManager.default.createDirectory(atPath: etc + "/mappings/asu-rso", withIntermediateDirectories: true)
         try "5+\t5\n".write(toFile: etc + "/mappings/asu-rso/mark_values.tsv", atomically: false, encoding: .utf8)
         try "portal_code\tportal_reason\tjournal_kind\tjournal_reason\nН\tК\tabsent\tУП\n".write(toFile: etc + "/mappings/asu-rso/attendance.tsv", atomically: false, encoding: .utf8)
-        let second = try Self.run(bin, ["--config", config, "night", "--json"], cwd: work)
+        let second = try Self.run(bin, ["--config", config, "night", "--json"], cwd: work, launcher: hide)
         #expect(second.code == 0, "\(second.out.prefix(3000)) \(second.err.prefix(2000))")
         let s2 = try Self.steps(second.out)
         #expect(s2["sync asu-rso"]?.code == 0)
@@ -179,7 +193,7 @@ struct NightE2ETests {
         #expect((Self.value(m2, "night_last_success_timestamp_seconds") ?? 0) > Date().timeIntervalSince1970 - 3600)
         #expect(Self.value(m2, "parked_items") == 0)
         #expect((Self.value(m2, "records", ["step": "sync asu-rso", "outcome": "applied"]) ?? 0) >= 1)
-        let ok = try Self.run(bin, ["--config", config, "check"], cwd: work)
+        let ok = try Self.run(bin, ["--config", config, "check"], cwd: work, launcher: hide)
         #expect(ok.code == 0 && ok.out.hasPrefix("OK: "), "\(ok.out)")
     }
 
