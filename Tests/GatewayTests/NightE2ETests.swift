@@ -172,6 +172,9 @@ struct NightE2ETests {
         #expect(s1["feed diary"]?.summary["delivered"]?["accepted"]?.int == accepted1)
         #expect(s1["extract weekly"]?.code == 0 && s1["extract weekly"]?.summary["week"]?.string == ISOWeek.name(of: today))
         let m1 = try Self.metrics(dir.path("metrics.prom"))
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.path("metrics.prom"))[.posixPermissions] as? Int
+        #expect(mode == 0o644, "node_exporter's user reads it")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("metrics.prom.") }.isEmpty, "no temporary file left")
         #expect(Self.value(m1, "night_exit_code") == 65)
         #expect(Self.value(m1, "step_exit_code", ["step": "sync asu-rso"]) == 65)
         #expect(Self.value(m1, "night_last_success_timestamp_seconds") == 0)
