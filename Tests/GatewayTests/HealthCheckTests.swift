@@ -52,6 +52,26 @@ struct HealthCheckTests {
         #expect(conflict.code == 1 && conflict.line == "WARNING: a conflict has waited 4d (journal-gateway conflicts)", "\(conflict.line)")
     }
 
+    /// The same check under a Russian and an English locale: the words change, the code and
+    /// the Nagios keyword do not.
+    @Test func checkSpeaksTheServersLanguage() throws {
+        let dir = try TempDir()
+        let path = try Self.store(dir)
+        let t = Date().timeIntervalSince1970
+        try Self.night(path, finished: t - 7 * 3600 - 60, success: t - 7 * 3600 - 60)
+        func check(_ env: [String: String], _ args: [String] = []) -> CLIResult {
+            let (console, read) = Console.capturing()
+            let code = CLI.run(["--store", path, "check"] + args, console: console, environment: env)
+            return CLIResult(code: code, out: read().out, err: read().err)
+        }
+        #expect(check(["LANG": "ru_RU.UTF-8"]).out == "OK: последняя ночь закончилась 7 ч назад, все шаги прошли успешно\n")
+        #expect(check(["LANG": "C.UTF-8"]).out == "OK: last night finished 7h ago, every step successful\n")
+        #expect(check(["LANG": "C.UTF-8", "LC_MESSAGES": "ru_RU.UTF-8"]).code == 0)
+        #expect(check(["LANG": "ru_RU.UTF-8", "LC_ALL": "en_US.UTF-8"]).out.hasPrefix("OK: last night"))
+        let ru = check(["LANG": "ru_RU.UTF-8"], ["--max-age", "2h"])
+        #expect(ru.code == 2 && ru.out == "CRITICAL: последняя ночь, в которой все шаги прошли успешно, закончилась 7 ч назад (допустимо 2 ч)\n", "\(ru.out)")
+    }
+
     @Test func noStoreIsCritical() throws {
         let dir = try TempDir()
         let r = HealthCheck.evaluate(storePath: dir.path("none.sqlite"), maxAge: 3600, now: Date())

@@ -5,6 +5,11 @@ import JournalStore
 
 /// Running the gateway as a service (issue 18, docs/operations.md): `night`, `check`,
 /// `config check`, `install`.
+extension CommandContext {
+    /// The language of the messages people read (`LANG` / `LC_MESSAGES` / `LC_ALL`).
+    var language: Language { Language(environment: environment) }
+}
+
 extension CLI {
     static let operationsCommands: [Command] = [nightCommand, checkCommand, configCheckCommand, installCommand]
 
@@ -35,8 +40,8 @@ extension CLI {
                 if case .object(var pairs) = j { pairs.insert(("dry_run", .bool(true)), at: 0); j = .object(pairs) }
                 ctx.console.out(j.pretty())
             } else {
-                report.lines.forEach(ctx.console.out)
-                ctx.console.out("(dry run: nothing was moved, written to the store or sent)")
+                report.lines(ctx.language).forEach(ctx.console.out)
+                ctx.console.out(Message.nightDryRun.text(ctx.language))
             }
             return code
         }
@@ -55,8 +60,8 @@ extension CLI {
             if case .object(var pairs) = j, code != report.exitCode { pairs[pairs.count - 1] = ("exit_code", .int(Int(code))); j = .object(pairs) }
             ctx.console.out(j.pretty())
         } else {
-            report.lines.dropLast().forEach(ctx.console.out)
-            ctx.console.out("night \(runID): exit \(code)")
+            report.lines(ctx.language).dropLast().forEach(ctx.console.out)
+            ctx.console.out(Message.nightExit(run: runID, code: code).text(ctx.language))
         }
         return code
     }
@@ -68,7 +73,7 @@ extension CLI {
     ) { a, ctx in
         let text = a.option("--max-age") ?? "26h"
         guard let maxAge = HealthCheck.duration(text) else { throw GatewayError.usage("--max-age takes a duration such as 90m, 26h or 2d, not «\(text)»") }
-        let result = HealthCheck.evaluate(storePath: ctx.storePath, maxAge: maxAge, now: Date())
+        let result = HealthCheck.evaluate(storePath: ctx.storePath, maxAge: maxAge, now: Date(), language: ctx.language)
         ctx.console.out(result.line)
         return result.code
     }
@@ -82,7 +87,7 @@ extension CLI {
             throw GatewayError.usage("no configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
         }
         let check = ConfigCheck.run(config, ctx)
-        if a.flag("--json") { ctx.console.out(check.json.pretty()) } else { check.lines.forEach(ctx.console.out) }
+        if a.flag("--json") { ctx.console.out(check.json.pretty()) } else { check.lines(ctx.language).forEach(ctx.console.out) }
         return check.exitCode
     }
 

@@ -30,7 +30,9 @@ struct ConfigCheck {
                  ("exit_code", .int(Int(exitCode)))])
     }
 
-    var lines: [String] { findings.map { "\($0.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.check): \($0.message)" } }
+    func lines(_ l: Language) -> [String] {
+        findings.map { "\(Message.finding($0.status).text(l).padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.check): \($0.message)" }
+    }
 
     static func run(_ config: SchoolConfig, _ ctx: CommandContext) -> ConfigCheck {
         var c = ConfigCheck()

@@ -20,11 +20,7 @@ enum HealthCheck {
         }
     }
 
-    static func age(_ seconds: Double) -> String {
-        seconds >= 86_400 * 2 ? "\(Int(seconds / 86_400))d" : seconds >= 3600 ? "\(Int(seconds / 3600))h" : "\(Int(seconds / 60))m"
-    }
-
-    static func evaluate(storePath: String, maxAge: Double, now: Date) -> (code: Int32, line: String) {
+    static func evaluate(storePath: String, maxAge: Double, now: Date, language l: Language = .english) -> (code: Int32, line: String) {
         let store: JournalStore
         let state: NightState
         let parked: Int
@@ -35,26 +31,25 @@ enum HealthCheck {
             parked = try store.parkedReasons().count
             if let t = try store.oldestOpenConflictCreatedAt() { oldestConflict = parseStamp(t) }
         } catch {
-            return (2, "CRITICAL: cannot read the store \(storePath): \(error)")
+            return (2, Message.checkUnreadableStore(path: storePath, error: "\(error)").text(l))
         }
         let t = now.timeIntervalSince1970
         guard let success = state.lastSuccess else {
-            return (2, "CRITICAL: no night with every step successful yet" + (state.lastRun != nil ? " (last night exit \(state.lastExitCode ?? 0): \(state.failedSteps.joined(separator: ", ")))" : ""))
+            return (2, Message.checkNeverClean(lastExit: state.lastRun != nil ? state.lastExitCode ?? 0 : nil, failed: state.failedSteps).text(l))
         }
         if t - success > maxAge {
-            return (2, "CRITICAL: the last night with every step successful finished \(age(t - success)) ago (allowed \(age(maxAge)))"
-                    + (state.failedSteps.isEmpty ? "" : "; failed since: \(state.failedSteps.joined(separator: ", "))"))
+            return (2, Message.checkTooOld(age: t - success, allowed: maxAge, failed: state.failedSteps).text(l))
         }
         var warnings: [String] = []
         if !state.failedSteps.isEmpty {
-            warnings.append("last night failed: " + state.failedSteps.map { "\($0) (exit \(state.steps[$0]?.exitCode ?? 0))" }.joined(separator: ", "))
+            warnings.append(Message.checkLastNightFailed(state.failedSteps.map { ($0, state.steps[$0]?.exitCode ?? 0) }).text(l))
         }
-        if parked > 0 { warnings.append("\(parked) item(s) parked (journal-gateway status)") }
+        if parked > 0 { warnings.append(Message.checkParked(parked).text(l)) }
         if let c = oldestConflict, t - c.timeIntervalSince1970 > conflictPatience {
-            warnings.append("a conflict has waited \(age(t - c.timeIntervalSince1970)) (journal-gateway conflicts)")
+            warnings.append(Message.checkConflictWaiting(age: t - c.timeIntervalSince1970).text(l))
         }
         if !warnings.isEmpty { return (1, "WARNING: " + warnings.joined(separator: "; ")) }
-        return (0, "OK: last night finished \(age(t - (state.lastRun ?? success))) ago, every step successful")
+        return (0, Message.checkOK(age: t - (state.lastRun ?? success)).text(l))
     }
 
     /// The store's timestamps (`2026-12-03T01:30:00.000Z`).

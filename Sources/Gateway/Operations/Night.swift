@@ -50,13 +50,13 @@ enum Night {
                      ("exit_code", .int(Int(exitCode)))])
         }
 
-        var lines: [String] {
+        func lines(_ l: Language) -> [String] {
             var out = steps.map { s in
-                let state = s.result.exitCode == 0 ? "ok" : "exit \(s.result.exitCode)"
+                let state = s.result.exitCode == 0 ? Message.stepOK.text(l) : Message.stepExit(s.result.exitCode).text(l)
                 let error = s.result.summary["error"]?.string.map { ": " + ($0.split(separator: "\n").first.map(String.init) ?? "") } ?? ""
                 return "\(s.name): \(state)\(error)"
             }
-            out.append("night: exit \(exitCode)")
+            out.append(Message.nightTotal(exitCode).text(l))
             return out
         }
     }
