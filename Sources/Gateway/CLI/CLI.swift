@@ -47,7 +47,6 @@ public struct CommandContext: Sendable {
 /// The `journal-gateway` command line: global options, dispatch, help, exit codes.
 public enum CLI {
     static let commands: [Command] = storeCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + [demoCommand]
-        + operationsCommands
 
     /// Runs the command line `args` (without the program name) and returns the exit code.
     public static func run(_ args: [String], console: Console = .standard,
@@ -146,7 +145,7 @@ public enum CLI {
     }
 
     private static func match(_ args: [String]) -> Command? {
-        commands.filter { args.starts(with: $0.words) }.max { $0.words.count < $1.words.count }
+        allCommands.filter { args.starts(with: $0.words) }.max { $0.words.count < $1.words.count }
     }
 
     static func overview() -> String {
@@ -155,8 +154,8 @@ public enum CLI {
                      "The store is --store PATH, else $JOURNAL_GATEWAY_STORE, else the configuration's store, else ./journal.sqlite.",
                      "The configuration is --config FILE, else $JOURNAL_GATEWAY_CONFIG, else \(SchoolConfig.defaultPath) when it exists;",
                      "flags on the command line override it (docs/operations.md).", "", "commands:"]
-        let width = commands.map { $0.words.joined(separator: " ").count }.max() ?? 10
-        for c in commands {
+        let width = allCommands.map { $0.words.joined(separator: " ").count }.max() ?? 10
+        for c in allCommands {
             let name = c.words.joined(separator: " ")
             lines.append("  " + name + String(repeating: " ", count: width - name.count + 2) + c.summary)
         }

@@ -11,6 +11,10 @@ extension CommandContext {
 }
 
 extension CLI {
+    /// Every command: `commands` and those for running as a service (kept apart so that
+    /// adding a command to `commands` never touches this file).
+    static let allCommands: [Command] = commands + operationsCommands
+
     static let operationsCommands: [Command] = [nightCommand, checkCommand, configCheckCommand, installCommand]
 
     static let nightCommand = Command(
