@@ -29,16 +29,8 @@ enum Night {
         return out
     }
 
-    /// The archive after a period closes: the `archive` command is built elsewhere (issue 17);
-    /// until it is in this build the step says so and succeeds.
-    static let archiveStep: @Sendable (NightContext) -> NightStepResult = { n in
-        guard CLI.commands.contains(where: { $0.words.first == "archive" }) else {
-            return NightStepResult(exitCode: ExitCode.ok, summary: .object([("status", .string("not available")),
-                ("note", .string("this build has no archive command"))]))
-        }
-        return NightStepResult(exitCode: ExitCode.ok, summary: .object([("status", .string("not available")),
-            ("note", .string("the archive command is in this build but the night does not run it yet"))]))
-    }
+    /// The archive after a period closes: ``ArchiveStep``.
+    static let archiveStep: @Sendable (NightContext) -> NightStepResult = ArchiveStep.run
 
     struct Report {
         var steps: [(name: String, result: NightStepResult, seconds: Double)] = []
