@@ -55,6 +55,24 @@ struct OperationsConfigTests {
         let c = try Self.load("[school]\nstore = s.sqlite\n[diary]\nout = feed\n", dir)
         #expect(c.store == dir.path + "/s.sqlite")
         #expect(c.diary?.options["--out"]?.value == dir.path + "/feed")
+        let signed = try Self.load("[school]\narchive = a\narchive-sign-key = k.pem\narchive-sign-cert = /etc/c.pem\n", dir)
+        #expect(signed.archiveSigning == ["--sign-key": dir.path + "/k.pem", "--sign-cert": "/etc/c.pem"])
+        #expect(signed.schoolSecrets.map(\.path) == [dir.path + "/k.pem"])
+    }
+
+    /// config check refuses a secret others can read, and names the command that fixes it.
+    @Test func configCheckRefusesReadableSecrets() throws {
+        let dir = try TempDir()
+        let store = try sampleStore(dir, week: false)
+        #expect(FileManager.default.createFile(atPath: dir.path("k.pem"), contents: Data("key\n".utf8), attributes: [.posixPermissions: 0o644]))
+        try "[school]\nstore = \(store)\narchive-sign-key = k.pem\n".write(toFile: dir.path("school.conf"), atomically: false, encoding: .utf8)
+        let (console, read) = Console.capturing()
+        let code = CLI.run(["--config", dir.path("school.conf"), "config", "check"], console: console, environment: [:])
+        #expect(code == 64)
+        #expect(read().out.contains("error     [school] archive-sign-key: \(dir.path)/k.pem can be read by others (mode 644): run `chmod 600 \(dir.path)/k.pem`"), "\(read().out)")
+        chmod(dir.path("k.pem"), 0o600)
+        let (c2, read2) = Console.capturing()
+        #expect(CLI.run(["--config", dir.path("school.conf"), "config", "check"], console: c2, environment: [:]) == 0, "\(read2().out)")
     }
 
     /// The command line overrides the file; credentials come as a group.

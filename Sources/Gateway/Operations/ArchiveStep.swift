@@ -28,7 +28,7 @@ enum ArchiveStep {
             var codes: [Int32] = []
             var nowDone = done
             for p in due {
-                let options = ["--period": p.name, "--out": dir]
+                let options = ["--period": p.name, "--out": dir].merging(n.config.archiveSigning) { a, _ in a }
                 let r = n.runCommand(command, options: options, step: "archive")
                 codes.append(r.code)
                 archived.append(.object([("period", .string(p.name)), ("exit_code", .int(Int(r.code))), ("result", r.summary)]))

@@ -72,7 +72,8 @@ struct ConfigCheck {
         }
         c.checkMappings(config, ctx)
         // Credential files: only their owner may read them.
-        for p in config.platforms + (config.diary.map { [$0] } ?? []) {
+        let school = SchoolConfig.Portal(name: "school", line: 0, options: [:], credentialFiles: config.schoolSecrets)
+        for p in [school] + config.platforms + (config.diary.map { [$0] } ?? []) {
             for f in p.credentialFiles {
                 var st = stat()
                 let where_ = "[\(p.name)] \(f.key)"

@@ -32,12 +32,16 @@ public struct SchoolConfig: Sendable {
     public var logFormat: String?
     public var mappings: String?
     public var mappingsOverrides: String?
+    /// `archive build`'s signing options (`--sign-key`, `--sign-cert`, `--sign-pass-file`).
+    public var archiveSigning: [String: String] = [:]
+    /// Secret files of the `[school]` section (the archive's signing key and its password).
+    public var schoolSecrets: [(key: String, path: String, line: Int)] = []
     /// The regional platforms configured, in the order the night syncs them.
     public var platforms: [Portal] = []
     public var diary: Portal?
 
     static let schoolKeys = ["store", "timezone", "inbox", "extracts", "archive", "metrics-file", "extract-weekday",
-                             "log-format", "mappings", "mappings-overrides"]
+                             "log-format", "mappings", "mappings-overrides", "archive-sign-key", "archive-sign-cert", "archive-sign-pass-file"]
     static let portalKeys = ["url", "school-id", "login", "password-file", "session-file", "requests-per-second"]
     static let diaryKeys = ["url", "school-id", "token-file", "out"]
     static let credentialKeys: Set<String> = ["password-file", "session-file", "token-file"]
@@ -81,6 +85,9 @@ public struct SchoolConfig: Sendable {
                     case "metrics-file": metricsFile = resolve(e.value)
                     case "mappings": mappings = resolve(e.value)
                     case "mappings-overrides": mappingsOverrides = resolve(e.value)
+                    case "archive-sign-key", "archive-sign-cert", "archive-sign-pass-file":
+                        archiveSigning["--" + e.key.dropFirst("archive-".count)] = resolve(e.value)
+                        if e.key != "archive-sign-cert" { schoolSecrets.append((e.key, resolve(e.value), e.line)) }
                     case "log-format":
                         guard ["text", "json"].contains(e.value) else { throw err(e.line, "log-format is text or json, not «\(e.value)»") }
                         logFormat = e.value
