@@ -19,6 +19,13 @@ public struct CommandContext: Sendable {
     public let console: Console
     public let storePath: String
     public let environment: [String: String]
+    /// `school.conf`, when one is read (global options, issue 18).
+    public var config: SchoolConfig? = nil
+    /// `--metrics-file` (or the configuration's `metrics-file`) and `--log-format`.
+    public var metricsFile: String? = nil
+    public var logFormat: String = "text"
+    /// Set by `night`, which holds the run lock for all its steps.
+    var holdsRunLock = false
 
     /// Opens the store for a command that only reads: read-only, no run lock, nothing
     /// written (not even to an empty file), readable on read-only media.
@@ -27,7 +34,7 @@ public struct CommandContext: Sendable {
     /// Opens the store under the exclusive run lock for a writing command.
     public func withLockedStore<T>(_ command: String, _ body: (JournalStore) throws -> T) throws -> T {
         // No store yet: opening it throws the "run init first" error before anything else.
-        if !FileManager.default.fileExists(atPath: storePath) { return try body(try JournalStore.open(at: storePath)) }
+        if holdsRunLock || !FileManager.default.fileExists(atPath: storePath) { return try body(try JournalStore.open(at: storePath)) }
         let lock = try RunLock(storePath: storePath, command: command)
         defer { lock.release() }
         if let dead = lock.tookOverFrom {
@@ -45,17 +52,8 @@ public enum CLI {
     public static func run(_ args: [String], console: Console = .standard,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         do {
-            var rest: [String] = []
-            var storePath = environment["JOURNAL_GATEWAY_STORE"] ?? "journal.sqlite"
-            var i = 0
-            while i < args.count {
-                if args[i] == "--store" {
-                    guard i + 1 < args.count else { throw GatewayError.usage("--store needs a path") }
-                    storePath = args[i + 1]; i += 2; continue
-                }
-                if args[i].hasPrefix("--store=") { storePath = String(args[i].dropFirst(8)); i += 1; continue }
-                rest.append(args[i]); i += 1
-            }
+            let global = try GlobalOptions.parse(args, environment: environment)
+            var rest = global.rest
             if rest.isEmpty || rest == ["help"] || rest == ["--help"] || rest == ["-h"] {
                 console.out(overview())
                 return rest.isEmpty ? ExitCode.usage : ExitCode.ok
@@ -75,7 +73,9 @@ public enum CLI {
             } catch let e as GatewayError {
                 throw GatewayError.usage("\(cmd.words.joined(separator: " ")): \(e.message)\nusage: \(cmd.usage)")
             }
-            return try cmd.run(parsed, CommandContext(console: console, storePath: storePath, environment: environment))
+            var ctx = CommandContext(console: console, storePath: global.storePath, environment: global.environment)
+            (ctx.config, ctx.metricsFile, ctx.logFormat) = (global.config, global.metricsFile, global.logFormat)
+            return try cmd.run(GlobalOptions.completed(parsed, words: cmd.words, accepts: cmd.options, config: global.config), ctx)
         } catch {
             let (code, lines) = outcome(of: error, storePath: storePathOf(args, environment))
             for l in lines { console.err(l) }
@@ -88,6 +88,8 @@ public enum CLI {
         switch error {
         case let e as GatewayError:
             return (e.exitCode, ["error: \(e.message)"] + e.details)
+        case let e as ConfigError:
+            return (ExitCode.usage, ["error: \(e)"])
         case let e as DiaryPortalError:
             let code = switch e.kind {
             case .unavailable: ExitCode.unavailable
@@ -143,15 +145,17 @@ public enum CLI {
     }
 
     private static func match(_ args: [String]) -> Command? {
-        commands.filter { args.starts(with: $0.words) }.max { $0.words.count < $1.words.count }
+        allCommands.filter { args.starts(with: $0.words) }.max { $0.words.count < $1.words.count }
     }
 
     static func overview() -> String {
         var lines = ["journal-gateway: keeps a school's electronic class journal in step with regional and state portals.",
-                     "", "usage: journal-gateway [--store PATH] COMMAND [OPTIONS]", "",
-                     "The store is --store PATH, else $JOURNAL_GATEWAY_STORE, else ./journal.sqlite.", "", "commands:"]
-        let width = commands.map { $0.words.joined(separator: " ").count }.max() ?? 10
-        for c in commands {
+                     "", "usage: journal-gateway [--store PATH] [--config FILE] [--mappings DIR] [--metrics-file PATH] [--log-format text|json] COMMAND [OPTIONS]", "",
+                     "The store is --store PATH, else $JOURNAL_GATEWAY_STORE, else the configuration's store, else ./journal.sqlite.",
+                     "The configuration is --config FILE, else $JOURNAL_GATEWAY_CONFIG, else \(SchoolConfig.defaultPath) when it exists;",
+                     "flags on the command line override it (docs/operations.md).", "", "commands:"]
+        let width = allCommands.map { $0.words.joined(separator: " ").count }.max() ?? 10
+        for c in allCommands {
             let name = c.words.joined(separator: " ")
             lines.append("  " + name + String(repeating: " ", count: width - name.count + 2) + c.summary)
         }

@@ -2,21 +2,9 @@ import Adapters
 import Foundation
 import SyncEngine
 
-/// Where the bundled `mappings/` and `samples/` folders are.
-///
-/// `mappings`: `$JOURNAL_GATEWAY_MAPPINGS`, else `./mappings`, else the folder next to the
-/// sources this binary was built from (so `swift run` works from anywhere).
+/// Where the shipped `mappings/` and `samples/` folders are (``MappingsDirectory``,
+/// ``ShippedResources``): found from the running binary, never from the build machine's paths.
 enum Resources {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static func directory(_ name: String, environment: [String: String], env key: String, probe: String) -> String {
-        if let dir = environment[key], !dir.isEmpty { return dir }
-        let cwd = FileManager.default.currentDirectoryPath + "/" + name
-        if FileManager.default.fileExists(atPath: cwd + "/" + probe) { return cwd }
-        return packageRoot.appendingPathComponent(name).path
-    }
-
     static func mappings(_ environment: [String: String]) -> String { MappingsDirectory.path(environment) }
 
     /// `mappings/policy.tsv` (who wins a field both sides changed), else the defaults.
@@ -25,7 +13,11 @@ enum Resources {
         return FileManager.default.fileExists(atPath: path) ? try PolicyTable.load(path: path) : .defaults
     }
 
+    /// `$JOURNAL_GATEWAY_SAMPLES`, else `./samples`, else the shipped samples.
     static func samples(_ environment: [String: String]) -> String {
-        directory("samples", environment: environment, env: "JOURNAL_GATEWAY_SAMPLES", probe: "journal/week.jsonl")
+        if let dir = environment["JOURNAL_GATEWAY_SAMPLES"], !dir.isEmpty { return dir }
+        let cwd = FileManager.default.currentDirectoryPath + "/samples"
+        if FileManager.default.fileExists(atPath: cwd + "/journal/week.jsonl") { return cwd }
+        return ShippedResources.find("samples", probe: "journal/week.jsonl") ?? ShippedResources.installedShare() + "/samples"
     }
 }

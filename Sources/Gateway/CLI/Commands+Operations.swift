@@ -1,0 +1,129 @@
+import Foundation
+import Adapters
+import JournalModel
+import JournalStore
+
+/// Running the gateway as a service (issue 18, docs/operations.md): `night`, `check`,
+/// `config check`, `install`.
+extension CommandContext {
+    /// The language of the messages people read (`LANG` / `LC_MESSAGES` / `LC_ALL`).
+    var language: Language { Language(environment: environment) }
+}
+
+extension CLI {
+    /// Every command: `commands` and those for running as a service (kept apart so that
+    /// adding a command to `commands` never touches this file).
+    static let allCommands: [Command] = commands + operationsCommands
+
+    static let operationsCommands: [Command] = [nightCommand, checkCommand, configCheckCommand, installCommand]
+
+    static let nightCommand = Command(
+        words: ["night"],
+        summary: "the whole night under one run lock: inbox import, sync each platform, diary feed, weekly extracts, archive (school.conf)",
+        usage: "night [--dry-run] [--json]", flags: ["--json", "--dry-run"]
+    ) { a, ctx in
+        guard let config = ctx.config else {
+            throw GatewayError.usage("night needs a configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
+        }
+        _ = try JournalStore.open(at: ctx.storePath, readOnly: true)   // no store: «run init first», before anything else
+        let lock = try RunLock(storePath: ctx.storePath, command: "night")
+        defer { lock.release() }
+        var inner = ctx
+        inner.holdsRunLock = true
+        let started = Date()
+        let runID = "night-" + JournalStore.timestamp(started).filter { $0.isNumber }.prefix(14)
+        let log = NightLog(console: ctx.console, json: ctx.logFormat == "json", runID: runID)
+        if let dead = lock.tookOverFrom { log.event("warning", step: nil, "took over the run lock left by \(dead), which is no longer running") }
+        var n = NightContext(command: inner, config: config, runID: runID, log: log, now: started)
+        n.dryRun = a.flag("--dry-run")
+        let report = Night.run(n, steps: Night.steps(config))
+        var code = report.exitCode
+        if n.dryRun {
+            if a.flag("--json") {
+                var j = report.json
+                if case .object(var pairs) = j { pairs.insert(("dry_run", .bool(true)), at: 0); j = .object(pairs) }
+                ctx.console.out(j.pretty())
+            } else {
+                report.lines(ctx.language).forEach(ctx.console.out)
+                ctx.console.out(Message.nightDryRun.text(ctx.language))
+            }
+            return code
+        }
+        do {
+            let store = try JournalStore.open(at: ctx.storePath)
+            let state = try NightState.read(store).after(report, finished: Date(), duration: Date().timeIntervalSince(started))
+            try state.save(store)
+            if let path = ctx.metricsFile { try Metrics.night(state, report: report, store: store).write(to: path) }
+        } catch {
+            let (c, lines) = outcome(of: error, storePath: ctx.storePath)
+            for l in lines { log.event("error", step: nil, l) }
+            code = Urgency.worst([code, c])
+        }
+        if a.flag("--json") {
+            var j = report.json
+            if case .object(var pairs) = j, code != report.exitCode { pairs[pairs.count - 1] = ("exit_code", .int(Int(code))); j = .object(pairs) }
+            ctx.console.out(j.pretty())
+        } else {
+            report.lines(ctx.language).dropLast().forEach(ctx.console.out)
+            ctx.console.out(Message.nightExit(run: runID, code: code).text(ctx.language))
+        }
+        return code
+    }
+
+    static let checkCommand = Command(
+        words: ["check"],
+        summary: "one line for Nagios/Zabbix: OK (0), WARNING (1) or CRITICAL (2) about the last nights",
+        usage: "check [--max-age 26h]", options: ["--max-age"]
+    ) { a, ctx in
+        let text = a.option("--max-age") ?? "26h"
+        guard let maxAge = HealthCheck.duration(text) else { throw GatewayError.usage("--max-age takes a duration such as 90m, 26h or 2d, not «\(text)»") }
+        let result = HealthCheck.evaluate(storePath: ctx.storePath, maxAge: maxAge, now: Date(), language: ctx.language)
+        ctx.console.out(result.line)
+        return result.code
+    }
+
+    static let configCheckCommand = Command(
+        words: ["config", "check"],
+        summary: "check school.conf: its keys, the store and folders, credential files' modes, each portal's sign-in (writes nothing)",
+        usage: "config check [--json]", flags: ["--json"]
+    ) { a, ctx in
+        guard let config = ctx.config else {
+            throw GatewayError.usage("no configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
+        }
+        let check = ConfigCheck.run(config, ctx)
+        if a.flag("--json") { ctx.console.out(check.json.pretty()) } else { check.lines(ctx.language).forEach(ctx.console.out) }
+        return check.exitCode
+    }
+
+    static let installCommand = Command(
+        words: ["install"],
+        summary: "install this binary, the code tables, the systemd units and school.conf.example under a prefix",
+        usage: "install [--prefix /usr/local] [--config-path /etc/journal-gateway/school.conf] [--dry-run]",
+        options: ["--prefix", "--config-path"], flags: ["--dry-run"]
+    ) { a, ctx in
+        let prefix = URL(fileURLWithPath: a.option("--prefix") ?? "/usr/local").standardizedFileURL.path
+        let installer = Installer(prefix: prefix, configPath: a.option("--config-path") ?? ctx.config?.path ?? SchoolConfig.defaultPath)
+        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        guard let mappings = ShippedResources.find("mappings", probe: "contingent/columns.tsv") else {
+            throw GatewayError.usage("the shipped code tables are not found beside this binary (\(binary)): run install from a build of the package")
+        }
+        let samples = ShippedResources.find("samples", probe: "journal/week.jsonl")
+        let actions = installer.plan(binary: binary, mappings: mappings, samples: samples, config: ctx.config)
+        if a.flag("--dry-run") {
+            actions.forEach { ctx.console.out("would " + $0.line) }
+            ctx.console.out("(dry run: nothing was written)")
+            return ExitCode.ok
+        }
+        do { try installer.perform(actions) } catch let e as GatewayError { throw e } catch {
+            throw GatewayError(ExitCode.cannotCreate, "install into \(prefix): \(error)")
+        }
+        actions.forEach { ctx.console.out($0.line) }
+        ctx.console.out("""
+            Installed. Next: create the service's user (useradd --system --home-dir /var/lib/journal-gateway journal-gateway),
+            copy \(installer.share)/school.conf.example to \(installer.configPath) and fill it in, then
+            `\(installer.bin) --config \(installer.configPath) config check`, and
+            `systemctl daemon-reload && systemctl enable --now journal-gateway-night.timer`.
+            """)
+        return ExitCode.ok
+    }
+}
