@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
         // The synthetic school and the emulators' seeds (`generate school`, gateway-bench).
         .target(name: "SchoolGeneration", dependencies: ["JournalModel", "Formats", "Adapters", "PortalEmulator"]),
-        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator",
+        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator", "PDF", "CCrypto",
                                                 "SchoolGeneration"]),
         // Shared by the test targets only (test doubles, temporary directories, the binary's runner):
         // no product target may depend on it (ModuleGraphTests pins this).
