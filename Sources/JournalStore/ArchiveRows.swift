@@ -8,6 +8,10 @@ public struct ArchivePeriod: Sendable, Hashable {
     public let name: String
     public let start: String
     public let end: String
+    public init(id: String, yearName: String, yearStart: String, yearEnd: String, name: String, start: String, end: String) {
+        self.id = id; self.yearName = yearName; self.yearStart = yearStart; self.yearEnd = yearEnd
+        self.name = name; self.start = start; self.end = end
+    }
 }
 
 public struct ArchiveClass: Sendable, Hashable {
