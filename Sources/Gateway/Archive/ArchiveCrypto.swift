@@ -109,9 +109,16 @@ final class CMSSigner {
 
     /// The certificate's subject, one line (for the manifest).
     var subject: String {
-        guard let name = X509_get_subject_name(cert), let s = X509_NAME_oneline(name, nil, 0) else { return "" }
-        defer { CRYPTO_free(s, #fileID, #line) }
-        return String(cString: s)
+        guard let name = X509_get_subject_name(cert), let bio = BIO_new(BIO_s_mem()) else { return "" }
+        defer { BIO_free(bio) }
+        // XN_FLAG_RFC2253 without ASN1_STRFLGS_ESC_MSB (UTF-8 kept): ESC_2253 | ESC_CTRL |
+        // UTF8_CONVERT | SEP_COMMA_PLUS | DN_REV (the macro itself does not import into Swift).
+        let flags: UInt = 0x1 | 0x2 | 0x10 | (1 << 16) | (1 << 20)
+        guard X509_NAME_print_ex(bio, name, 0, flags) >= 0 else { return "" }
+        var pointer: UnsafeMutablePointer<CChar>?
+        let length = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &pointer)
+        guard length > 0, let pointer else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
     /// A detached signature of `data`, DER.

@@ -12,7 +12,10 @@ struct ClassJournalDocument {
     let fonts: [TrueTypeFont]
 
     /// Dates per grid page (landscape A4 at 7 pt).
-    static let datesPerPage = 30
+    static let datesPerPage = 32
+
+    static let months = ["01": "янв", "02": "фев", "03": "мар", "04": "апр", "05": "май", "06": "июн",
+                         "07": "июл", "08": "авг", "09": "сен", "10": "окт", "11": "ноя", "12": "дек"]
 
     var title: String { "Классный журнал \(journal.classUnit.name) — \(journal.period.name), \(journal.period.yearName)" }
 
@@ -89,13 +92,23 @@ struct ClassJournalDocument {
             flow.paragraph("\(courseName(course)) — \(journal.classUnit.name)" + (course.teacher.map { ", учитель \($0)" } ?? ""),
                            size: 11, font: 1, after: 6)
             let nameWidth = 170.0, numberWidth = 18.0
-            let dateWidth = min(26, (flow.contentWidth - nameWidth - numberWidth) / Double(max(chunk.count, 1)))
+            let dateWidth = min(24, (flow.contentWidth - nameWidth - numberWidth) / Double(max(chunk.count, 1)))
             let columns = [PDFColumn(numberWidth, .right), PDFColumn(nameWidth)] + chunk.map { _ in PDFColumn(dateWidth, .center) }
-            let header = ["№", "Ученик"] + chunk.map { Self.day($0.date) }
+            // Two header rows as on paper: the month over its first day, then the day.
+            var monthRow = ["", "Месяц"], dayRow = ["№", "Ученик"]
+            var lastMonth = ""
+            for l in chunk {
+                let parts = l.date.split(separator: "-").map(String.init)
+                let month = parts.count == 3 ? parts[1] : ""
+                monthRow.append(month == lastMonth ? "" : (Self.months[month] ?? month))
+                dayRow.append(parts.count == 3 ? parts[2] : l.date)
+                lastMonth = month
+            }
+            let header = [monthRow, dayRow]
             let rows = course.students.enumerated().map { i, s in
                 ["\(i + 1)", s.fullName] + chunk.map { Self.cell($0, s.id) }
             }
-            flow.table(PDFTable(columns: columns, header: [header], rows: rows, fontSize: 7))
+            flow.table(PDFTable(columns: columns, header: header, rows: rows, fontSize: 7))
             start += Self.datesPerPage
         } while start < course.lessons.count
     }
