@@ -163,6 +163,27 @@ import TestSupport
         #expect(expired.code == 0)
         #expect(expired.out.split(separator: "\n").filter { $0.hasSuffix(".pdf") }.count == files.count * 2)
         #expect(FileManager.default.fileExists(atPath: dir + "/" + files[0]["name"]!.string!), "retention never deletes")
+
+        // The chain: without the first manifest, the second's link is broken.
+        try FileManager.default.removeItem(atPath: dir + "/manifest.json")
+        let broken = cli(["archive", "verify", a], store: s.store)
+        #expect(broken.code == 65 && broken.err.contains("2025-2026_1-четверть/manifest.json is missing (chain broken)"), "\(broken.err)")
+    }
+
+    @Test func nothingIsWrittenWhenTheCopyCannotBeMadeAndDryRunWritesNothing() throws {
+        let s = try Self.school()
+        let a = s.dir.path("A"), blocked = s.dir.path("blocked")
+        try Data("a file, not a directory".utf8).write(to: URL(fileURLWithPath: blocked))
+        let r = cli(["archive", "build", "--period", "1 четверть", "--out", a, "--copy-to", blocked], store: s.store)
+        #expect(r.code == 73, "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: a + "/2025-2026_1-четверть/manifest.json"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: a + "/2025-2026_1-четверть")) ?? []).isEmpty)
+
+        let dry = cli(["archive", "build", "--period", "1 четверть", "--out", s.dir.path("D"), "--dry-run", "--json"], store: s.store)
+        #expect(dry.code == 0, "\(dry.err)")
+        let listed = try JSON.parse(dry.out)["files"]?.array ?? []
+        #expect(!listed.isEmpty && listed.allSatisfy { ($0["size"]?.int ?? 0) > 10_000 })
+        #expect(!FileManager.default.fileExists(atPath: s.dir.path("D")))
     }
 
     @Test func anOpenPeriodIsRefused() throws {
