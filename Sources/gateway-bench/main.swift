@@ -11,7 +11,7 @@ nonisolated(unsafe) let stages: [Benchmark] = [
     SQLiteImportReference(), SQLiteInsertLoop(),
     ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
     JournalImport(), InitialSyncASURSO(), InitialSyncEPOS(), NightlyDeltaASURSO(),
-    DiaryFeedDay(), MergeOnly(),
+    DiaryFeedDay(), MergeOnly(), ArchivePeriodStage(),
 ]
 
 struct Options {
