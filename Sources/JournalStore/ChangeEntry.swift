@@ -29,7 +29,7 @@ public struct ChangeEntry: Sendable {
         for (i, c) in changes.enumerated() {
             if i > 0 { out += "," }
             out += "{\"field\":"
-            JSON.writeString(c.field, to: &out)
+            JSON.writeString(c.name, to: &out)
             out += ",\"old\":"
             c.old.writeJSON(to: &out)
             out += ",\"new\":"
@@ -46,11 +46,8 @@ extension JournalStore {
     func entries(_ sql: String, _ args: [SQLValue]) throws -> [ChangeEntry] {
         var out: [ChangeEntry] = []
         try db.forEach(sql, args) { row in
-            let parsed = (try? JSON.parse(row[4].text ?? "[]"))?.array ?? []
-            let changes = parsed.map { c in
-                FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
-            }
             guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
+            let changes = JournalStore.parseChanges(kind, row[4].text ?? "[]")
             out.append(ChangeEntry(seq: row[0].int ?? 0, entity: kind,
                                    recordID: row[2].text ?? "", op: row[3].text ?? "", changes: changes,
                                    origin: Origin(source: row[5].text ?? "", runID: row[6].text, account: row[7].text),

@@ -19,7 +19,7 @@ extension JournalStore {
             """, [.int(Int64(snapshot)), .int(Int64(after)), .int(Int64(upTo)), .int(Int64(limit))]) { row in
             guard let kind = EntityKind(rawValue: row[1].text ?? "") else { return }
             out.append(DiaryChange(seq: row[0].int ?? 0, kind: kind, recordID: row[2].text ?? "", op: row[3].text ?? "",
-                                   changes: JournalStore.parseChanges(row[4].text ?? "[]"), at: row[5].text ?? "",
+                                   changes: JournalStore.parseChanges(kind, row[4].text ?? "[]"), at: row[5].text ?? "",
                                    latestSeq: row[6].int ?? 0, latestAtSnapshot: row[7].int))
         }
         return out
@@ -30,7 +30,7 @@ extension JournalStore {
         var later: [(seq: Int, id: String, op: String, changes: [FieldChange])] = []
         try db.forEach("SELECT seq, record_id, op, changes FROM change_log WHERE entity = 'guardianship' AND seq > ? ORDER BY seq DESC",
                        [.int(Int64(seq))]) { row in
-            later.append((row[0].int ?? 0, row[1].text ?? "", row[2].text ?? "", JournalStore.parseChanges(row[3].text ?? "[]")))
+            later.append((row[0].int ?? 0, row[1].text ?? "", row[2].text ?? "", JournalStore.parseChanges(.guardianship, row[3].text ?? "[]")))
         }
         return later
     }
@@ -51,9 +51,9 @@ extension JournalStore {
     }
 
     /// The `changes` column as field changes.
-    static func parseChanges(_ text: String) -> [FieldChange] {
+    static func parseChanges(_ kind: EntityKind, _ text: String) -> [FieldChange] {
         ((try? JSON.parse(text))?.array ?? []).map { c in
-            FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
+            FieldChange(FieldChange.target(kind, name: c["field"]?.string ?? ""), old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
         }
     }
 

@@ -178,7 +178,7 @@ final class History {
             let records = try store.records(kind)
             guard !records.isEmpty else { return }
             let r = random.pick(records)
-            let key = try localKey(kind, r.fields)
+            let key = try localKey(kind, r.fields.named)
             try remove(store, kind, r.id)
             record(true, key, "@record", "deleted", localID: r.id)
             model.local[key] = nil
