@@ -96,9 +96,10 @@ extension JournalStore {
     }
 
     /// Up to `limit` ids of records of `kind` whose `field` is `value`.
-    public func ids(_ kind: EntityKind, where field: String, equals value: String, limit: Int) throws -> [String] {
+    public func ids(_ kind: EntityKind, where field: Field, equals value: String, limit: Int) throws -> [String] {
+        precondition(field.kind == kind, "no field \(field) on \(kind)")
         var out: [String] = []
-        try db.forEach("SELECT id FROM \(kind.table) WHERE \"\(field)\" = ? LIMIT \(limit)", [.text(value)]) { out.append($0[0].text ?? "") }
+        try db.forEach("SELECT id FROM \(kind.table) WHERE \"\(field.name)\" = ? LIMIT \(limit)", [.text(value)]) { out.append($0[0].text ?? "") }
         return out
     }
 }

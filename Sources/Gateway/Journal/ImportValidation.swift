@@ -234,8 +234,8 @@ struct ImportValidation {
     private func storeReferrers(_ kind: EntityKind, _ id: String) -> [(kind: EntityKind, id: String)] {
         var out: [(EntityKind, String)] = []
         for k in EntityKind.allCases {
-            for spec in k.fields where spec.type == .ref(kind) {
-                for referrer in (try? store.ids(k, where: spec.name, equals: id, limit: 20)) ?? [] { out.append((k, referrer)) }
+            for key in k.keys where key.spec.type == .ref(kind) {
+                for referrer in (try? store.ids(k, where: key, equals: id, limit: 20)) ?? [] { out.append((k, referrer)) }
             }
         }
         return out
