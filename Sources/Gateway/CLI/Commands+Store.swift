@@ -65,7 +65,7 @@ extension CLI {
         if let run = e.origin.runID { who += ", run \(run)" }
         if let acc = e.origin.account { who += ", account \(acc)" }
         var lines = ["#\(e.seq)  \(e.at)  \(e.op) \(e.entity.rawValue) \(e.recordID)  (\(who))"]
-        for c in e.changes { lines.append("    \(c.field): \(c.old) → \(c.new)") }
+        for c in e.changes { lines.append("    \(c.name): \(c.old) → \(c.new)") }
         return lines.joined(separator: "\n")
     }
 }
