@@ -106,8 +106,10 @@ public struct FieldChange: Sendable, Hashable {
     public init(_ field: Field, old: FieldValue, new: FieldValue) { self.target = .field(field); self.old = old; self.new = new }
     public init(_ target: Target, old: FieldValue, new: FieldValue) { self.target = target; self.old = old; self.new = new }
 
-    /// The changed field, nil for a record-level change.
-    public var field: Field? { if case .field(let f) = target { return f }; return nil }
+    /// The changed field's key, nil for a record-level change (``name`` is the text form;
+    /// there is deliberately no `field` property, so that code written against the old
+    /// `field: String` fails to compile instead of printing an optional).
+    public var key: Field? { if case .field(let f) = target { return f }; return nil }
 
     /// The name the change log writes: the field's name, `@record` or `merged_into`.
     public var name: String {

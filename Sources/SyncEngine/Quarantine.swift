@@ -159,7 +159,7 @@ public enum Quarantine {
             var touched: [Field] = []
             for e in mine {
                 for c in e.changes {
-                    guard let f = c.field, !touched.contains(f) else { continue }
+                    guard let f = c.key, !touched.contains(f) else { continue }
                     touched.append(f)
                     prior[f] = c.old
                 }
@@ -188,7 +188,7 @@ public enum Quarantine {
             var write = current
             for f in touched where current[f] != plan.prior?[f] {
                 let r = Restoration(entity: kind, recordID: id, field: f.name, from: current[f], to: plan.prior?[f] ?? .null)
-                if let later = others.first(where: { e in e.op != "update" || e.changes.contains { $0.field == f } }) {
+                if let later = others.first(where: { e in e.op != "update" || e.changes.contains { $0.key == f } }) {
                     plan.conflicts.append(withReason(r, later))
                 } else {
                     write[f] = r.to

@@ -148,7 +148,7 @@ struct TypedRecordTests {
         // A new record: every non-null field, a null boolean as 0.
         let created = old.changes(from: nil)
         #expect(created.map(\.name) == ["lesson", "value", "point", "weight"])
-        #expect(created.first { $0.field == Mark.point }?.new == .int(0))
+        #expect(created.first { $0.key == Mark.point }?.new == .int(0))
     }
 
     @Test func theJSONFormKeepsEveryFieldUnderItsNameSorted() throws {

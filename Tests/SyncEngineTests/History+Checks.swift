@@ -27,8 +27,8 @@ extension History {
         func field(_ ext: FieldValue?, _ name: String) -> String { "\(ext?.text.flatMap { cp.record($0) }?.fields[name] ?? .null)" }
         func lesson(_ ext: FieldValue?) -> String { field(ext, "date") + "#" + field(ext, "number") }
         switch r.kind {
-        case .lesson: return "lesson/\(r.fields["date"] ?? .null)#\(r.fields["number"] ?? .null)"
-        case .student: return "student/\(r.fields["file_number"] ?? .null)"
+        case .lesson: return "lesson/\(r.fields["date"])#\(r.fields["number"])"
+        case .student: return "student/\(r.fields["file_number"])"
         case .mark: return "mark/\(lesson(r.fields["lesson"]))|\(field(r.fields["student"], "file_number"))|\(field(r.fields["work_type"], "name"))"
         default: return "attendance/\(lesson(r.fields["lesson"]))|\(field(r.fields["student"], "file_number"))"
         }
@@ -62,7 +62,7 @@ extension History {
         if let r = store.record(c.entity, id: c.localID) { return try localKey(c.entity, r.fields.named) }
         var fields: [String: FieldValue] = [:]
         for e in try store.history(recordID: c.localID) where e.entity == c.entity && e.op != "delete" {
-            for ch in e.changes where ch.field != nil { fields[ch.name] = ch.new }
+            for ch in e.changes where ch.key != nil { fields[ch.name] = ch.new }
         }
         return try localKey(c.entity, fields)
     }

@@ -114,7 +114,7 @@ extension ASURSOCounterpart {
         case (.mark, .upsert):
             let aid = Self.split(op.externalID)?.0 ?? assignmentBySlot[slot(op)]
             guard let aid else { throw CodeTableError(message: "no assignment for this mark's lesson and work type") }
-            let point = f[Mark.point].bool ?? false
+            let point = f[Mark.point].bool
             o = [("op", .string("upsertMark"))] + o
             o += [("classmeetingId", Self.int(f[Mark.lesson])), ("assignmentId", .int(aid)), ("studentId", Self.int(f[Mark.student])),
                   ("mark", point ? .null : .string(try codes.markToPortal(f[Mark.value].text ?? ""))), ("dutyMark", .bool(point))]

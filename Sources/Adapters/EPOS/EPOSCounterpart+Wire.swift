@@ -33,7 +33,7 @@ extension EPOSCounterpart {
             if has.contains(Mark.student) { out.append(("student_id", str(Mark.student))) }
             if has.contains(Mark.workType) { out.append(("control_form_id", .string(try await controlForm(op, ref: ref)))) }
             if has.contains(Mark.value) || has.contains(Mark.point) {
-                let point = f[Mark.point].bool ?? false
+                let point = f[Mark.point].bool
                 if point {
                     out += [("value", .null), ("is_point", .bool(true))]
                 } else {

@@ -64,7 +64,7 @@ final class DiaryPlanner {
                 switch e.kind {
                 case .guardianship:
                     walked.apply(e)
-                    for c in e.changes where c.field == Guardianship.student {
+                    for c in e.changes where c.key == Guardianship.student {
                         if let s = c.old.text { touchedStudents.insert(s) }
                         if let s = c.new.text { touchedStudents.insert(s) }
                     }
