@@ -3,7 +3,12 @@ import JournalModel
 /// Plain rows of the journal as the reports read them (no SQLite types, no records).
 public enum ReportRows {
     public struct Year: Sendable { public let id, name: String; public let start, end: CivilDate }
-    public struct Period: Sendable { public let id, year, name: String; public let start, end: CivilDate }
+    public struct Period: Sendable {
+        public let id, year, name: String; public let start, end: CivilDate
+        public init(id: String, year: String, name: String, start: CivilDate, end: CivilDate) {
+            self.id = id; self.year = year; self.name = name; self.start = start; self.end = end
+        }
+    }
     public struct Subject: Sendable { public let id, name: String }
     public struct ClassUnit: Sendable { public let id, name: String; public let grade: Int; public let teacher: String? }
     public struct Student: Sendable {
