@@ -33,7 +33,9 @@ struct ClassSizesReport: Sendable {
         var first = 0, repeating = 0
         for c in classes where c.grade == 1 {
             for s in m.pupils(of: c.name, on: date) {
-                let before = m.className(of: s, on: yearBefore, afterMovements: true).flatMap { ctx.classByName[$0]?.grade ?? ClassName.grade(of: $0) }
+                // Before the school's first list nothing is known: a first-year pupil.
+                let known = m.firstListDate.map { yearBefore >= $0 } ?? false
+                let before = known ? m.className(of: s, on: yearBefore, afterMovements: true).flatMap { ctx.classByName[$0]?.grade ?? ClassName.grade(of: $0) } : nil
                 if before == 1 { repeating += 1 } else { first += 1 }
             }
         }
