@@ -91,7 +91,8 @@ public struct XLSXWriter: Sendable {
         for (rowIndex, row) in sheet.rows.enumerated() where row.contains(where: { $0 != .empty }) || sheet.rowStyles[rowIndex] != nil {
             let rowNumber = rowIndex + 1
             let style = sheet.rowStyles[rowIndex]
-            xml += "<row r=\"\(rowNumber)\">"
+            // A header row is tall enough for names wrapped over three lines.
+            xml += style == .header ? "<row r=\"\(rowNumber)\" ht=\"45\" customHeight=\"1\">" : "<row r=\"\(rowNumber)\">"
             for (column, cell) in row.enumerated() {
                 let reference = "\(columnLetter(column))\(rowNumber)"
                 let s = style.map { " s=\"\($0.styleIndex(for: cell, column: column))\"" } ?? ""

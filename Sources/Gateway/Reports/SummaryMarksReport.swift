@@ -90,7 +90,7 @@ struct SummaryMarksReport: Sendable {
     func document() -> ReportDocument {
         ReportDocument(title: "Сводная ведомость учёта успеваемости", sheets: sheets.map { s in
             var columns = [ReportColumn("№", width: 4), ReportColumn("ФИО обучающегося", width: 34)]
-            columns += s.subjects.map { ReportColumn($0, width: max(6, min(14, $0.count + 1))) }
+            columns += s.subjects.map { ReportColumn($0, width: max(6, min(16, $0.count + 3))) }
             columns.append(ReportColumn("Примечание", width: 20))
             var rows: [[ReportCell]] = s.pupils.map { p in
                 [.int(p.number), .text(p.name)] + p.marks.map { ReportSheetCells.mark($0) } + [p.note.map(ReportCell.text) ?? .empty]

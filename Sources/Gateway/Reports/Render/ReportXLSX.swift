@@ -11,13 +11,14 @@ enum ReportXLSX {
         for sheet in doc.sheets {
             let name = uniqueName(sheet.name, &names)
             if w == nil { w = XLSXWriter(sheetName: name) } else { w!.addSheet(name) }
-            let decimals = Set(sheet.rows.flatMap { $0.enumerated().compactMap { if case .decimal = $0.element { return $0.offset } else { return nil } } })
             for h in sheet.heading { w!.addRow([.text(h)], style: .title) }
             w!.addRow([], style: .note)
             w!.addRow(sheet.columns.map { .text($0.title) }, style: .header)
             let headerRow = sheet.heading.count + 2
             for (i, row) in sheet.rows.enumerated() {
                 let cells = row.map(cell)
+                // One decimal where the figure is a percentage or СОУ; marks and counts stay whole.
+                let decimals = Set(row.enumerated().compactMap { if case .decimal = $0.element { return $0.offset } else { return nil } })
                 w!.addRow(cells, style: sheet.totalRows.contains(i) ? .total(decimalColumns: decimals) : .body(decimalColumns: decimals))
             }
             if !sheet.footer.isEmpty { w!.addRow([], style: .note) }
