@@ -11,6 +11,7 @@ extension JournalControlReport {
     static func finalMarkFindings(_ ctx: ReportContext, store: JournalStore, classes: [ReportRows.ClassUnit], from: CivilDate, to: CivilDate,
                                   calendar: WorkingCalendar, settings: Settings, zone: TimeZone) throws -> [Finding] {
         var out: [Finding] = []
+        let clock = LocalClock(zone)
         let groups = Dictionary(grouping: try store.reportGroups(), by: \.id)
         for p in ctx.periods {
             let deadline = calendar.subtracting(workingDays: 2, from: p.end)
@@ -31,7 +32,7 @@ extension JournalControlReport {
                     var missing = 0, late = 0, thin = 0, forbidden = 0
                     for s in pupils where members?.contains(s) ?? true {
                         guard let f = finalOf[ReportRows.Pair(s, stream.subject)] else { if checkMissing { missing += 1 }; continue }
-                        if let at = f.enteredAt.flatMap({ LocalTime(utc: $0, zone) }), at.date > deadline { late += 1 }
+                        if let at = clock.local(f.enteredAt), at.date > deadline { late += 1 }
                         let category = MarkCategory(f.value)
                         if settings.forbidNotCertified && (category == .notCertified || category == .exempt) { forbidden += 1 }
                         if case .grade = category, (current[ReportRows.Pair(s, stream.subject)] ?? 0) < settings.minCurrentMarks { thin += 1 }

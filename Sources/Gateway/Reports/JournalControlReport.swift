@@ -60,6 +60,7 @@ struct JournalControlReport: Sendable {
     static func compute(_ ctx: ReportContext, store: JournalStore, classes: [ReportRows.ClassUnit], from: CivilDate, to: CivilDate,
                         calendar: WorkingCalendar, settings: Settings) throws -> JournalControlReport {
         let zone = store.school.timeZone
+        let clock = LocalClock(zone)
         let now = LocalTime(store.now(), zone)
         let inScope = Set(classes.map(\.id))
         var out: [Finding] = []
@@ -80,7 +81,7 @@ struct JournalControlReport: Sendable {
         for l in lessons {
             let deadline = LocalTime(date: l.date, minutes: settings.topicDeadlineMinutes)
             let who = teacher(l.substitute ?? l.teacher)
-            if let at = topicAt[l.id].flatMap({ $0 }).flatMap({ LocalTime(utc: $0, zone) }) {
+            if let at = clock.local(topicAt[l.id].flatMap { $0 }) {
                 if at > deadline {
                     out.append(Finding(rule: "R5", teacher: who, className: className(l.classID), subject: subject(l.subject), date: l.date,
                                        what: "тема урока №\(l.number) внесена \(at) (срок — \(deadline))"))
@@ -92,8 +93,11 @@ struct JournalControlReport: Sendable {
         }
         // R5: written work marks within 5 working days; one finding per lesson and work type.
         var lateMarks: [ReportRows.Pair: (count: Int, last: LocalTime)] = [:]
-        for m in try store.reportMarks(from: from, to: to) where JournalControlReport.isWritten(m.workType) {
-            guard let l = byID[m.lesson], let at = m.enteredAt.flatMap({ LocalTime(utc: $0, zone) }) else { continue }
+        var written: [String: Bool] = [:]   // per work type name: the test is a dozen substring searches
+        for m in try store.reportMarks(from: from, to: to) {
+            let isWritten = written[m.workType] ?? { let w = JournalControlReport.isWritten(m.workType); written[m.workType] = w; return w }()
+            guard isWritten else { continue }
+            guard let l = byID[m.lesson], let at = clock.local(m.enteredAt) else { continue }
             if at.date > calendar.adding(workingDays: 5, to: l.date) {
                 let key = ReportRows.Pair(l.id, m.workType)
                 let prev = lateMarks[key]
@@ -109,7 +113,7 @@ struct JournalControlReport: Sendable {
         var lastLesson: [ReportRows.Pair: Int] = [:]
         for l in lessons { let k = ReportRows.Pair(l.classID, l.date.description); lastLesson[k] = max(lastLesson[k] ?? 0, l.number) }
         for h in try store.reportHomework(from: from, to: to) {
-            guard let l = byID[h.record], let at = h.at.flatMap({ LocalTime(utc: $0, zone) }) else { continue }
+            guard let l = byID[h.record], let at = clock.local(h.at) else { continue }
             let last = lastLesson[ReportRows.Pair(l.classID, l.date.description)] ?? l.number
             let deadline = LocalTime(date: l.date, minutes: JournalControlReport.lessonEnd(last) + 60)
             if at > deadline {
@@ -126,7 +130,7 @@ struct JournalControlReport: Sendable {
             let key = ReportRows.Pair(l.classID, l.date.description)
             if a.reason == nil {
                 if now > deadline { r6[key, default: (0, 0)].missing += 1 }
-            } else if let at = reasonAt[a.id].flatMap({ $0 }).flatMap({ LocalTime(utc: $0, zone) }), at > deadline {
+            } else if let at = clock.local(reasonAt[a.id].flatMap { $0 }), at > deadline {
                 r6[key, default: (0, 0)].late += 1
             }
         }
@@ -146,14 +150,20 @@ struct JournalControlReport: Sendable {
         out += try finalMarkFindings(ctx, store: store, classes: classes, from: from, to: to, calendar: calendar, settings: settings, zone: zone)
         // R9: contingent changes entered more than 5 working days after their date (entered in the range).
         for mv in ctx.movements where mv.kind != MovementKind.dataChange.rawValue && !ctx.membership.firstListMovements.contains(mv.id) {
-            guard let at = mv.enteredAt.flatMap({ LocalTime(utc: $0, zone) }), at.date >= from, at.date <= to else { continue }
+            guard let at = clock.local(mv.enteredAt), at.date >= from, at.date <= to else { continue }
             let due = calendar.adding(workingDays: 5, to: mv.date)
             guard at.date > due else { continue }
             let file = ctx.studentByID[mv.student]?.fileNumber ?? mv.student
             out.append(Finding(rule: "R9", teacher: "", className: mv.toClass ?? mv.fromClass ?? "", subject: "", date: mv.date,
                                what: "\(MovementReport.kindRussian(mv.kind)) (л/д \(file)) внесено \(at.date.russian) — позже 5 рабочих дней (срок \(due.russian))"))
         }
-        let sorted = out.sorted { ($0.teacher, ClassSortKey($0.className), $0.date, $0.rule, $0.what) < ($1.teacher, ClassSortKey($1.className), $1.date, $1.rule, $1.what) }
+        let keyed = out.map { (f: $0, cls: ClassSortKey($0.className)) }
+        let sorted = keyed.sorted { a, b in
+            if a.f.teacher != b.f.teacher { return a.f.teacher < b.f.teacher }
+            if a.cls != b.cls { return a.cls < b.cls }
+            if a.f.date != b.f.date { return a.f.date < b.f.date }
+            return (a.f.rule, a.f.what) < (b.f.rule, b.f.what)
+        }.map(\.f)
         return JournalControlReport(school: ctx.schoolName, from: from, to: to, findings: sorted, missingCalendarYears: calendar.yearsMissing(from: from, to: to))
     }
 
@@ -166,7 +176,7 @@ struct JournalControlReport: Sendable {
 }
 
 /// 2А < 10А for sorting findings.
-struct ClassSortKey: Comparable {
+struct ClassSortKey: Comparable, Equatable {
     let grade: Int, name: String
     init(_ name: String) { self.name = name; grade = ClassName.grade(of: name) ?? 0 }
     static func < (a: ClassSortKey, b: ClassSortKey) -> Bool { (a.grade, a.name) < (b.grade, b.name) }
