@@ -50,9 +50,11 @@ public struct XLSXSheetLayout: Sendable, Equatable {
 
 extension XLSXWriter {
     /// Adds a styled row at the bottom of the current sheet.
-    public mutating func addRow(_ cells: [WriterCell], style: WriterRowStyle) {
+    /// `height` in points (nil: the reader's default) — for text wrapped over several lines.
+    public mutating func addRow(_ cells: [WriterCell], style: WriterRowStyle, height: Double? = nil) {
         sheets[sheets.count - 1].rows.append(cells)
         sheets[sheets.count - 1].rowStyles.append(style)
+        if let height { sheets[sheets.count - 1].rowHeights[sheets[sheets.count - 1].rows.count - 1] = height }
     }
 
     /// Sets the current sheet's layout (widths, frozen header, print setup).
@@ -128,8 +130,10 @@ extension XLSXTemplates {
 
     /// Text, number, one-decimal number and date, boxed, in font `font`.
     private static func boxed(font: Int) -> String {
+        // Text wraps within its column (a long finding stays readable on paper); numbers do not.
         [0, 1, 165, 164].map { fmt in
-            "<xf numFmtId=\"\(fmt)\" fontId=\"\(font)\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\"\(fmt == 0 ? "" : " applyNumberFormat=\"1\"")/>"
+            "<xf numFmtId=\"\(fmt)\" fontId=\"\(font)\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\""
+                + (fmt == 0 ? " applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>" : " applyNumberFormat=\"1\"/>")
         }.joined()
     }
 }

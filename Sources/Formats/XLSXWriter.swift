@@ -23,6 +23,8 @@ public struct XLSXWriter: Sendable {
         /// Per row, its style (nil: unstyled, as before styles existed) — XLSXWriter+Styles.swift.
         var rowStyles: [WriterRowStyle?] = []
         var layout: XLSXSheetLayout?
+        /// Row heights in points, by row index (styled rows only).
+        var rowHeights: [Int: Double] = [:]
     }
 
     var sheets: [Sheet]
@@ -92,7 +94,8 @@ public struct XLSXWriter: Sendable {
             let rowNumber = rowIndex + 1
             let style = sheet.rowStyles[rowIndex]
             // A header row is tall enough for names wrapped over three lines.
-            xml += style == .header ? "<row r=\"\(rowNumber)\" ht=\"45\" customHeight=\"1\">" : "<row r=\"\(rowNumber)\">"
+            let height = style == .header ? 45 : sheet.rowHeights[rowIndex]
+            xml += height.map { "<row r=\"\(rowNumber)\" ht=\"\(formatNumber($0))\" customHeight=\"1\">" } ?? "<row r=\"\(rowNumber)\">"
             for (column, cell) in row.enumerated() {
                 let reference = "\(columnLetter(column))\(rowNumber)"
                 let s = style.map { " s=\"\($0.styleIndex(for: cell, column: column))\"" } ?? ""

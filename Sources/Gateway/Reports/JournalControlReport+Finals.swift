@@ -66,7 +66,7 @@ extension JournalControlReport {
 
     func document() -> ReportDocument {
         let cols = [ReportColumn("Учитель", width: 30), ReportColumn("Класс", width: 10), ReportColumn("Предмет", width: 22),
-                    ReportColumn("Дата", width: 11), ReportColumn("Правило", width: 8), ReportColumn("Нарушение", width: 70)]
+                    ReportColumn("Дата", width: 11), ReportColumn("Правило", width: 10), ReportColumn("Нарушение", width: 70)]
         let rows: [[ReportCell]] = findings.map {
             [.text($0.teacher.isEmpty ? "—" : $0.teacher), .text($0.className), .text($0.subject), .text($0.date.russian), .text($0.rule), .text($0.what)]
         }

@@ -19,7 +19,13 @@ enum ReportXLSX {
                 let cells = row.map(cell)
                 // One decimal where the figure is a percentage or СОУ; marks and counts stay whole.
                 let decimals = Set(row.enumerated().compactMap { if case .decimal = $0.element { return $0.offset } else { return nil } })
-                w!.addRow(cells, style: sheet.totalRows.contains(i) ? .total(decimalColumns: decimals) : .body(decimalColumns: decimals))
+                // Text wraps in its column: the row is as tall as its longest cell needs (≈ 1.1 characters per width unit).
+                let lines = zip(row, sheet.columns).map { cell, col -> Int in
+                    guard case .text(let t) = cell else { return 1 }
+                    return max(1, Int((Double(t.count) / (Double(col.width) * 1.1)).rounded(.up)))
+                }.max() ?? 1
+                w!.addRow(cells, style: sheet.totalRows.contains(i) ? .total(decimalColumns: decimals) : .body(decimalColumns: decimals),
+                          height: lines > 1 ? Double(lines) * 15 : nil)
             }
             if !sheet.footer.isEmpty { w!.addRow([], style: .note) }
             for f in sheet.footer { w!.addRow([.text(f)], style: .note) }
