@@ -41,7 +41,7 @@ extension JournalStore {
                 }
             }
         default:
-            problems += JournalRules(today: today).checkRules(r, lookup: self)
+            problems += waivingSchoolSettings(JournalRules(today: today).checkRules(r, lookup: self), of: r)
         }
         guard problems.isEmpty else {
             throw StoreFailure.rule("\(r.kind.rawValue) \(r.id): \(problems.map(\.description).joined(separator: "; "))", path: path)

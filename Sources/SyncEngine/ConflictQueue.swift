@@ -197,7 +197,7 @@ public enum ConflictQueue {
     /// The same checks as the store's gate, asked first so that the answer is a
     /// ``ConflictError`` about the conflict; the gate (``write(_:)``) stays the backstop.
     private static func check(_ record: Record, _ store: JournalStore) -> [Violation] {
-        JournalRules.checkFields(record) + JournalRules(today: store.today).checkRules(record, lookup: store)
+        JournalRules.checkFields(record) + store.waivingSchoolSettings(JournalRules(today: store.today).checkRules(record, lookup: store), of: record)
     }
 
     /// Writes a person's choice; what the store's gate refuses is a ``ConflictError`` too.

@@ -12,7 +12,7 @@ nonisolated(unsafe) let stages: [Benchmark] = [
     ContingentImport(format: "csv"), ContingentImport(format: "xlsx"),
     JournalImport(), InitialSyncASURSO(), InitialSyncEPOS(), NightlyDeltaASURSO(),
     DiaryFeedDay(), MergeOnly(), ArchivePeriodStage(),
-]
+] + ["summary-marks", "summary-attendance", "movement", "class-sizes", "quality", "journal-control"].map { ReportStage(report: $0) }
 
 struct Options {
     var students = 2000

@@ -166,7 +166,7 @@ struct ImportValidation {
     private mutating func check(rules r: Record, line: Int) -> Bool {
         let lookup = Lookup(store: store, lessonClass: lessonClass, classInfo: classInfo)
         var r1 = false
-        for v in rules.checkRules(r, lookup: lookup) {
+        for v in store.waivingSchoolSettings(rules.checkRules(r, lookup: lookup), of: r) {
             problems.append(Problem(line: line, message: "\(r.kind.rawValue) \(r.id): \(v)"))
             if v.rule == "R1" { r1 = true }
         }
