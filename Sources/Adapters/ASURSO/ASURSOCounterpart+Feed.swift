@@ -26,7 +26,7 @@ extension ASURSOCounterpart {
         }
         if next > latest { throw page.violation(at: "next", expected: "at most latest (\(latest))", got: String(next)) }
         let ref = try await loadReference()
-        let saved = (assignments, assignmentBySlot, lessonPlace)
+        let mark = memory.begin()
         do {
             var records: [RemoteRecord] = []
             var position: [String: Int] = [:]
@@ -47,9 +47,10 @@ extension ASURSOCounterpart {
                 }
             }
             let cursor = max(last, next)
+            memory.commit(mark)
             return .records(records, next: "feed:\(cursor)", hasMore: cursor < latest)
         } catch {
-            (assignments, assignmentBySlot, lessonPlace) = saved
+            memory.rollback(mark)
             throw error
         }
     }
@@ -73,7 +74,7 @@ extension ASURSOCounterpart {
             let id = try data.asuID("classmeetingId")
             if delete { return [RemoteRecord(.lesson, externalID: String(id), version: v, deleted: true)] }
             let cid = try schoolClass(data, "classId", ref: ref), date = try data.asuDate("date")
-            lessonPlace[id] = (cid, date)
+            memory.setPlace(id, (cid, date))
             return [try lesson(data, classID: cid, date: date, version: v)]
         case "assignment":
             let id = try data.asuID("id")

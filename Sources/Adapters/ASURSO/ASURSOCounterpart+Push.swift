@@ -85,9 +85,9 @@ extension ASURSOCounterpart {
         for (i, r) in answer.enumerated() where i < creates.count {
             let (slot, _) = creates[i]
             if let id = r.value["id"]?.int ?? r.value["current"]?["id"]?.int {
-                assignmentBySlot[slot] = id
+                memory.setSlot(slot, id)
                 let parts = slot.split(separator: "/").map { Int($0) ?? 0 }
-                assignments[id] = (parts[0], parts[1], parts[2])
+                memory.setAssignment(id, (parts[0], parts[1], parts[2]))
             }
         }
     }

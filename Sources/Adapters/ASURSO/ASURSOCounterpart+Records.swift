@@ -36,9 +36,9 @@ extension ASURSOCounterpart {
         }
         let weight = try a.int("weight", in: 0...Int.max)
         let text = try a.string("assignmentName"), due = try a.asuDate("dueDate", nullable: true)
-        assignments[id] = (lessonID, type, weight)
+        memory.setAssignment(id, (lessonID, type, weight))
         // A mark's weight is its assignment's: marks go to an assignment of their weight.
-        if assignmentBySlot["\(lessonID)/\(type)/\(weight)"] == nil { assignmentBySlot["\(lessonID)/\(type)/\(weight)"] = id }
+        memory.claimSlot("\(lessonID)/\(type)/\(weight)", id)
         guard type == ref.homeworkType, weight == 0 else { return nil }
         return RemoteRecord(.homework, externalID: String(id), [Homework.lesson: .text(String(lessonID)), Homework.text: .text(text),
                                                                Homework.due: FieldValue(due?.description)], version: version)
@@ -82,11 +82,13 @@ extension ASURSOCounterpart {
     /// class and week asked for, every day inside that week; nothing of a page that breaks
     /// the document is kept (not even the assignments it taught this run).
     func journalRecords(_ page: JSONReader, classID: Int, week: CivilDate, ref: Reference) throws -> [RemoteRecord] {
-        let saved = (assignments, assignmentBySlot, lessonPlace)
+        let mark = memory.begin()
         do {
-            return try readJournalPage(page, classID: classID, week: week, ref: ref)
+            let out = try readJournalPage(page, classID: classID, week: week, ref: ref)
+            memory.commit(mark)
+            return out
         } catch {
-            (assignments, assignmentBySlot, lessonPlace) = saved
+            memory.rollback(mark)
             throw error
         }
     }
@@ -111,7 +113,7 @@ extension ASURSOCounterpart {
                 guard seenLessons.insert(lid).inserted else {
                     throw l.violation(at: "classmeetingId", expected: "a lesson listed once", got: "lesson \(lid) again")
                 }
-                lessonPlace[lid] = (classID, date)
+                memory.setPlace(lid, (classID, date))
                 out.append(try lesson(l, classID: classID, date: date, version: String(try l.asuVer())))
                 var marks: [RemoteRecord] = []
                 for a in try l.objects("assignments") {
@@ -145,7 +147,7 @@ extension ASURSOCounterpart {
     /// Reads the class-week page of a lesson to learn its assignments (a mark in the
     /// feed names its assignment, not the assignment's type and weight).
     func learnAssignments(ofLesson lessonID: Int, ref: Reference) async throws {
-        if lessonPlace[lessonID] == nil, let locate = lessonLocator { lessonPlace[lessonID] = locate(String(lessonID)) }
+        if lessonPlace[lessonID] == nil, let locate = lessonLocator { memory.setPlace(lessonID, locate(String(lessonID))) }
         guard let place = lessonPlace[lessonID] else {
             throw PortalError(kind: .unexpected, status: 200, message: "the change feed has a mark of lesson \(lessonID), which this gateway has never seen: run `sync asu-rso --full`")
         }

@@ -16,11 +16,14 @@ public actor ASURSOCounterpart: Counterpart {
     let zone: TimeZone
     let today: CivilDate
     var reference: Reference?
-    /// Assignments seen: id → (lesson, type, weight); and (lesson, type) → id for marks.
-    var assignments: [Int: (lesson: Int, type: Int, weight: Int)] = [:]
-    var assignmentBySlot: [String: Int] = [:]
-    /// Lessons seen: id → (class, week start), to fetch the page of a lesson when needed.
-    var lessonPlace: [Int: (classID: Int, date: CivilDate)] = [:]
+    /// Assignments and lessons seen this run (ASURSOMemory.swift): id → (lesson, type,
+    /// weight), (lesson, type, weight) → id for marks, lesson id → (class, date) to fetch
+    /// the page of a lesson when needed.
+    var memory = ASURSOMemory()
+    var assignments: [Int: (lesson: Int, type: Int, weight: Int)] { memory.assignments }
+    var assignmentBySlot: [String: Int] { memory.slots }
+    var lessonPlace: [Int: (classID: Int, date: CivilDate)] { memory.places }
+
     public internal(set) var requests = 0
     /// What a person should know about this run that did not stop it (a feed whose `ver`
     /// went backwards): the gateway prints these on stderr and in the run summary.
@@ -51,9 +54,8 @@ public actor ASURSOCounterpart: Counterpart {
     func knownAssignment(_ id: Int) -> Bool {
         if assignments[id] != nil { return true }
         guard let a = assignmentLocator?(id) else { return false }
-        assignments[id] = a
-        let slot = "\(a.lesson)/\(a.type)/\(a.weight)"
-        if assignmentBySlot[slot] == nil { assignmentBySlot[slot] = id }
+        memory.setAssignment(id, a)
+        memory.claimSlot("\(a.lesson)/\(a.type)/\(a.weight)", id)
         return true
     }
 
