@@ -24,11 +24,16 @@ struct ReportStage: Benchmark {
     }
 }
 
-/// The generated school imported (contingent list dated 01.09.2025, then the journal), once.
+/// The generated school imported (contingent list dated 01.09.2025, then the journal), once
+/// per build of the benchmark: a store made by an older build may have an older schema, which
+/// the reading `report` command refuses to upgrade.
 func reportStore(_ ctx: BenchContext) throws -> String {
     let path = ctx.dir + "-reports.sqlite"
-    if FileManager.default.fileExists(atPath: path + ".done") { return path }
-    try? FileManager.default.removeItem(atPath: path)
+    func modified(_ p: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date }
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    if let done = modified(path + ".done"), let built = modified(binary), done > built { return path }
+    try? FileManager.default.removeItem(atPath: path + ".done")
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }   // a stale -wal would corrupt the new file
     try gateway(["--store", path, "init", "--school", "Бенчмарк", "--timezone", "Europe/Samara"])
     try gateway(["--store", path, "import", "contingent", ctx.dir + "/contingent.csv", "--date", "2025-09-01"])
     try gateway(["--store", path, "journal", "import", ctx.dir + "/journal.jsonl"])
