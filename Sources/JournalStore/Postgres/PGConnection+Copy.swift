@@ -33,6 +33,10 @@ extension PGConnection {
                 sendError = "row \(count + 1) has \(row.count) values for \(columns.count) columns"
                 break
             }
+            for case .text(let t) in row where t.utf8.contains(0) {
+                sendError = "row \(count + 1) holds U+0000 in a text value, which PostgreSQL cannot store"
+            }
+            if sendError != nil { break }
             for (i, v) in row.enumerated() {
                 if i > 0 { buffer.append(9) }
                 PGConnection.appendCopyText(v, to: &buffer)

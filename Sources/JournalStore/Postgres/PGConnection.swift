@@ -7,7 +7,7 @@ import Foundation
 /// Statements take `$1, $2, …` placeholders; values go as ``SQLValue`` — text, integers and
 /// doubles in the text protocol, blobs as binary `bytea` parameters (no escaping) — and come
 /// back as ``SQLValue`` by the column's type: integers (`int2/4/8`, and `bool` as 0/1) as
-/// `.int`, `float4/8` and `numeric` as `.double`, `bytea` as `.blob`, everything else as
+/// `.int`, `float4/8` and `numeric` as `.double` (an integral `numeric` as `.int`), `bytea` as `.blob`, everything else as
 /// `.text`, SQL NULL as `.null`. Every failure is a ``StoreFailure`` (SQLSTATE mapped onto the
 /// store's categories, `StoreFailure+Postgres.swift`).
 final class PGConnection {
@@ -91,6 +91,10 @@ final class PGConnection {
 
     /// Executes `sql` with `args` and returns the result (the caller clears it).
     private func execute(_ sql: String, _ args: [SQLValue]) throws -> OpaquePointer {
+        // PostgreSQL's text cannot hold U+0000 (SQLite's can); a text parameter would end at it.
+        for case .text(let t) in args where t.utf8.contains(0) {
+            throw StoreFailure.postgres(sqlstate: "22021", message: "a text value holds U+0000, which PostgreSQL cannot store", sql: sql, location: location.redacted)
+        }
         let name = try prepared(sql)
         // One buffer holds every parameter's bytes (text NUL-terminated); pointers into it follow.
         var bytes: [UInt8] = []
@@ -190,7 +194,12 @@ final class PGConnection {
             return Int64(String(decoding: bytes, as: UTF8.self)).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self))
         case boolOID:
             return .int(n > 0 && bytes[0] == UInt8(ascii: "t") ? 1 : 0)
-        case float8OID, float4OID, numericOID:
+        case numericOID:
+            // An integral numeric (`sum` of bigint) as an integer, as SQLite's sum gives one.
+            let s = String(decoding: bytes, as: UTF8.self)
+            if let i = Int64(s) { return .int(i) }
+            return Double(s).map(SQLValue.double) ?? .text(s)
+        case float8OID, float4OID:
             let s = String(decoding: bytes, as: UTF8.self)
             return Double(s).map(SQLValue.double) ?? .text(s)
         case byteaOID:
