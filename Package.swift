@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "JournalStore", dependencies: ["CSQLite", "CPostgreSQL", "JournalModel"]),
         .target(name: "Formats", dependencies: ["CZlib", "JournalModel"]),
         .target(name: "Transport", dependencies: ["CCrypto"]),
+        // The PDF/A writer (subset TrueType fonts, layout): zlib only, nothing of the store or engine.
+        .target(name: "PDF", dependencies: ["CZlib"]),
         // The seam between the engine and the counterparts: what adapters implement and return.
         .target(name: "SyncModel", dependencies: ["JournalModel"]),
         .target(name: "Adapters", dependencies: ["JournalModel", "Formats", "Transport", "SyncModel"]),
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "PortalEmulator", dependencies: ["JournalModel", "Transport"]),
         // The synthetic school and the emulators' seeds (`generate school`, gateway-bench).
         .target(name: "SchoolGeneration", dependencies: ["JournalModel", "Formats", "Adapters", "PortalEmulator"]),
-        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator",
+        .target(name: "Gateway", dependencies: ["JournalModel", "JournalStore", "Formats", "Adapters", "SyncEngine", "SyncModel", "Transport", "PortalEmulator", "PDF", "CCrypto",
                                                 "SchoolGeneration"]),
         // Shared by the test targets only (test doubles, temporary directories, the binary's runner):
         // no product target may depend on it (ModuleGraphTests pins this).
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),
         .testTarget(name: "JournalStoreTests", dependencies: ["JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"]),
         .testTarget(name: "SyncEngineTests", dependencies: ["SyncEngine", "SyncModel", "JournalStore", "JournalModel", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "PortalEmulator"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Formats", "JournalModel", "PortalEmulator", "SyncModel", "Transport"]),

@@ -17,12 +17,17 @@ public enum WriterCell: Sendable, Equatable {
 /// from 1 in the order added; an empty row (or one of only `.empty`) is written as no row at
 /// all, and `.empty` cells are not written, so readers see gaps in `r=` references.
 public struct XLSXWriter: Sendable {
-    private struct Sheet: Sendable {
+    struct Sheet: Sendable {
         var name: String
         var rows: [[WriterCell]] = []
+        /// Per row, its style (nil: unstyled, as before styles existed) — XLSXWriter+Styles.swift.
+        var rowStyles: [WriterRowStyle?] = []
+        var layout: XLSXSheetLayout?
+        /// Row heights in points, by row index (styled rows only).
+        var rowHeights: [Int: Double] = [:]
     }
 
-    private var sheets: [Sheet]
+    var sheets: [Sheet]
 
     /// A workbook with one sheet, ready for rows.
     public init(sheetName: String = "Лист1") {
@@ -37,6 +42,7 @@ public struct XLSXWriter: Sendable {
     /// Adds a row at the bottom of the current (last) sheet.
     public mutating func addRow(_ cells: [WriterCell]) {
         sheets[sheets.count - 1].rows.append(cells)
+        sheets[sheets.count - 1].rowStyles.append(nil)
     }
 
     /// The .xlsx file.
@@ -56,7 +62,7 @@ public struct XLSXWriter: Sendable {
         try zip.add("_rels/.rels", Data(XLSXTemplates.rootRelationships.utf8))
         try zip.add("xl/workbook.xml", Data(workbook().utf8))
         try zip.add("xl/_rels/workbook.xml.rels", Data(workbookRelationships().utf8))
-        try zip.add("xl/styles.xml", Data(XLSXTemplates.styles.utf8))
+        try zip.add("xl/styles.xml", Data((sheets.contains { $0.layout != nil || $0.rowStyles.contains { $0 != nil } } ? XLSXTemplates.reportStyles : XLSXTemplates.styles).utf8))
         try zip.add("xl/sharedStrings.xml", Data(strings.xml().utf8))
         for (index, xml) in sheetXML.enumerated() {
             try zip.add("xl/worksheets/sheet\(index + 1).xml", xml)
@@ -82,35 +88,41 @@ public struct XLSXWriter: Sendable {
     private func worksheet(_ sheet: Sheet, strings: inout SharedStringTable) throws -> Data {
         var xml = XLSXTemplates.header
             + "<worksheet xmlns=\"\(XLSXTemplates.mainNamespace)\" xmlns:r=\"\(XLSXTemplates.relationshipNamespace)\">"
+            + (sheet.layout.map { layoutHead($0, sheet) } ?? "")
             + "<sheetData>"
-        for (rowIndex, row) in sheet.rows.enumerated() where row.contains(where: { $0 != .empty }) {
+        for (rowIndex, row) in sheet.rows.enumerated() where row.contains(where: { $0 != .empty }) || sheet.rowStyles[rowIndex] != nil {
             let rowNumber = rowIndex + 1
-            xml += "<row r=\"\(rowNumber)\">"
+            let style = sheet.rowStyles[rowIndex]
+            // A header row is tall enough for names wrapped over three lines.
+            let height = style == .header ? 45 : sheet.rowHeights[rowIndex]
+            xml += height.map { "<row r=\"\(rowNumber)\" ht=\"\(formatNumber($0))\" customHeight=\"1\">" } ?? "<row r=\"\(rowNumber)\">"
             for (column, cell) in row.enumerated() {
                 let reference = "\(columnLetter(column))\(rowNumber)"
+                let s = style.map { " s=\"\($0.styleIndex(for: cell, column: column))\"" } ?? ""
                 switch cell {
                 case .empty:
+                    if !s.isEmpty { xml += "<c r=\"\(reference)\"\(s)/>" }
                     continue
                 case .text(let text):
-                    xml += "<c r=\"\(reference)\" t=\"s\"><v>\(strings.index(of: text))</v></c>"
+                    xml += "<c r=\"\(reference)\"\(s) t=\"s\"><v>\(strings.index(of: text))</v></c>"
                 case .number(let number):
                     guard number.isFinite else {
                         throw FormatError(.invalidWriterInput, "\(number) cannot be written to a spreadsheet",
                                           line: rowNumber, column: column, part: "sheet «\(sheet.name)»")
                     }
-                    xml += "<c r=\"\(reference)\"><v>\(formatNumber(number))</v></c>"
+                    xml += "<c r=\"\(reference)\"\(s)><v>\(formatNumber(number))</v></c>"
                 case .date(let date):
                     let serial = excelSerial(of: date)
                     guard serial >= 1 else {
                         throw FormatError(.invalidWriterInput, "\(date.russian) is before 01.01.1900, the first day Excel knows",
                                           line: rowNumber, column: column, part: "sheet «\(sheet.name)»")
                     }
-                    xml += "<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>"
+                    xml += "<c r=\"\(reference)\"\(s.isEmpty ? " s=\"1\"" : s)><v>\(serial)</v></c>"
                 }
             }
             xml += "</row>"
         }
-        xml += "</sheetData></worksheet>"
+        xml += "</sheetData>" + (sheet.layout.map { layoutTail($0) } ?? "") + "</worksheet>"
         return Data(xml.utf8)
     }
 
@@ -136,7 +148,7 @@ public struct XLSXWriter: Sendable {
         return XLSXTemplates.header
             + "<workbook xmlns=\"\(XLSXTemplates.mainNamespace)\" xmlns:r=\"\(XLSXTemplates.relationshipNamespace)\">"
             + "<bookViews><workbookView activeTab=\"0\"/></bookViews>"
-            + "<sheets>\(sheetElements)</sheets></workbook>"
+            + "<sheets>\(sheetElements)</sheets>" + definedNames() + "</workbook>"
     }
 
     private func workbookRelationships() -> String {

@@ -29,6 +29,12 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Hashable, Compa
     /// The typed keys of this kind's fields, in schema order (`keys[i].index == i`).
     public var keys: [Field] { EntityKind.schemas[order].keys }
 
+    /// How many fields the kind has (the length of its ``FieldValues``).
+    public var fieldCount: Int { EntityKind.schemas[order].keys.count }
+
+    /// The typed keys sorted by name: the order of the JSON forms.
+    public var keysByName: [Field] { EntityKind.schemas[order].keysByName }
+
     /// Fields that identify a record apart from its id (unique in the store).
     public var naturalKey: [String] { EntityKind.schemas[order].naturalKey }
 
@@ -42,9 +48,28 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Hashable, Compa
     public func key(_ name: String) -> Field? { EntityKind.schemas[order].byName[name] }
 
     public static func < (a: EntityKind, b: EntityKind) -> Bool { a.order < b.order }
-    public var order: Int { EntityKind.orders[self]! }
-
-    private static let orders = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
+    /// The position in ``allCases`` (a switch, not a hash: it runs once a field access).
+    public var order: Int {
+        switch self {
+        case .year: return 0
+        case .period: return 1
+        case .teacher: return 2
+        case .subject: return 3
+        case .workType: return 4
+        case .classUnit: return 5
+        case .student: return 6
+        case .guardian: return 7
+        case .guardianship: return 8
+        case .group: return 9
+        case .groupMember: return 10
+        case .lesson: return 11
+        case .homework: return 12
+        case .mark: return 13
+        case .attendance: return 14
+        case .finalMark: return 15
+        case .movement: return 16
+        }
+    }
 
     /// The namespace declaring this kind's fields (FieldKeys.swift).
     public var schema: any KindSchema.Type {
@@ -75,16 +100,19 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Hashable, Compa
         let naturalKeyFields: [Field]
         let naturalKey: [String]
         let byName: [String: Field]
+        let keysByName: [Field]
     }
 
     /// Read once from the namespaces; a key whose index is not its position stops here.
     private static let schemas: [Schema] = allCases.map { kind in
         let s = kind.schema
+        precondition(allCases[kind.order] == kind, "EntityKind.order disagrees with allCases at \(kind)")
         for (i, f) in s.all.enumerated() {
             precondition(f.index == i && f.kind == kind && s.entity == kind, "FieldKeys.swift: \(f) is declared at index \(f.index) but listed at \(i)")
         }
         return Schema(keys: s.all, fields: s.all.map(\.spec), naturalKeyFields: s.naturalKey, naturalKey: s.naturalKey.map(\.name),
-                      byName: Dictionary(uniqueKeysWithValues: s.all.map { ($0.name, $0) }))
+                      byName: Dictionary(uniqueKeysWithValues: s.all.map { ($0.name, $0) }),
+                      keysByName: s.all.sorted { $0.name < $1.name })
     }
 }
 

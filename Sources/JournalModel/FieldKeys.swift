@@ -208,3 +208,48 @@ public enum Movement: KindSchema {
     public static let all = [student, kind, date, fromClass, toClass, details]
     public static let naturalKey: [Field] = []
 }
+
+extension EntityKind {
+    /// The field that names a record of this kind in listings (`name`); for a person the
+    /// given name. Nil for kinds without one (a mark, a lesson).
+    public var nameKey: Field? {
+        switch self {
+        case .year: return Year.name
+        case .period: return Period.name
+        case .teacher: return Teacher.name
+        case .subject: return Subject.name
+        case .workType: return WorkType.name
+        case .classUnit: return ClassUnit.name
+        case .student: return Student.name
+        case .guardian: return Guardian.name
+        case .group: return Group.name
+        default: return nil
+        }
+    }
+
+    /// Surname, name and patronymic of a person kind (teacher, student, guardian); nil otherwise.
+    public var personKeys: (surname: Field, name: Field, patronymic: Field)? {
+        switch self {
+        case .teacher: return (Teacher.surname, Teacher.name, Teacher.patronymic)
+        case .student: return (Student.surname, Student.name, Student.patronymic)
+        case .guardian: return (Guardian.surname, Guardian.name, Guardian.patronymic)
+        default: return nil
+        }
+    }
+}
+
+extension EntityKind {
+    /// The field naming the pupil a record is about (marks, attendance, final marks,
+    /// guardianships, group memberships, movements); nil for other kinds.
+    public var studentKey: Field? {
+        switch self {
+        case .mark: return Mark.student
+        case .attendance: return Attendance.student
+        case .finalMark: return FinalMark.student
+        case .guardianship: return Guardianship.student
+        case .groupMember: return GroupMember.student
+        case .movement: return Movement.student
+        default: return nil
+        }
+    }
+}

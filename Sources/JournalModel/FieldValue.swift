@@ -81,11 +81,6 @@ extension FieldValue {
         }
     }
 
-    /// A field map as one JSON object with sorted keys, so equal maps give equal text.
-    public static func json(_ fields: [String: FieldValue]) -> JSON {
-        .object(fields.keys.sorted().map { ($0, fields[$0]!.json) })
-    }
-
     /// The JSON text of ``json``, written straight into `out` (no JSON value built).
     public func writeJSON(to out: inout String) {
         switch self {
@@ -93,25 +88,5 @@ extension FieldValue {
         case .int(let i): out += String(i)
         case .text(let s): JSON.writeString(s, to: &out)
         }
-    }
-
-    /// The text of `json(fields).serialized()`, written straight (it runs once a synced record).
-    public static func serialized(_ fields: [String: FieldValue]) -> String {
-        var out = "{"
-        for (i, key) in fields.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
-            JSON.writeString(key, to: &out)
-            out += ":"
-            fields[key]!.writeJSON(to: &out)
-        }
-        return out + "}"
-    }
-
-    /// A field map back from its JSON object; nil when `json` is not an object.
-    public static func fields(_ json: JSON?) -> [String: FieldValue]? {
-        guard case .object(let pairs)? = json else { return nil }
-        var out: [String: FieldValue] = [:]
-        for (k, v) in pairs { out[k] = FieldValue(json: v) }
-        return out
     }
 }

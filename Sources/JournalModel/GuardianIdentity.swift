@@ -27,7 +27,7 @@ public enum GuardianIdentity {
 
     /// The 11 digits of a СНИЛС, whatever its separators; nil when there are not 11.
     public static func snils(_ r: Record) -> String? {
-        guard let t = r["snils"].text else { return nil }
+        guard let t = r[Guardian.snils].text else { return nil }
         let d = t.filter(\.isASCIIDigit)
         return d.count == 11 ? d : nil
     }
@@ -35,7 +35,7 @@ public enum GuardianIdentity {
     /// The last 10 digits of a phone (`8 (927) 123-45-67` and `+79271234567` alike); nil
     /// when there are fewer.
     public static func phone(_ r: Record) -> String? {
-        guard let t = r["phone"].text else { return nil }
+        guard let t = r[Guardian.phone].text else { return nil }
         let d = t.filter(\.isASCIIDigit)
         return d.count >= 10 ? String(d.suffix(10)) : nil
     }
@@ -57,7 +57,7 @@ public struct GuardianMatcher: Sendable {
     public init(guardians: [Record], guardianships: [Record]) {
         for g in guardians { add(g) }
         for l in guardianships {
-            if let g = l["guardian"].text, let s = l["student"].text { children[g, default: []].insert(s) }
+            if let g = l[Guardianship.guardian].text, let s = l[Guardianship.student].text { children[g, default: []].insert(s) }
         }
     }
 

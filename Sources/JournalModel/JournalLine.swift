@@ -32,19 +32,19 @@ public enum JournalLine: Sendable {
         var record = Record(kind, id: id)
         var problems: [String] = []
         for (key, value) in pairs where key != "type" && key != "id" {
-            guard let spec = kind.field(key) else {
+            guard let field = kind.key(key) else {
                 if key == "deleted", case .bool(false) = value { continue }
                 problems.append("\(kind.rawValue) \(id): unknown field «\(key)»")
                 continue
             }
-            switch (spec.type, value) {
-            case (_, .null): record[key] = .null
-            case (.int, .int(let i)): record[key] = .int(i)
-            case (.bool, .bool(let b)): record[key] = .init(bool: b)
+            switch (field.spec.type, value) {
+            case (_, .null): record[field] = .null
+            case (.int, .int(let i)): record[field] = .int(i)
+            case (.bool, .bool(let b)): record[field] = .init(bool: b)
             case (.text, .string(let s)), (.date, .string(let s)), (.ref, .string(let s)), (.code, .string(let s)):
-                record[key] = .text(s)
+                record[field] = .text(s)
             default:
-                problems.append("\(kind.rawValue) \(id): field «\(key)»: \(value.serialized()) is not \(describe(spec.type))")
+                problems.append("\(kind.rawValue) \(id): field «\(key)»: \(value.serialized()) is not \(describe(field.spec.type))")
             }
         }
         return problems.isEmpty ? .success(.record(record)) : .failure(LineProblems(problems))
@@ -67,8 +67,8 @@ public enum JournalLine: Sendable {
             return JSON.object([("type", .string(kind.rawValue)), ("id", .string(id)), ("deleted", .bool(true))]).serialized()
         case .record(let r):
             var pairs: [(String, JSON)] = [("type", .string(r.kind.rawValue)), ("id", .string(r.id))]
-            for spec in r.kind.fields {
-                let v = r[spec.name]
+            for (key, v) in r.fields.entries {
+                let spec = key.spec
                 switch (spec.type, v) {
                 case (_, .null): continue
                 case (.bool, _): pairs.append((spec.name, .bool(v.bool)))

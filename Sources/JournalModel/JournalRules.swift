@@ -36,8 +36,8 @@ public struct JournalRules: Sendable {
     /// Field types, required fields and codes: what the schema alone says.
     public static func checkFields(_ r: Record) -> [Violation] {
         var out: [Violation] = []
-        for spec in r.kind.fields {
-            let v = r[spec.name]
+        for (key, v) in r.fields.entries {
+            let spec = key.spec
             if v.isNull {
                 if spec.required && spec.type != .bool { out.append(Violation(field: spec.name, "is required")) }
                 continue
@@ -61,12 +61,12 @@ public struct JournalRules: Sendable {
                 }
             }
         }
-        if r.kind == .lesson, case .int(let n) = r["number"], !JournalRules.lessonNumbers.contains(n) {
+        if r.kind == .lesson, case .int(let n) = r[Lesson.number], !JournalRules.lessonNumbers.contains(n) {
             out.append(Violation(field: "number", "lesson number \(n) is outside 1–12 (the lessons of a school day are numbered 1 to 12)"))
         }
         if r.kind == .mark {
-            if r["value"].isNull && !r["point"].bool { out.append(Violation(field: "value", "is required unless the mark is a «точка» (point)")) }
-            if !r["value"].isNull && r["point"].bool { out.append(Violation(field: "value", "a «точка» (point) carries no value")) }
+            if r[Mark.value].isNull && !r[Mark.point].bool { out.append(Violation(field: "value", "is required unless the mark is a «точка» (point)")) }
+            if !r[Mark.value].isNull && r[Mark.point].bool { out.append(Violation(field: "value", "a «точка» (point) carries no value")) }
         }
         return out
     }
@@ -77,7 +77,7 @@ public struct JournalRules: Sendable {
     /// R1 for a class's grade: a class that holds marks or homework cannot become grade 1.
     /// `blockers` are what stands in the way; nil when nothing does.
     public static func checkRegrade(_ cls: Record, blockers: GradeOneBlockers) -> Violation? {
-        guard cls.kind == .classUnit, cls["grade"].int == 1, !blockers.isEmpty else { return nil }
+        guard cls.kind == .classUnit, cls[ClassUnit.grade].int == 1, !blockers.isEmpty else { return nil }
         var parts: [String] = []
         var examples: [String] = []
         if blockers.marks > 0 {
@@ -89,7 +89,7 @@ public struct JournalRules: Sendable {
             examples.append("homework " + sample(blockers.homeworkIDs, of: blockers.homework))
         }
         return Violation(rule: "R1", field: "grade",
-                         "class \(cls["name"].text ?? cls.id) cannot become grade 1: \(parts.joined(separator: " and ")) on its lessons stand in the way (\(examples.joined(separator: "; "))); grade 1 keeps only attendance and topics, so delete those first or keep the grade")
+                         "class \(cls[ClassUnit.name].text ?? cls.id) cannot become grade 1: \(parts.joined(separator: " and ")) on its lessons stand in the way (\(examples.joined(separator: "; "))); grade 1 keeps only attendance and topics, so delete those first or keep the grade")
     }
 
     private static func sample(_ ids: [String], of count: Int) -> String {
@@ -102,19 +102,19 @@ public struct JournalRules: Sendable {
         var out: [Violation] = []
         switch r.kind {
         case .lesson:
-            if let d = CivilDate(iso: r["date"].text ?? ""), d > today {
+            if let d = CivilDate(iso: r[Lesson.date].text ?? ""), d > today {
                 out.append(Violation(rule: "R2", field: "date",
                                      "lesson dated \(d) is in the future (today is \(today) in the school's time zone); lessons are not recorded in advance"))
             }
         case .mark, .homework:
-            if let lessonID = r["lesson"].text, let lesson = lookup.record(.lesson, id: lessonID),
-               let classID = lesson["class"].text, let cls = lookup.record(.classUnit, id: classID),
-               cls["grade"].int == 1 {
+            if let lessonID = r[r.kind == .mark ? Mark.lesson : Homework.lesson].text, let lesson = lookup.record(.lesson, id: lessonID),
+               let classID = lesson[Lesson.classUnit].text, let cls = lookup.record(.classUnit, id: classID),
+               cls[ClassUnit.grade].int == 1 {
                 let what = r.kind == .mark ? "marks" : "homework"
-                out.append(Violation(rule: "R1", "class \(cls["name"]) is grade 1: no \(what) on subjects, only attendance and topics"))
+                out.append(Violation(rule: "R1", "class \(cls[ClassUnit.name]) is grade 1: no \(what) on subjects, only attendance and topics"))
             }
         case .finalMark:
-            let v = r["value"].text ?? ""
+            let v = r[FinalMark.value].text ?? ""
             if ["н/а", "осв"].contains(v.lowercased()) {
                 out.append(Violation(rule: "R3", field: "value", "final mark «\(v)» is not allowed; a final mark is 1–5, зачёт or незачёт"))
             } else if !["1", "2", "3", "4", "5", "зачёт", "незачёт"].contains(v) {

@@ -6,7 +6,8 @@ public enum PersonName {
     /// Surname, name and patronymic folded: «Фёдорова Ульяна Юрьевна» and
     /// «ФЕДОРОВА  Ульяна Юрьевна.» fold alike, and so do «Иванова-Петрова» and «Иванова Петрова».
     public static func folded(_ r: Record) -> String {
-        [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0.map(fold) }.joined()
+        guard let k = r.kind.personKeys else { preconditionFailure("PersonName.folded: a \(r.kind.rawValue) is not a person") }
+        return [r[k.surname].text, r[k.name].text, r[k.patronymic].text].compactMap { $0.map(fold) }.joined()
     }
 
     /// Lower case, ё as е, letters and digits only (hyphens, spaces and dots dropped).

@@ -11,25 +11,25 @@ public enum RecordLabel {
         case .student: return "pupil " + l.pupil(r)
         case .guardian: return "guardian " + l.person(r)
         case .teacher: return "teacher " + l.person(r)
-        case .classUnit: return "class " + (r["name"].text ?? id)
-        case .subject: return "subject " + (r["name"].text ?? id)
-        case .workType: return "work type " + (r["name"].text ?? id)
-        case .year: return "year " + (r["name"].text ?? id)
-        case .period: return "period " + (r["name"].text ?? id)
+        case .classUnit: return "class " + (r[ClassUnit.name].text ?? id)
+        case .subject: return "subject " + (r[Subject.name].text ?? id)
+        case .workType: return "work type " + (r[WorkType.name].text ?? id)
+        case .year: return "year " + (r[Year.name].text ?? id)
+        case .period: return "period " + (r[Period.name].text ?? id)
         case .lesson: return "lesson " + l.lesson(r)
-        case .homework: return "homework of the lesson " + l.lesson(id: r["lesson"].text)
+        case .homework: return "homework of the lesson " + l.lesson(id: r[Homework.lesson].text)
         case .mark:
-            return "mark of " + l.pupil(id: r["student"].text) + ", lesson " + l.lesson(id: r["lesson"].text)
-                + (l.name(.workType, r["work_type"].text).map { ", " + $0 } ?? "")
-        case .attendance: return "attendance of " + l.pupil(id: r["student"].text) + ", lesson " + l.lesson(id: r["lesson"].text)
+            return "mark of " + l.pupil(id: r[Mark.student].text) + ", lesson " + l.lesson(id: r[Mark.lesson].text)
+                + (l.name(.workType, r[Mark.workType].text).map { ", " + $0 } ?? "")
+        case .attendance: return "attendance of " + l.pupil(id: r[Attendance.student].text) + ", lesson " + l.lesson(id: r[Attendance.lesson].text)
         case .finalMark:
-            return "final mark of " + l.pupil(id: r["student"].text) + ", " + (l.name(.subject, r["subject"].text) ?? "?")
-                + ", " + (l.name(.period, r["period"].text) ?? "?")
-        case .guardianship: return "guardian " + l.person(id: r["guardian"].text, .guardian) + " of " + l.pupil(id: r["student"].text)
+            return "final mark of " + l.pupil(id: r[FinalMark.student].text) + ", " + (l.name(.subject, r[FinalMark.subject].text) ?? "?")
+                + ", " + (l.name(.period, r[FinalMark.period].text) ?? "?")
+        case .guardianship: return "guardian " + l.person(id: r[Guardianship.guardian].text, .guardian) + " of " + l.pupil(id: r[Guardianship.student].text)
         case .group:
-            return "group \(r["name"].text ?? id) of class \(l.name(.classUnit, r["class"].text) ?? "?"), \(l.name(.subject, r["subject"].text) ?? "?")"
-        case .groupMember: return "member of group \(l.name(.group, r["group"].text) ?? "?"): " + l.pupil(id: r["student"].text)
-        case .movement: return "movement (\(r["kind"].text ?? "?"), \(r["date"].text ?? "?")) of " + l.pupil(id: r["student"].text)
+            return "group \(r[Group.name].text ?? id) of class \(l.name(.classUnit, r[Group.classUnit].text) ?? "?"), \(l.name(.subject, r[Group.subject].text) ?? "?")"
+        case .groupMember: return "member of group \(l.name(.group, r[GroupMember.group].text) ?? "?"): " + l.pupil(id: r[GroupMember.student].text)
+        case .movement: return "movement (\(r[Movement.kind].text ?? "?"), \(r[Movement.date].text ?? "?")) of " + l.pupil(id: r[Movement.student].text)
         }
     }
 }
@@ -39,12 +39,14 @@ private struct Labeller {
     let lookup: RecordLookup
 
     func name(_ kind: EntityKind, _ id: String?) -> String? {
-        id.flatMap { lookup.record(kind, id: $0)?["name"].text }
+        guard let key = kind.nameKey else { return nil }
+        return id.flatMap { lookup.record(kind, id: $0)?[key].text }
     }
 
     /// «Зайцева Мария Сергеевна»: surname, name, patronymic.
     func person(_ r: Record) -> String {
-        [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0 }.joined(separator: " ")
+        guard let k = r.kind.personKeys else { return r.id }
+        return [r[k.surname].text, r[k.name].text, r[k.patronymic].text].compactMap { $0 }.joined(separator: " ")
     }
 
     func person(id: String?, _ kind: EntityKind) -> String {
@@ -53,7 +55,7 @@ private struct Labeller {
 
     /// «Зайцева Мария Сергеевна (5А, file 05-1010)».
     func pupil(_ r: Record) -> String {
-        let details = [name(.classUnit, r["class"].text), r["file_number"].text.map { "file " + $0 }].compactMap { $0 }
+        let details = [name(.classUnit, r[Student.classUnit].text), r[Student.fileNumber].text.map { "file " + $0 }].compactMap { $0 }
         return person(r) + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")")
     }
 
@@ -61,8 +63,8 @@ private struct Labeller {
 
     /// «5А Математика 2026-09-07 #1» (and the group when the lesson is a group's).
     func lesson(_ r: Record) -> String {
-        var parts = [name(.classUnit, r["class"].text), name(.group, r["group"].text), name(.subject, r["subject"].text)].compactMap { $0 }
-        parts.append((r["date"].text ?? "?") + " #" + (r["number"].int.map(String.init) ?? "?"))
+        var parts = [name(.classUnit, r[Lesson.classUnit].text), name(.group, r[Lesson.group].text), name(.subject, r[Lesson.subject].text)].compactMap { $0 }
+        parts.append((r[Lesson.date].text ?? "?") + " #" + (r[Lesson.number].int.map(String.init) ?? "?"))
         return parts.joined(separator: " ")
     }
 

@@ -19,11 +19,11 @@ enum ChangeCodec {
         var out: [UInt8] = [formatVersion]
         out.reserveCapacity(1 + 24 * changes.count)
         for c in changes {
-            if let key = kind.key(c.field), key.index < Int(byName) {
+            if let key = c.key, key.kind == kind, key.index < Int(byName) {
                 out.append(UInt8(key.index))
             } else {
                 out.append(byName)
-                write(.text(c.field), to: &out)
+                write(.text(c.name), to: &out)
             }
             write(c.old, to: &out)
             write(c.new, to: &out)
@@ -35,7 +35,7 @@ enum ChangeCodec {
     static func decode(_ value: SQLValue, kind: EntityKind?) -> [FieldChange] {
         switch value {
         case .blob(let bytes): return decode(bytes, kind: kind) ?? []
-        case .text(let text): return JournalStore.parseChanges(text)
+        case .text(let text): return kind.map { JournalStore.parseChanges($0, text) } ?? []
         default: return []
         }
     }
@@ -49,16 +49,16 @@ enum ChangeCodec {
         while i < bytes.count {
             let position = bytes[i]
             i += 1
-            let name: String
+            let target: FieldChange.Target
             if position == byName {
-                guard case .text(let n)? = read(bytes, &i) else { return nil }
-                name = n
+                guard case .text(let name)? = read(bytes, &i) else { return nil }
+                target = kind.map { FieldChange.target($0, name: name) } ?? .stored(name)
             } else {
                 guard Int(position) < keys.count else { return nil }
-                name = keys[Int(position)].name
+                target = .field(keys[Int(position)])
             }
             guard let old = read(bytes, &i), let new = read(bytes, &i) else { return nil }
-            out.append(FieldChange(field: name, old: old, new: new))
+            out.append(FieldChange(target, old: old, new: new))
         }
         return out
     }

@@ -29,7 +29,7 @@ public struct ChangeEntry: Sendable {
         for (i, c) in changes.enumerated() {
             if i > 0 { out += "," }
             out += "{\"field\":"
-            JSON.writeString(c.field, to: &out)
+            JSON.writeString(c.name, to: &out)
             out += ",\"old\":"
             c.old.writeJSON(to: &out)
             out += ",\"new\":"

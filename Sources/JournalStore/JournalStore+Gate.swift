@@ -19,21 +19,21 @@ extension JournalStore {
         switch r.kind {
         case .mark, .homework:
             // checkRules holds only R1 for these: asked only when the lesson may be on a grade-1 class.
-            if let lesson = r["lesson"].text, try gradeOneSets().lessons.contains(lesson) {
+            if let lesson = r[r.kind == .mark ? Mark.lesson : Homework.lesson].text, try gradeOneSets().lessons.contains(lesson) {
                 problems += JournalRules(today: today).checkRules(r, lookup: self)
             }
         case .lesson:
             problems += JournalRules(today: today).checkRules(r, lookup: self)
-            if let cls = r["class"].text, try gradeOneSets().classes.contains(cls) {
+            if let cls = r[Lesson.classUnit].text, try gradeOneSets().classes.contains(cls) {
                 gradeOneLessons?.insert(r.id)
-                if old?["class"] != r["class"] {
+                if old?[Lesson.classUnit] != r[Lesson.classUnit] {
                     // Marks may point forward in a deferred batch: checked at its end then.
                     if deferredRegrades != nil { deferredGradeOneLessons.insert(r.id) } else if let v = try lessonOnGradeOne(r) { problems.append(v) }
                 }
             }
         case .classUnit:
             problems += JournalRules(today: today).checkRules(r, lookup: self)
-            if r["grade"].int == 1, try !gradeOneSets().classes.contains(r.id) {
+            if r[ClassUnit.grade].int == 1, try !gradeOneSets().classes.contains(r.id) {
                 gradeOneClasses?.insert(r.id)
                 // Its lessons may be on a grade-1 class from now on.
                 try db.forEach("SELECT id FROM \(EntityKind.lesson.table) WHERE class = ?", [.text(r.id)]) {
@@ -41,7 +41,7 @@ extension JournalStore {
                 }
             }
         default:
-            problems += JournalRules(today: today).checkRules(r, lookup: self)
+            problems += waivingSchoolSettings(JournalRules(today: today).checkRules(r, lookup: self), of: r)
         }
         guard problems.isEmpty else {
             throw StoreFailure.rule("\(r.kind.rawValue) \(r.id): \(problems.map(\.description).joined(separator: "; "))", path: path)
@@ -68,12 +68,12 @@ extension JournalStore {
 
     /// R1 for a lesson put on a grade-1 class while marks or homework sit on it.
     private func lessonOnGradeOne(_ r: Record) throws -> Violation? {
-        guard let cls = r["class"].text, let target = record(.classUnit, id: cls), target["grade"].int == 1 else { return nil }
+        guard let cls = r[Lesson.classUnit].text, let target = record(.classUnit, id: cls), target[ClassUnit.grade].int == 1 else { return nil }
         let marks = try db.scalar("SELECT count(*) FROM \(EntityKind.mark.table) WHERE lesson = ?", [.text(r.id)])?.int ?? 0
         let homework = try db.scalar("SELECT count(*) FROM \(EntityKind.homework.table) WHERE lesson = ?", [.text(r.id)])?.int ?? 0
         guard marks + homework > 0 else { return nil }
         return Violation(rule: "R1", field: "class",
-                         "class \(target["name"]) is grade 1: the lesson cannot be on it with \(marks) mark(s) and \(homework) homework; grade 1 keeps only attendance and topics")
+                         "class \(target[ClassUnit.name]) is grade 1: the lesson cannot be on it with \(marks) mark(s) and \(homework) homework; grade 1 keeps only attendance and topics")
     }
 
     /// At the end of a deferred batch: R1 for the lessons it put on a grade-1 class (their

@@ -52,16 +52,16 @@ extension JournalStore {
             throw StoreError(.invalid, "\(kind.rawValue) \(duplicate) and \(survivor) are two records of \(both.joined(separator: ", ")): "
                              + "merge them there first; the next sync then brings one")
         }
-        for spec in kind.fields where keep[spec.name].isNull && !dup[spec.name].isNull {
-            keep[spec.name] = dup[spec.name]
-            out.filled.append(spec.name)
+        for key in kind.keys where keep[key].isNull && !dup[key].isNull {
+            keep[key] = dup[key]
+            out.filled.append(key.name)
         }
         if !out.filled.isEmpty { try write(keep, origin: origin) }
         for k in EntityKind.allCases {
-            for spec in k.fields where spec.type == .ref(kind) {
-                for r in try records(k, where: spec.name, equals: .text(duplicate)) {
+            for key in k.keys where key.spec.type == .ref(kind) {
+                for r in try records(k, where: key, equals: .text(duplicate)) {
                     var moved = r
-                    moved[spec.name] = .text(survivor)
+                    moved[key] = .text(survivor)
                     if let twin = recordByNaturalKey(moved), twin.id != r.id {
                         for cp in try boundCounterparts(k, localID: r.id) where try boundCounterparts(k, localID: twin.id).contains(cp) == false {
                             try moveSyncState(counterpart: cp, k, from: r.id, to: twin.id)
@@ -79,7 +79,7 @@ extension JournalStore {
             try moveSyncState(counterpart: cp, kind, from: duplicate, to: survivor)
             out.rebound.append(cp)
         }
-        try logDecision(kind, id: duplicate, op: "update", changes: [FieldChange(field: "merged_into", old: .null, new: .text(survivor))], origin: origin)
+        try logDecision(kind, id: duplicate, op: "update", changes: [FieldChange(.mergedInto, old: .null, new: .text(survivor))], origin: origin)
         try delete(kind, id: duplicate, origin: origin)
         return out
     }

@@ -50,11 +50,10 @@ extension JournalStore {
         return touched
     }
 
-    /// The `changes` column as field changes.
-    /// The JSON text form of the `changes` column, as entries before schema version 4 hold it.
-    static func parseChanges(_ text: String) -> [FieldChange] {
+    /// The JSON text form, as entries before schema version 4 hold it.
+    static func parseChanges(_ kind: EntityKind, _ text: String) -> [FieldChange] {
         ((try? JSON.parse(text))?.array ?? []).map { c in
-            FieldChange(field: c["field"]?.string ?? "", old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
+            FieldChange(FieldChange.target(kind, name: c["field"]?.string ?? ""), old: FieldValue(json: c["old"]), new: FieldValue(json: c["new"]))
         }
     }
 
@@ -97,9 +96,10 @@ extension JournalStore {
     }
 
     /// Up to `limit` ids of records of `kind` whose `field` is `value`.
-    public func ids(_ kind: EntityKind, where field: String, equals value: String, limit: Int) throws -> [String] {
+    public func ids(_ kind: EntityKind, where field: Field, equals value: String, limit: Int) throws -> [String] {
+        precondition(field.kind == kind, "no field \(field) on \(kind)")
         var out: [String] = []
-        try db.forEach("SELECT id FROM \(kind.table) WHERE \"\(field)\" = ? LIMIT \(limit)", [.text(value)]) { out.append($0[0].text ?? "") }
+        try db.forEach("SELECT id FROM \(kind.table) WHERE \"\(field.name)\" = ? LIMIT \(limit)", [.text(value)]) { out.append($0[0].text ?? "") }
         return out
     }
 }

@@ -37,9 +37,10 @@ extension JournalStore: RecordLookup {
     }
 
     private func decode(_ kind: EntityKind, _ row: [SQLValue]) -> Record {
-        var r = Record(kind, id: row[0].text ?? "")
-        for (i, spec) in kind.fields.enumerated() { r.fields[spec.name] = JournalStore.fieldValue(row[i + 1]) }
-        return r
+        var values: [FieldValue] = []
+        values.reserveCapacity(kind.fieldCount)
+        for i in 1..<row.count { values.append(JournalStore.fieldValue(row[i])) }
+        return Record(kind, id: row[0].text ?? "", FieldValues(kind, positional: values))
     }
 
     public func record(_ kind: EntityKind, id: String) -> Record? {
@@ -60,20 +61,26 @@ extension JournalStore: RecordLookup {
     }
 
     /// Records of a kind whose field equals a value (e.g. marks of a lesson).
-    public func records(_ kind: EntityKind, where field: String, equals value: FieldValue) throws -> [Record] {
-        precondition(kind.field(field) != nil, "no field \(field) on \(kind)")
+    public func records(_ kind: EntityKind, where field: Field, equals value: FieldValue) throws -> [Record] {
+        precondition(field.kind == kind, "no field \(field) on \(kind)")
         var out: [Record] = []
-        try db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) WHERE \"\(field)\" = ? ORDER BY id",
+        try db.forEach("SELECT \(JournalStore.columns(kind)) FROM \(kind.table) WHERE \"\(field.name)\" = ? ORDER BY id",
                        [JournalStore.sqlValue(value)]) { out.append(decode(kind, $0)) }
         return out
     }
 
+    /// Records of a kind whose field, named in text, equals a value: the test and tooling
+    /// path (Sources pass a typed key); a name the kind does not have stops.
+    public func records(_ kind: EntityKind, where name: String, equals value: FieldValue) throws -> [Record] {
+        try records(kind, where: FieldValues.field(kind, name), equals: value)
+    }
+
     /// The stored record with the same natural key as `r` (whatever its id), if any.
     public func recordByNaturalKey(_ r: Record) -> Record? {
-        let key = r.kind.naturalKey
+        let key = r.kind.naturalKeyFields
         guard !key.isEmpty, r.naturalKey != nil else { return nil }
         // Optional key fields (a lesson's group) are indexed as ifnull(field, ''): same expression here.
-        let cond = key.map { r.kind.field($0)?.required == true ? "\"\($0)\" = ?" : "ifnull(\"\($0)\", '') = ifnull(?, '')" }
+        let cond = key.map { $0.spec.required ? "\"\($0.name)\" = ?" : "ifnull(\"\($0.name)\", '') = ifnull(?, '')" }
             .joined(separator: " AND ")
         var out: Record?
         try? db.forEach("SELECT \(JournalStore.columns(r.kind)) FROM \(r.kind.table) WHERE \(cond) LIMIT 1",
@@ -105,8 +112,9 @@ extension JournalStore: RecordLookup {
         if old != nil && changes.isEmpty { return .unchanged }
         try gate(r, old: old)
         if r.kind == .classUnit { try checkRegrade(r, old: old) }
-        let names = r.kind.fields.map(\.name)
-        let values = [SQLValue.text(r.id)] + names.map { JournalStore.sqlValue(r[$0]) }
+        var values = [SQLValue.text(r.id)]
+        values.reserveCapacity(r.kind.fieldCount + 1)
+        for v in r.fields.values { values.append(JournalStore.sqlValue(v)) }
         if old == nil {
             try db.run(JournalStore.sql[r.kind]!.insert, values)
             if try mayHaveTombstones(r.kind) {
@@ -124,9 +132,8 @@ extension JournalStore: RecordLookup {
     public func delete(_ kind: EntityKind, id: String, origin: Origin) throws -> Bool {
         guard let old = record(kind, id: id) else { return false }
         if kind == .classUnit || kind == .lesson { try gradeOneSets() }   // loaded before either changes (the gate's R1)
-        let changes = old.normalized.kind.fields.compactMap { spec -> FieldChange? in
-            let v = old[spec.name]
-            return v.isNull ? nil : FieldChange(field: spec.name, old: v, new: .null)
+        let changes = old.fields.entries.compactMap { key, v -> FieldChange? in
+            v.isNull ? nil : FieldChange(key, old: v, new: .null)
         }
         try db.run("DELETE FROM \(kind.table) WHERE id = ?", [.text(id)])
         let seq = try log(kind, id, op: "delete", changes: changes, origin: origin)

@@ -26,7 +26,7 @@ extension JournalStore {
     /// grade 1 while marks or homework sit on its lessons is refused (R1), as a constraint
     /// failure (the sync engine counts it as an item the journal refuses).
     func checkRegrade(_ r: Record, old: Record?) throws {
-        guard r.kind == .classUnit, r["grade"].int == 1, old?["grade"].int != 1 else { return }
+        guard r.kind == .classUnit, r[ClassUnit.grade].int == 1, old?[ClassUnit.grade].int != 1 else { return }
         if deferredRegrades != nil {
             deferredRegrades!.insert(r.id)
             return

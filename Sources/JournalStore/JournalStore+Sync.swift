@@ -7,10 +7,10 @@ import JournalModel
 /// agreed the record is deleted. `epoch` is the full-pull epoch that last touched the
 /// base (see ``SyncCursorState``).
 public struct SyncBase: Sendable, Equatable {
-    public var fields: [String: FieldValue]?
+    public var fields: FieldValues?
     public var version: String?
     public var epoch: Int
-    public init(fields: [String: FieldValue]?, version: String?, epoch: Int) {
+    public init(fields: FieldValues?, version: String?, epoch: Int) {
         self.fields = fields; self.version = version; self.epoch = epoch
     }
 }
@@ -49,13 +49,14 @@ public struct ParkedItem: Sendable, Equatable {
 /// Store-side state of synchronisation: identity map, bases, cursors, pending and
 /// parked records, and change-log reads for the push. The engine's SQL lives here.
 extension JournalStore {
-    static func encode(_ fields: [String: FieldValue]) -> String {
-        FieldValue.serialized(fields)
+    static func encode(_ fields: FieldValues) -> String {
+        fields.serialized
     }
 
-    static func decodeFields(_ text: String?) -> [String: FieldValue]? {
+    /// Stored field text back as values of `kind` (nil: none, or text this code did not write).
+    static func decodeFields(_ kind: EntityKind, _ text: String?) -> FieldValues? {
         guard let text else { return nil }
-        return FieldValue.fields(try? JSON.parse(text))
+        return try? FieldValues(kind, json: try? JSON.parse(text))
     }
 
     /// The current time as the change log stamps it (`2026-09-07T08:30:00.123Z`, UTC).
@@ -150,7 +151,7 @@ extension JournalStore {
         var out: SyncBase?
         try db.forEach("SELECT fields, version, epoch FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?",
                        [.text(counterpart), .text(kind.rawValue), .text(localID)]) {
-            out = SyncBase(fields: JournalStore.decodeFields($0[0].text), version: $0[1].text, epoch: $0[2].int ?? 0)
+            out = SyncBase(fields: JournalStore.decodeFields(kind, $0[0].text), version: $0[1].text, epoch: $0[2].int ?? 0)
         }
         return out
     }
@@ -189,7 +190,7 @@ extension JournalStore {
         var out: [(EntityKind, String, SyncBase)] = []
         try db.forEach("SELECT entity, local_id, fields, version, epoch FROM sync_base WHERE counterpart = ? ORDER BY entity, local_id", [.text(counterpart)]) {
             if let k = EntityKind(rawValue: $0[0].text ?? "") {
-                out.append((k, $0[1].text ?? "", SyncBase(fields: JournalStore.decodeFields($0[2].text), version: $0[3].text, epoch: $0[4].int ?? 0)))
+                out.append((k, $0[1].text ?? "", SyncBase(fields: JournalStore.decodeFields(k, $0[2].text), version: $0[3].text, epoch: $0[4].int ?? 0)))
             }
         }
         return out.map { (entity: $0.0, localID: $0.1, base: $0.2) }

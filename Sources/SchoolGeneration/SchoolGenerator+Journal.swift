@@ -30,39 +30,40 @@ extension SchoolGenerator {
                       rng: inout SeededRandom, progress: (String) -> Void) throws -> Counts {
         let out = try LineFile(dir + "/journal.jsonl")
         var counts = Counts()
-        func emit(_ kind: EntityKind, _ id: String, _ fields: [String: FieldValue]) {
+        func emitValues(_ kind: EntityKind, _ id: String, _ fields: FieldValues) {
             out.write(JournalLine.record(Record(kind, id: id, fields)).encoded())
             counts.byKind[kind, default: 0] += 1
         }
-        emit(.year, "y-\(year)", ["name": .text("\(year)/\(year + 1)"), "start_date": .text("\(year)-09-01"), "end_date": .text("\(year + 1)-05-31")])
+        func emit(_ kind: EntityKind, _ id: String, _ pairs: KeyValuePairs<Field, FieldValue>) { emitValues(kind, id, FieldValues(kind, pairs)) }
+        emit(.year, "y-\(year)", [Year.name: .text("\(year)/\(year + 1)"), Year.startDate: .text("\(year)-09-01"), Year.endDate: .text("\(year + 1)-05-31")])
         for p in periods {
-            emit(.period, p.id, ["year": .text("y-\(year)"), "name": .text(p.name), "start_date": .text(p.start.description), "end_date": .text(p.end.description)])
+            emit(.period, p.id, [Period.year: .text("y-\(year)"), Period.name: .text(p.name), Period.startDate: .text(p.start.description), Period.endDate: .text(p.end.description)])
         }
         var teacherNames: Set<String> = []
         for t in 1...teachers {
-            var fields: [String: FieldValue]
+            var fields = FieldValues(.teacher)
             repeat {   // teachers are matched by full name: keep names unique
                 let male = rng.chance(0.25)
                 let surname = rng.pick(Self.surnames)
-                fields = ["surname": .text(male ? surname : Self.feminine(surname)),
-                          "name": .text(male ? rng.pick(Self.fathers) : rng.pick(Self.mothers)),
-                          "patronymic": .text(Self.patronymic(rng.pick(Self.fathers), male: male))]
-            } while !teacherNames.insert("\(fields["surname"]!) \(fields["name"]!) \(fields["patronymic"]!)").inserted
-            emit(.teacher, "t-\(t)", fields)
+                fields = FieldValues(.teacher, [Teacher.surname: .text(male ? surname : Self.feminine(surname)),
+                                                Teacher.name: .text(male ? rng.pick(Self.fathers) : rng.pick(Self.mothers)),
+                                                Teacher.patronymic: .text(Self.patronymic(rng.pick(Self.fathers), male: male))])
+            } while !teacherNames.insert("\(fields[Teacher.surname]) \(fields[Teacher.name]) \(fields[Teacher.patronymic])").inserted
+            emitValues(.teacher, "t-\(t)", fields)
         }
-        for s in Self.subjectsByGrade { emit(.subject, s.id, ["name": .text(s.name)]) }
-        for w in Self.workTypes { emit(.workType, w.0, ["name": .text(w.1), "abbr": .text(w.2)]) }
+        for s in Self.subjectsByGrade { emit(.subject, s.id, [Subject.name: .text(s.name)]) }
+        for w in Self.workTypes { emit(.workType, w.0, [WorkType.name: .text(w.1), WorkType.abbr: .text(w.2)]) }
         var members: [[Int]] = Array(repeating: [], count: classes.count)
         for (i, p) in pupils.enumerated() { members[p.classIndex].append(i) }
         for (ci, c) in classes.enumerated() {
-            emit(.classUnit, c.id, ["name": .text(c.name), "grade": .int(c.grade), "teacher": .text(c.teacher)])
+            emit(.classUnit, c.id, [ClassUnit.name: .text(c.name), ClassUnit.grade: .int(c.grade), ClassUnit.teacher: .text(c.teacher)])
             guard c.grade >= 2 else { continue }
             for g in 1...2 {
                 let gid = "grp-\(c.name)-eng-\(g)"
-                emit(.group, gid, ["class": .text(c.id), "subject": .text("sub-eng"), "name": .text("\(g) гр."),
-                                   "teacher": .text("t-\((ci * 2 + g) % teachers + 1)")])
+                emit(.group, gid, [Group.classUnit: .text(c.id), Group.subject: .text("sub-eng"), Group.name: .text("\(g) гр."),
+                                   Group.teacher: .text("t-\((ci * 2 + g) % teachers + 1)")])
                 for (k, pi) in members[ci].enumerated() where k % 2 == g - 1 {
-                    emit(.groupMember, "gm-\(c.name)-\(g)-\(pupils[pi].file)", ["group": .text(gid), "student": .text(pupils[pi].id)])
+                    emit(.groupMember, "gm-\(c.name)-\(g)-\(pupils[pi].file)", [GroupMember.group: .text(gid), GroupMember.student: .text(pupils[pi].id)])
                 }
             }
         }
@@ -90,18 +91,18 @@ extension SchoolGenerator {
                         lessonNo += 1
                         let lid = "L\(lessonNo)"
                         let teacher = g == 0 ? subjectTeacher(ci, subject) : "t-\((ci * 2 + g) % teachers + 1)"
-                        var fields: [String: FieldValue] = ["class": .text(c.id), "subject": .text(subject), "date": .text(day.description),
-                                                            "number": .int(n + 1), "teacher": .text(teacher), "topic": .text("Тема урока \(di + 1)")]
-                        if g > 0 { fields["group"] = .text("grp-\(c.name)-eng-\(g)") }
+                        var fields = FieldValues(.lesson, [Lesson.classUnit: .text(c.id), Lesson.subject: .text(subject), Lesson.date: .text(day.description),
+                                                           Lesson.number: .int(n + 1), Lesson.teacher: .text(teacher), Lesson.topic: .text("Тема урока \(di + 1)")])
+                        if g > 0 { fields[Lesson.group] = .text("grp-\(c.name)-eng-\(g)") }
                         if rng.chance(0.02) {   // a colleague stands in: never the regular teacher (ЭПОС refuses that)
                             let drawn = rng.below(teachers) + 1
-                            fields["substitute"] = .text("t-\("t-\(drawn)" == teacher ? drawn % teachers + 1 : drawn)")
+                            fields[Lesson.substitute] = .text("t-\("t-\(drawn)" == teacher ? drawn % teachers + 1 : drawn)")
                         }
-                        emit(.lesson, lid, fields)
+                        emitValues(.lesson, lid, fields)
                         let pupilsHere = g == 0 ? members[ci] : members[ci].enumerated().filter { $0.offset % 2 == g - 1 }.map(\.element)
                         if c.grade > 1 && rng.chance(0.6) {
-                            emit(.homework, "H\(lessonNo)", ["lesson": .text(lid), "text": .text("§ \(rng.below(40) + 1), упр. \(rng.below(300) + 1)"),
-                                                             "due": .text(day.adding(days: day.weekday == 5 ? 3 : 1).description)])
+                            emit(.homework, "H\(lessonNo)", [Homework.lesson: .text(lid), Homework.text: .text("§ \(rng.below(40) + 1), упр. \(rng.below(300) + 1)"),
+                                                             Homework.due: .text(day.adding(days: day.weekday == 5 ? 3 : 1).description)])
                         }
                         for pi in pupilsHere {
                             if c.grade > 1 && rng.chance(0.4) {
@@ -110,15 +111,15 @@ extension SchoolGenerator {
                                 let v = rng.below(100)
                                 let value = v < 30 ? "5" : v < 70 ? "4" : v < 93 ? "3" : "2"
                                 let wt = rng.pick(["wt-answer", "wt-answer", "wt-hw", "wt-self", "wt-test"])
-                                emit(.mark, "M\(markNo)", ["lesson": .text(lid), "student": .text(pupils[pi].id), "work_type": .text(wt),
-                                                           "value": point ? .null : .text(value), "point": .init(bool: point),
-                                                           "weight": .int(wt == "wt-test" ? 2 : 1)])
+                                emit(.mark, "M\(markNo)", [Mark.lesson: .text(lid), Mark.student: .text(pupils[pi].id), Mark.workType: .text(wt),
+                                                           Mark.value: point ? .null : .text(value), Mark.point: .init(bool: point),
+                                                           Mark.weight: .int(wt == "wt-test" ? 2 : 1)])
                             } else if rng.chance(0.16) {
                                 let late = rng.chance(0.1)
                                 let reasons: [FieldValue] = [.text("Б"), .text("Б"), .text("УП"), .text("НП"), .null]
-                                emit(.attendance, "A\(lessonNo)-\(pi)", ["lesson": .text(lid), "student": .text(pupils[pi].id),
-                                                                         "kind": .text(late ? "late" : "absent"),
-                                                                         "reason": late ? .null : rng.pick(reasons)])
+                                emit(.attendance, "A\(lessonNo)-\(pi)", [Attendance.lesson: .text(lid), Attendance.student: .text(pupils[pi].id),
+                                                                         Attendance.kind: .text(late ? "late" : "absent"),
+                                                                         Attendance.reason: late ? .null : rng.pick(reasons)])
                             }
                         }
                     }
@@ -129,8 +130,8 @@ extension SchoolGenerator {
             for pupil in pupils where classes[pupil.classIndex].grade > 1 {
                 for s in Self.subjectsByGrade where s.grades.contains(classes[pupil.classIndex].grade) {
                     let v = rng.below(100)
-                    emit(.finalMark, "F-\(p.id)-\(pupil.file)-\(s.id)", ["student": .text(pupil.id), "subject": .text(s.id), "period": .text(p.id),
-                                                                         "value": .text(v < 30 ? "5" : v < 75 ? "4" : v < 97 ? "3" : "2")])
+                    emit(.finalMark, "F-\(p.id)-\(pupil.file)-\(s.id)", [FinalMark.student: .text(pupil.id), FinalMark.subject: .text(s.id), FinalMark.period: .text(p.id),
+                                                                         FinalMark.value: .text(v < 30 ? "5" : v < 75 ? "4" : v < 97 ? "3" : "2")])
                 }
             }
         }

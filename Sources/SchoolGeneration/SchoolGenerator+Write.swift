@@ -88,19 +88,19 @@ extension SchoolGenerator {
     private func writePupils(dir: String, pupils: [Pupil], parents: [Parent], classes: [ClassInfo]) throws {
         var text = ""
         func emit(_ r: Record) { text += JournalLine.record(r).encoded() + "\n" }
-        for c in classes { emit(Record(.classUnit, id: c.id, ["name": .text(c.name), "grade": .int(c.grade)])) }
+        for c in classes { emit(Record(.classUnit, id: c.id, [ClassUnit.name: .text(c.name), ClassUnit.grade: .int(c.grade)])) }
         for p in pupils {
-            emit(Record(.student, id: p.id, ["file_number": .text(p.file), "surname": .text(p.surname), "name": .text(p.name),
-                                             "patronymic": .text(p.patronymic), "birth_date": .text(p.birth.description), "snils": .text(p.snils),
-                                             "gender": .text(p.male ? "М" : "Ж"), "class": .text(classes[p.classIndex].id), "status": .text("active")]))
+            emit(Record(.student, id: p.id, [Student.fileNumber: .text(p.file), Student.surname: .text(p.surname), Student.name: .text(p.name),
+                                             Student.patronymic: .text(p.patronymic), Student.birthDate: .text(p.birth.description), Student.snils: .text(p.snils),
+                                             Student.gender: .text(p.male ? "М" : "Ж"), Student.classUnit: .text(classes[p.classIndex].id), Student.status: .text("active")]))
         }
         for (i, g) in parents.enumerated() {
-            emit(Record(.guardian, id: "par-\(i + 1)", ["surname": .text(g.surname), "name": .text(g.name), "patronymic": .text(g.patronymic),
-                                                      "phone": .text(g.phone)]))
+            emit(Record(.guardian, id: "par-\(i + 1)", [Guardian.surname: .text(g.surname), Guardian.name: .text(g.name), Guardian.patronymic: .text(g.patronymic),
+                                                      Guardian.phone: .text(g.phone)]))
         }
         for p in pupils {
             for g in p.guardians {
-                emit(Record(.guardianship, id: "gs-\(p.file)-par-\(g + 1)", ["student": .text(p.id), "guardian": .text("par-\(g + 1)")]))
+                emit(Record(.guardianship, id: "gs-\(p.file)-par-\(g + 1)", [Guardianship.student: .text(p.id), Guardianship.guardian: .text("par-\(g + 1)")]))
             }
         }
         try LineFile.write(text, to: dir + "/pupils.jsonl")

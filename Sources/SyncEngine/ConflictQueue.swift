@@ -99,7 +99,7 @@ public enum ConflictQueue {
     private static func item(_ c: ConflictRecord, _ store: JournalStore) throws -> Item {
         let record = store.record(c.entity, id: c.localID)?.normalized
         let current: JSON = c.field == PolicyTable.recordField ? (record.map { Wire.json($0.fields) } ?? .null)
-                                                               : Wire.json(record?[c.field] ?? .null)
+                                                               : Wire.json(c.entity.key(c.field).flatMap { record?[$0] } ?? .null)
         return Item(conflict: c, current: current, label: RecordLabel.describe(c.entity, id: c.localID, in: store))
     }
 
@@ -140,18 +140,22 @@ public enum ConflictQueue {
             throw ConflictError(kind: .cannotApply, message: "\(c.entity.rawValue) \(c.localID) was deleted in the journal after conflict #\(c.id) was queued; "
                                 + "the next sync decides the delete against the edit")
         }
+        // The queue keeps the field's name: resolved once here.
+        guard let key = c.entity.key(c.field) else {
+            throw ConflictError(kind: .cannotApply, message: "conflict #\(c.id) names «\(c.field)», which is not a field of \(c.entity.rawValue)")
+        }
         let value: FieldValue
         switch take {
         case .local:
             if c.counterpart != Quarantine.counterpart {
                 try store.logDecision(c.entity, id: c.localID, op: "update",
-                                      changes: [FieldChange(field: c.field, old: Wire.value(c.remote), new: record[c.field])], origin: origin)
+                                      changes: [FieldChange(key, old: Wire.value(c.remote), new: record[key])], origin: origin)
             }
             return
         case .remote: value = Wire.value(c.remote)
         case .value(let text): value = try parse(text, field: c.field, kind: c.entity)
         }
-        record[c.field] = value
+        record[key] = value
         let problems = check(record, store)
         guard problems.isEmpty else {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id): \(problems.map(\.description).joined(separator: "; "))")
@@ -159,7 +163,7 @@ public enum ConflictQueue {
         if try write(record, c, store: store, origin: origin) == .unchanged {
             // The journal already holds the chosen value: record the decision, as for --take local.
             try store.logDecision(c.entity, id: c.localID, op: "update",
-                                  changes: [FieldChange(field: c.field, old: Wire.value(c.remote), new: value)], origin: origin)
+                                  changes: [FieldChange(key, old: Wire.value(c.remote), new: value)], origin: origin)
         }
     }
 
@@ -170,10 +174,10 @@ public enum ConflictQueue {
             throw ConflictError(kind: .invalidValue, message: "conflict #\(c.id) is about the whole record (deleted on one side): use --take local or --take remote")
         case .local:
             try store.logDecision(c.entity, id: c.localID, op: current == nil ? "delete" : "update",
-                                  changes: [FieldChange(field: PolicyTable.recordField, old: .text(c.remote.isNull ? "deleted" : "present"),
+                                  changes: [FieldChange(.record, old: .text(c.remote.isNull ? "deleted" : "present"),
                                                         new: .text(current == nil ? "deleted" : "present"))], origin: origin)
         case .remote:
-            if let fields = Wire.fields(c.remote) {
+            if let fields = Wire.fields(c.entity, c.remote) {
                 let record = Record(c.entity, id: c.localID, fields)
                 let problems = check(record, store)
                 guard problems.isEmpty else {
@@ -193,7 +197,7 @@ public enum ConflictQueue {
     /// The same checks as the store's gate, asked first so that the answer is a
     /// ``ConflictError`` about the conflict; the gate (``write(_:)``) stays the backstop.
     private static func check(_ record: Record, _ store: JournalStore) -> [Violation] {
-        JournalRules.checkFields(record) + JournalRules(today: store.today).checkRules(record, lookup: store)
+        JournalRules.checkFields(record) + store.waivingSchoolSettings(JournalRules(today: store.today).checkRules(record, lookup: store), of: record)
     }
 
     /// Writes a person's choice; what the store's gate refuses is a ``ConflictError`` too.

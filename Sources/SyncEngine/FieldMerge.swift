@@ -41,9 +41,9 @@ public enum RecordState: Sendable, Hashable {
     /// Deleted (a tombstone).
     case deleted
     /// The record's fields (normalized: every declared field present).
-    case present([String: FieldValue])
+    case present(FieldValues)
 
-    public var fields: [String: FieldValue]? { if case .present(let f) = self { return f }; return nil }
+    public var fields: FieldValues? { if case .present(let f) = self { return f }; return nil }
     public var exists: Bool { fields != nil }
 
     /// The state as JSON: the fields as an object, null when the record does not exist.

@@ -20,48 +20,88 @@ public enum Authority: String, Sendable, CaseIterable {
 /// membership and reference data; the journal owns lessons, homework, marks,
 /// attendance and final marks, except that a final mark's value is queued.
 public struct PolicyTable: Sendable, Equatable {
-    public static let recordField = "@record"
-    private var table: [EntityKind: [String: Authority]]
-    private var origins: [EntityKind: [String: String]]
+    public static let recordField = FieldChange.recordName
+
+    /// One line's effect: who wins and where the line is.
+    private struct Rule: Sendable, Equatable { var authority: Authority; var origin: String }
+    /// A kind's rules by schema position (names resolved once, when the table is read).
+    private struct KindRules: Sendable, Equatable {
+        var all: Rule
+        var record: Rule?
+        var fields: [Rule?]
+        init(_ kind: EntityKind, _ all: Rule) { self.all = all; fields = Array(repeating: nil, count: kind.fieldCount) }
+    }
+    /// Indexed by ``EntityKind/order``.
+    private var rules: [KindRules]
+
+    private init(_ each: (EntityKind) -> Rule) { rules = EntityKind.allCases.map { KindRules($0, each($0)) } }
 
     /// The built-in policy (design.md "Authority defaults"): one `*` line per entity, and
     /// `final_mark value queue`; the same as the shipped `mappings/policy.tsv`.
     public static let defaults: PolicyTable = {
         let local: Set<EntityKind> = [.lesson, .homework, .mark, .attendance, .finalMark]
-        var t = PolicyTable(table: [:], origins: [:])
-        for kind in EntityKind.allCases {
-            t.table[kind] = ["*": local.contains(kind) ? .local : .remote]
-            t.origins[kind] = ["*": "default"]
-        }
+        var t = PolicyTable { Rule(authority: local.contains($0) ? .local : .remote, origin: "default") }
         // A final mark is official (R3, R4): when the journal and the portal disagree, a person decides.
-        t.table[.finalMark]?["value"] = .queue
-        t.origins[.finalMark]?["value"] = "default"
+        t.rules[EntityKind.finalMark.order].fields[FinalMark.value.index] = Rule(authority: .queue, origin: "default")
         return t
     }()
 
     /// The same authority for every field of every entity (tests, and the merge table).
     public static func uniform(_ a: Authority) -> PolicyTable {
-        var t = PolicyTable(table: [:], origins: [:])
-        for kind in EntityKind.allCases { t.table[kind] = ["*": a]; t.origins[kind] = ["*": "uniform"] }
-        return t
+        PolicyTable { _ in Rule(authority: a, origin: "uniform") }
     }
 
-    /// The authority for a field (or ``recordField``).
-    public func authority(_ kind: EntityKind, _ field: String) -> Authority {
-        table[kind]?[field] ?? table[kind]?["*"] ?? .queue
+    private func rule(_ field: Field) -> Rule {
+        let k = rules[field.kind.order]
+        return k.fields[field.index] ?? k.all
     }
+
+    private func recordRule(_ kind: EntityKind) -> Rule {
+        let k = rules[kind.order]
+        return k.record ?? k.all
+    }
+
+    /// The authority for a field.
+    public func authority(_ field: Field) -> Authority { rule(field).authority }
+
+    /// The authority for the record as a whole (``recordField``: a delete against an edit).
+    public func recordAuthority(_ kind: EntityKind) -> Authority { recordRule(kind).authority }
 
     /// Where the rule for a field comes from: `policy.tsv:12`, `default`.
-    public func origin(_ kind: EntityKind, _ field: String) -> String {
-        origins[kind]?[field] ?? origins[kind]?["*"] ?? "default"
+    public func origin(_ field: Field) -> String { rule(field).origin }
+
+    /// The authority for a field named in text (a conflict's field, a test): a field of
+    /// the kind or ``recordField``; any other name stops (a programming error).
+    public func authority(_ kind: EntityKind, _ name: String) -> Authority {
+        name == PolicyTable.recordField ? recordAuthority(kind) : authority(FieldValues.field(kind, name))
     }
 
-    /// This policy with one rule set (for code that builds policies, and tests).
+    /// Where the rule for a field named in text comes from.
+    public func origin(_ kind: EntityKind, _ name: String) -> String {
+        name == PolicyTable.recordField ? recordRule(kind).origin : origin(FieldValues.field(kind, name))
+    }
+
+    /// This policy with one rule set (for code that builds policies, and tests): `field`
+    /// names a field of the kind, `*` or ``recordField``.
     public func setting(_ kind: EntityKind, _ field: String, _ a: Authority) -> PolicyTable {
         var t = self
-        t.table[kind, default: [:]][field] = a
-        t.origins[kind, default: [:]][field] = "set"
+        t.set(kind, field, Rule(authority: a, origin: "set"))
         return t
+    }
+
+    /// This policy with one field's rule set.
+    public func setting(_ field: Field, _ a: Authority) -> PolicyTable {
+        var t = self
+        t.rules[field.kind.order].fields[field.index] = Rule(authority: a, origin: "set")
+        return t
+    }
+
+    private mutating func set(_ kind: EntityKind, _ name: String, _ rule: Rule) {
+        switch name {
+        case "*": rules[kind.order].all = rule
+        case PolicyTable.recordField: rules[kind.order].record = rule
+        default: rules[kind.order].fields[FieldValues.field(kind, name).index] = rule
+        }
     }
 
     /// Reads a policy file over the defaults.
@@ -109,8 +149,7 @@ public struct PolicyTable: Sendable, Equatable {
             guard set.insert(kind.rawValue + "\t" + field).inserted else {
                 throw fail("\(kind.rawValue) \(field) is given twice")
             }
-            t.table[kind, default: [:]][field] = a
-            t.origins[kind, default: [:]][field] = "\(file):\(i + 1)"
+            t.set(kind, field, Rule(authority: a, origin: "\(file):\(i + 1)"))
         }
         return t
     }

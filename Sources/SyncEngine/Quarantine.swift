@@ -124,10 +124,10 @@ public enum Quarantine {
     private struct Plan {
         let kind: EntityKind
         let id: String
-        var prior: [String: FieldValue]?
-        var current: [String: FieldValue]?
+        var prior: FieldValues?
+        var current: FieldValues?
         /// The record to write (restored fields over the current ones, or the prior record).
-        var write: [String: FieldValue]?
+        var write: FieldValues?
         var deleteRecord = false
         var restorations: [Restoration] = []
         var conflicts: [Restoration] = []
@@ -155,17 +155,18 @@ public enum Quarantine {
                 $0.origin.account != account && $0.origin.source != source && !$0.origin.source.hasSuffix(":remote-loser")
             }
             var plan = Plan(kind: kind, id: id, current: current, changesRead: mine.count)
-            var prior: [String: FieldValue] = current ?? Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.name, FieldValue.null) })
-            var touched: [String] = []
+            var prior = current ?? FieldValues(kind)
+            var touched: [Field] = []
             for e in mine {
-                for c in e.changes where !touched.contains(c.field) && kind.field(c.field) != nil {
-                    touched.append(c.field)
-                    prior[c.field] = c.old
+                for c in e.changes {
+                    guard let f = c.key, !touched.contains(f) else { continue }
+                    touched.append(f)
+                    prior[f] = c.old
                 }
-                for c in e.changes { plan.written[c.field] = Wire.json(c.new) }
+                for c in e.changes { plan.written[c.name] = Wire.json(c.new) }
             }
             let priorExists = mine[0].op != "create"
-            plan.prior = priorExists ? Record(kind, id: id, prior).normalized.fields : nil
+            plan.prior = priorExists ? prior.normalized : nil
             let record = PolicyTable.recordField
             let present = FieldValue.text("present"), deleted = FieldValue.text("deleted")
             if (current != nil) != priorExists {
@@ -186,8 +187,8 @@ public enum Quarantine {
             guard let current else { return plan }   // neither before nor now: nothing to restore
             var write = current
             for f in touched where current[f] != plan.prior?[f] {
-                let r = Restoration(entity: kind, recordID: id, field: f, from: current[f] ?? .null, to: plan.prior?[f] ?? .null)
-                if let later = others.first(where: { e in e.op != "update" || e.changes.contains { $0.field == f } }) {
+                let r = Restoration(entity: kind, recordID: id, field: f.name, from: current[f], to: plan.prior?[f] ?? .null)
+                if let later = others.first(where: { e in e.op != "update" || e.changes.contains { $0.key == f } }) {
                     plan.conflicts.append(withReason(r, later))
                 } else {
                     write[f] = r.to

@@ -6,7 +6,7 @@ public struct MergeDecision: Sendable, Equatable {
     public enum LocalAction: Sendable, Equatable {
         case keep
         /// Write these fields to the journal (create or update).
-        case write([String: FieldValue])
+        case write(FieldValues)
         case delete
     }
 
@@ -57,7 +57,7 @@ public enum RecordMerge {
             if sameState(local, remote) { d.agreed = [record] }
             return d
         }
-        let names = kind.fields.map(\.name)
+        let names = kind.keys
         switch (base.fields, local.fields, remote.fields) {
         case (_, nil, nil):
             d.agreed = blocked.sorted()
@@ -81,30 +81,32 @@ public enum RecordMerge {
 
     private static func sameState(_ a: RecordState, _ b: RecordState) -> Bool { a.fields == b.fields }
 
-    private static func mergeFields(_ d: inout MergeDecision, kind: EntityKind, base: [String: FieldValue]?, local: [String: FieldValue],
-                                    remote: [String: FieldValue], policy: PolicyTable, blocked: Set<String>, names: [String]) {
+    private static func mergeFields(_ d: inout MergeDecision, kind: EntityKind, base: FieldValues?, local: FieldValues,
+                                    remote: FieldValues, policy: PolicyTable, blocked: Set<String>, names: [Field]) {
         var result = local
+        let bs = base?.values, ls = local.values, rs = remote.values
         for f in names {
-            let b = base?[f] ?? .null, l = local[f] ?? .null, r = remote[f] ?? .null
-            if blocked.contains(f) {
-                if l == r { d.agreed.append(f) }
+            let i = f.index
+            let b = bs?[i] ?? .null, l = ls[i], r = rs[i]
+            if !blocked.isEmpty && blocked.contains(f.name) {
+                if l == r { d.agreed.append(f.name) }
                 continue
             }
             // FieldMerge.merge, with the policy read only when both sides changed the field.
             if l == r { continue }
             if l == b { result[f] = r; continue }
             if r == b { d.push = true; continue }
-            switch FieldMerge.merge(base: b, local: l, remote: r, authority: policy.authority(kind, f)) {
+            switch FieldMerge.merge(base: b, local: l, remote: r, authority: policy.authority(f)) {
             case .same, .takeRemote, .keepLocal: break
             case .localWins:
                 d.push = true
-                d.remoteLosers.append(FieldChange(field: f, old: r, new: l))
+                d.remoteLosers.append(FieldChange(f, old: r, new: l))
             case .remoteWins:
                 result[f] = r
-                d.localLosers.append(FieldChange(field: f, old: l, new: r))
+                d.localLosers.append(FieldChange(f, old: l, new: r))
             case .conflict:
-                d.conflicts.append(.init(field: f, base: base == nil ? .null : Wire.json(b), local: Wire.json(l), remote: Wire.json(r),
-                                         reason: "both changed \(kind.rawValue).\(f); policy \(policy.origin(kind, f)) says queue"))
+                d.conflicts.append(.init(field: f.name, base: base == nil ? .null : Wire.json(b), local: Wire.json(l), remote: Wire.json(r),
+                                         reason: "both changed \(f); policy \(policy.origin(f)) says queue"))
             }
         }
         if result != local { d.local = .write(result) }
@@ -112,33 +114,34 @@ public enum RecordMerge {
 
     private enum Side: String { case local, remote }
 
-    private static func deleteAgainstEdit(_ d: inout MergeDecision, kind: EntityKind, deleter: Side, base: [String: FieldValue],
-                                          edited: [String: FieldValue], policy: PolicyTable, names: [String]) {
+    private static func deleteAgainstEdit(_ d: inout MergeDecision, kind: EntityKind, deleter: Side, base: FieldValues,
+                                          edited: FieldValues, policy: PolicyTable, names: [Field]) {
         let record = PolicyTable.recordField
-        let changed = names.filter { (edited[$0] ?? .null) != (base[$0] ?? .null) }
-        let owners = Set(([record] + changed).map { policy.authority(kind, $0) })
+        let changed = names.filter { edited[$0] != base[$0] }
+        let owners = Set([policy.recordAuthority(kind)] + changed.map { policy.authority($0) })
         let winner: Side? = owners == [.local] ? .local : owners == [.remote] ? .remote : nil
         let deletedText = FieldValue.text("deleted"), presentText = FieldValue.text("present")
         switch (deleter, winner) {
         case (.local, .local?):       // the journal's delete wins over the counterpart's edit
             d.push = true
-            d.remoteLosers = changed.map { FieldChange(field: $0, old: edited[$0] ?? .null, new: .null) }
+            d.remoteLosers = changed.map { FieldChange($0, old: edited[$0], new: .null) }
         case (.local, .remote?):      // the counterpart's edit wins: the record comes back
             d.local = .write(edited)
-            d.localLosers = [FieldChange(field: record, old: deletedText, new: presentText)]
+            d.localLosers = [FieldChange(.record, old: deletedText, new: presentText)]
         case (.remote, .local?):      // the journal's edit wins: the record is sent again
             d.push = true
-            d.remoteLosers = [FieldChange(field: record, old: deletedText, new: presentText)]
+            d.remoteLosers = [FieldChange(.record, old: deletedText, new: presentText)]
         case (.remote, .remote?):     // the counterpart's delete wins
             d.local = .delete
-            d.localLosers = changed.map { FieldChange(field: $0, old: edited[$0] ?? .null, new: .null) }
+            d.localLosers = changed.map { FieldChange($0, old: edited[$0], new: .null) }
         case (_, nil):
             let who = deleter == .local ? "the journal deleted it and the counterpart changed" : "the counterpart deleted it and the journal changed"
-            let rules = ([record] + changed).map { "\($0) \(policy.authority(kind, $0).rawValue)" }.joined(separator: ", ")
+            let rules = (["\(record) \(policy.recordAuthority(kind).rawValue)"] + changed.map { "\($0.name) \(policy.authority($0).rawValue)" })
+                .joined(separator: ", ")
             d.conflicts = [.init(field: record, base: Wire.json(base),
                                  local: deleter == .local ? .null : Wire.json(edited),
                                  remote: deleter == .remote ? .null : Wire.json(edited),
-                                 reason: "delete against edit: \(who) \(changed.joined(separator: ", ")); owners differ or queue (\(rules))")]
+                                 reason: "delete against edit: \(who) \(changed.map(\.name).joined(separator: ", ")); owners differ or queue (\(rules))")]
         }
     }
 }

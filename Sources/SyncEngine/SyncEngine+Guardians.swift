@@ -11,7 +11,7 @@ extension SyncEngine {
     static func guardianChildren(_ items: [RemoteRecord]) -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         for item in items where item.kind == .guardianship && !item.deleted {
-            if let g = item.fields["guardian"]?.text, let s = item.fields["student"]?.text { out[g, default: []].insert(s) }
+            if let g = item.fields[Guardianship.guardian].text, let s = item.fields[Guardianship.student].text { out[g, default: []].insert(s) }
         }
         return out
     }

@@ -159,10 +159,11 @@ extension SyncEngine {
             throw ItemFailure(message: "\(UnmappedCode.marker): \(cp) \(kind.rawValue) \(item.externalID): "
                               + item.unmapped.map { "\($0.what) «\($0.code)» (mappings/\($0.table))" }.joined(separator: ", "), park: true)
         }
-        var fields: [String: FieldValue] = [:]
+        var fields = FieldValues(kind)
         if !item.deleted {
-            for spec in kind.fields {
-                var v = item.fields[spec.name] ?? .null
+            for (key, value) in item.fields.entries {
+                let spec = key.spec
+                var v = value
                 if case .ref(let target) = spec.type, let ext = v.text {
                     guard let id = try ctx.references.localID(target, ext, { try store.localID(counterpart: cp, target, externalID: ext) }) else {
                         if let day = try store.parkedReason(counterpart: cp, target, externalID: ext).flatMap(FutureLesson.date(inReason:)) {
@@ -175,7 +176,7 @@ extension SyncEngine {
                     }
                     v = .text(id)
                 }
-                fields[spec.name] = v
+                fields[key] = v
             }
         }
         var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
@@ -224,7 +225,7 @@ extension SyncEngine {
             if base.epoch != ctx.epoch { base.epoch = ctx.epoch; try store.setSyncBase(counterpart: cp, kind, localID: id, base) }
             return .unchanged   // a stale delivery: we already hold a newer version
         }
-        let remote: RecordState = item.deleted ? .deleted : .present(Record(kind, id: id, fields).normalized.fields)
+        let remote: RecordState = item.deleted ? .deleted : .present(fields.normalized)
         return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx, current: current)
     }
 
@@ -233,14 +234,12 @@ extension SyncEngine {
     /// is not known yet.
     func unboundTwin(of item: RemoteRecord) throws -> String? {
         let cp = counterpart.name
-        var fields: [String: FieldValue] = [:]
-        for spec in item.kind.fields {
-            var v = item.fields[spec.name] ?? .null
-            if case .ref(let target) = spec.type, let ext = v.text {
+        var fields = item.fields
+        for key in item.kind.keys {
+            if case .ref(let target) = key.spec.type, let ext = fields[key].text {
                 guard let id = try store.localID(counterpart: cp, target, externalID: ext) else { return nil }
-                v = .text(id)
+                fields[key] = .text(id)
             }
-            fields[spec.name] = v
         }
         guard let match = store.recordByNaturalKey(Record(item.kind, id: "", fields)),
               try store.externalID(counterpart: cp, item.kind, localID: match.id) == nil else { return nil }
@@ -261,7 +260,7 @@ extension SyncEngine {
         case .keep: break
         case .write(let f):
             let r = Record(kind, id: id, f)
-            if kind == .lesson, let day = CivilDate(iso: r["date"].text ?? ""), day > store.today {
+            if kind == .lesson, let day = CivilDate(iso: r[Lesson.date].text ?? ""), day > store.today {
                 throw ItemFailure(message: FutureLesson.reason(date: day, "\(cp) lesson \(externalID) is dated \(day), "
                                                                 + "after today (\(store.today) in the school's time zone)"), park: true)
             }
@@ -291,7 +290,8 @@ extension SyncEngine {
             } else if d.superseded.contains(c.field) {
                 try store.closeConflict(id: c.id, resolution: "superseded")
             } else {
-                let value = c.field == PolicyTable.recordField ? remote.json : Wire.json(remote.fields?[c.field] ?? .null)
+                let value = c.field == PolicyTable.recordField ? remote.json
+                    : Wire.json(kind.key(c.field).flatMap { remote.fields?[$0] } ?? .null)
                 try store.updateConflictRemote(id: c.id, remote: value, remoteVersion: version)
             }
         }

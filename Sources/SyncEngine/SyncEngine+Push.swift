@@ -73,16 +73,16 @@ extension SyncEngine {
                 if local == base?.fields { try store.closeConflict(id: c.id, resolution: "agreed") } else { blocked.insert(c.field) }
             } else if local == nil {
                 try store.closeConflict(id: c.id, resolution: base?.fields == nil ? "agreed" : "superseded")
-            } else if local?[c.field] == (base?.fields?[c.field] ?? .null) {
+            } else if let key = kind.key(c.field), local?[key] == (base?.fields?[key] ?? .null) {
                 try store.closeConflict(id: c.id, resolution: "agreed")
             } else {
                 blocked.insert(c.field)
             }
         }
         if blocked.contains(PolicyTable.recordField) { return nil }
-        let names = kind.fields.map(\.name)
-        var fields: [String: FieldValue] = [:]
-        var changed: [String] = []
+        let names = kind.keys
+        var fields = FieldValues(kind)
+        var changed: [Field] = []
         let op: String
         switch (base?.fields, local) {
         case (nil, nil):
@@ -94,13 +94,13 @@ extension SyncEngine {
             fields = l
             changed = names.filter { l[$0] != .null }
         case (let b?, let l?):
-            changed = names.filter { !blocked.contains($0) && l[$0] != (b[$0] ?? .null) }
+            changed = names.filter { l[$0] != b[$0] && (blocked.isEmpty || !blocked.contains($0.name)) }
             if changed.isEmpty { return nil }
             op = "upsert"
             fields = b
             for f in changed { fields[f] = l[f] }
         }
-        let payload = JSON.object([("fields", Wire.json(fields)), ("changed", .array(changed.map(JSON.string)))])
+        let payload = JSON.object([("fields", Wire.json(fields)), ("changed", .array(changed.map { .string($0.name) }))])
         let baseState = base == nil ? "none" : base?.fields == nil ? "deleted" : "present"
         let key = StableHash.hex([cp, kind.rawValue, id, op, payload.serialized(), base?.version ?? "∅", baseState])
         return OutboxEntry(key: key, counterpart: cp, entity: kind, localID: id, op: op, payload: payload,
@@ -159,18 +159,19 @@ extension SyncEngine {
 
     private func translate(_ e: OutboxEntry) throws -> OutboundOperation {
         let cp = counterpart.name
-        let local = Wire.fields(e.payload["fields"]) ?? [:]
-        var fields: [String: FieldValue] = [:]
+        let local = Wire.fields(e.entity, e.payload["fields"]) ?? FieldValues(e.entity)
+        var fields = FieldValues(e.entity)
         if e.op == "upsert" {
-            for spec in e.entity.fields {
-                var v = local[spec.name] ?? .null
+            for (key, value) in local.entries {
+                let spec = key.spec
+                var v = value
                 if case .ref(let target) = spec.type, let id = v.text {
                     guard let ext = try store.externalID(counterpart: cp, target, localID: id) else {
                         throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): its \(spec.name) is \(target.rawValue) \(id), which \(cp) does not know yet (not sent, or refused); tried again on the next run", park: false)
                     }
                     v = .text(ext)
                 }
-                fields[spec.name] = v
+                fields[key] = v
             }
         }
         // A record the counterpart has deleted (or never had) is created there anew.
@@ -180,7 +181,7 @@ extension SyncEngine {
             throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): no \(cp) id to delete", park: false)
         }
         return OutboundOperation(key: e.key, kind: e.entity, localID: e.localID, externalID: ext, op: e.op == "delete" ? .delete : .upsert,
-                                 fields: fields, changed: (e.payload["changed"]?.array ?? []).compactMap(\.string),
+                                 fields: fields, changed: (e.payload["changed"]?.array ?? []).compactMap { $0.string.flatMap(e.entity.key) },
                                  baseVersion: ext == nil ? nil : e.baseVersion)
     }
 
@@ -207,10 +208,11 @@ extension SyncEngine {
         let cp = counterpart.name
         switch result {
         case .applied(let ext, let version):
-            var fields: [String: FieldValue]?
+            var fields: FieldValues?
             if op.op == .upsert {
-                fields = try store.outboxEntry(key: op.key).flatMap { Wire.fields($0.payload["fields"]) } ?? [:]
-                try bind(op.kind, localID: op.localID, externalID: ext, naturalKey: Record(op.kind, id: op.localID, fields ?? [:]).naturalKey, ctx)
+                let stored = try store.outboxEntry(key: op.key).flatMap { Wire.fields(op.kind, $0.payload["fields"]) } ?? FieldValues(op.kind)
+                fields = stored
+                try bind(op.kind, localID: op.localID, externalID: ext, naturalKey: Record(op.kind, id: op.localID, stored).naturalKey, ctx)
             }
             try store.setSyncBase(counterpart: cp, op.kind, localID: op.localID, SyncBase(fields: fields, version: version, epoch: ctx.epoch))
             try store.settleOutbox(key: op.key, status: "applied", result: Wire.json(result), runID: ctx.runID)

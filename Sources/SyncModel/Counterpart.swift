@@ -59,7 +59,7 @@ extension Counterpart {
 public struct RemoteRecord: Sendable, Hashable {
     public var kind: EntityKind
     public var externalID: String
-    public var fields: [String: FieldValue]
+    public var fields: FieldValues
     /// The counterpart's version of the record (ver, ETag, updated_at).
     public var version: String?
     public var deleted: Bool
@@ -67,10 +67,23 @@ public struct RemoteRecord: Sendable, Hashable {
     /// raw codes): the engine parks the record instead of applying it (``UnmappedCode``).
     public var unmapped: [UnmappedCode]
 
-    public init(_ kind: EntityKind, externalID: String, _ fields: [String: FieldValue] = [:], version: String? = nil, deleted: Bool = false,
+    public init(_ kind: EntityKind, externalID: String, _ fields: FieldValues? = nil, version: String? = nil, deleted: Bool = false,
                 unmapped: [UnmappedCode] = []) {
-        self.kind = kind; self.externalID = externalID; self.fields = fields; self.version = version; self.deleted = deleted
+        precondition(fields.map { $0.kind == kind } ?? true, "\(fields!.kind.rawValue) values given to a \(kind.rawValue) remote record")
+        self.kind = kind; self.externalID = externalID; self.fields = fields ?? FieldValues(kind); self.version = version; self.deleted = deleted
         self.unmapped = unmapped
+    }
+
+    /// From typed keys: `RemoteRecord(.mark, externalID: e, [Mark.lesson: .text(l)], version: v)`.
+    public init(_ kind: EntityKind, externalID: String, _ pairs: KeyValuePairs<Field, FieldValue>, version: String? = nil,
+                deleted: Bool = false, unmapped: [UnmappedCode] = []) {
+        self.init(kind, externalID: externalID, FieldValues(kind, pairs), version: version, deleted: deleted, unmapped: unmapped)
+    }
+
+    /// From names written in code or tests (the test path): a name the kind does not have stops.
+    public init(_ kind: EntityKind, externalID: String, _ named: [String: FieldValue], version: String? = nil,
+                deleted: Bool = false, unmapped: [UnmappedCode] = []) {
+        self.init(kind, externalID: externalID, FieldValues(kind, checked: named), version: version, deleted: deleted, unmapped: unmapped)
     }
 }
 
@@ -94,16 +107,24 @@ public struct OutboundOperation: Sendable, Hashable {
     public var externalID: String?
     public var op: Op
     /// The whole record as it should be after the write (references as external ids); empty for a delete.
-    public var fields: [String: FieldValue]
+    public var fields: FieldValues
     /// The fields that differ from the agreed base (an adapter may send only these).
-    public var changed: [String]
+    public var changed: [Field]
     /// The counterpart's version the change was made against (nil for a new record).
     public var baseVersion: String?
 
     public init(key: String, kind: EntityKind, localID: String, externalID: String?, op: Op,
-                fields: [String: FieldValue], changed: [String], baseVersion: String?) {
+                fields: FieldValues, changed: [Field], baseVersion: String?) {
+        precondition(fields.kind == kind, "\(fields.kind.rawValue) values given to a \(kind.rawValue) operation")
         self.key = key; self.kind = kind; self.localID = localID; self.externalID = externalID; self.op = op
         self.fields = fields; self.changed = changed; self.baseVersion = baseVersion
+    }
+
+    /// From names written in code or tests (the test path): a name the kind does not have stops.
+    public init(key: String, kind: EntityKind, localID: String, externalID: String?, op: Op,
+                fields: [String: FieldValue], changed: [String], baseVersion: String?) {
+        self.init(key: key, kind: kind, localID: localID, externalID: externalID, op: op, fields: FieldValues(kind, checked: fields),
+                  changed: changed.map { FieldValues.field(kind, $0) }, baseVersion: baseVersion)
     }
 
     /// A key for a whole batch (protocols with one idempotency key per request): the same

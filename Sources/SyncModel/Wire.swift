@@ -5,8 +5,10 @@ import JournalModel
 package enum Wire {
     package static func json(_ v: FieldValue) -> JSON { v.json }
     package static func value(_ j: JSON?) -> FieldValue { FieldValue(json: j) }
-    package static func json(_ fields: [String: FieldValue]) -> JSON { FieldValue.json(fields) }
-    package static func fields(_ j: JSON?) -> [String: FieldValue]? { FieldValue.fields(j) }
+    package static func json(_ fields: FieldValues) -> JSON { fields.json }
+    /// Values of `kind` back from their JSON object; nil when it is not an object or names
+    /// a field the kind does not have (text this code did not write).
+    package static func fields(_ kind: EntityKind, _ j: JSON?) -> FieldValues? { try? FieldValues(kind, json: j) }
 
     package static func json(_ r: RemoteRecord) -> JSON {
         var pairs: [(String, JSON)] = [("kind", .string(r.kind.rawValue)), ("id", .string(r.externalID)), ("fields", json(r.fields)),
@@ -20,14 +22,14 @@ package enum Wire {
         guard let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)), let id = j["id"]?.string else { return nil }
         var deleted = false
         if case .bool(let b)? = j["deleted"] { deleted = b }
-        return RemoteRecord(kind, externalID: id, fields(j["fields"]) ?? [:], version: j["version"]?.string, deleted: deleted,
+        return RemoteRecord(kind, externalID: id, fields(kind, j["fields"]) ?? FieldValues(kind), version: j["version"]?.string, deleted: deleted,
                             unmapped: (j["unmapped"]?.array ?? []).compactMap(UnmappedCode.init(json:)))
     }
 
     package static func json(_ op: OutboundOperation) -> JSON {
         .object([("key", .string(op.key)), ("kind", .string(op.kind.rawValue)), ("local_id", .string(op.localID)),
                  ("external_id", op.externalID.map(JSON.string) ?? .null), ("op", .string(op.op.rawValue)),
-                 ("fields", json(op.fields)), ("changed", .array(op.changed.map(JSON.string))),
+                 ("fields", json(op.fields)), ("changed", .array(op.changed.map { .string($0.name) })),
                  ("base_version", op.baseVersion.map(JSON.string) ?? .null)])
     }
 
@@ -35,7 +37,8 @@ package enum Wire {
         guard let key = j["key"]?.string, let kind = j["kind"]?.string.flatMap(EntityKind.init(rawValue:)),
               let local = j["local_id"]?.string, let op = j["op"]?.string.flatMap(OutboundOperation.Op.init(rawValue:)) else { return nil }
         return OutboundOperation(key: key, kind: kind, localID: local, externalID: j["external_id"]?.string, op: op,
-                                 fields: fields(j["fields"]) ?? [:], changed: (j["changed"]?.array ?? []).compactMap(\.string),
+                                 fields: fields(kind, j["fields"]) ?? FieldValues(kind),
+                                 changed: (j["changed"]?.array ?? []).compactMap { $0.string.flatMap(kind.key) },
                                  baseVersion: j["base_version"]?.string)
     }
 

@@ -3,13 +3,14 @@ import SyncModel
 
 /// What people do on the counterpart's side in tests: create, edit, delete, look.
 extension InMemoryCounterpart {
-    /// Creates a record (references as this counterpart's ids); returns its id.
+    /// Creates a record (references as this counterpart's ids); returns its id. Fields are
+    /// named as tests write them; a name the kind does not have stops the test.
     @discardableResult
     public func create(_ kind: EntityKind, _ fields: [String: FieldValue]) -> String {
         state.withLock { s in
             let id = String(s.nextID)
             s.nextID += 1
-            edit(RemoteRecord(kind, externalID: id, fields), &s)
+            edit(RemoteRecord(kind, externalID: id, FieldValues(kind, checked: fields)), &s)
             return id
         }
     }
@@ -18,7 +19,7 @@ extension InMemoryCounterpart {
     public func update(_ externalID: String, _ changes: [String: FieldValue]) {
         state.withLock { s in
             guard var r = s.records[externalID]?.record, !r.deleted else { return }
-            for (k, v) in changes { r.fields[k] = v }
+            for (k, v) in changes { r.fields[FieldValues.field(r.kind, k)] = v }
             edit(r, &s)
         }
     }

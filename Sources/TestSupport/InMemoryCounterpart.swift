@@ -148,8 +148,9 @@ public final class InMemoryCounterpart: Counterpart {
             return .rejected(message: "value «\(bad)» is not allowed")
         }
         if op.op == .upsert {
-            for spec in op.kind.fields {
-                guard case .ref(let target) = spec.type, let ext = op.fields[spec.name]?.text else { continue }
+            for (key, value) in op.fields.entries {
+                let spec = key.spec
+                guard case .ref(let target) = spec.type, let ext = value.text else { continue }
                 guard let r = s.records[ext]?.record, r.kind == target, !r.deleted else {
                     return .rejected(message: "\(spec.name): no \(target.rawValue) \(ext)")
                 }
@@ -169,7 +170,7 @@ public final class InMemoryCounterpart: Counterpart {
         guard let stored = s.records[ext], stored.record.kind == op.kind else { return .rejected(message: "no \(op.kind.rawValue) \(ext)") }
         guard op.baseVersion == String(stored.version) else { return .conflict(current: stored.record) }
         if op.op == .delete {
-            if s.records.values.contains(where: { r in !r.record.deleted && r.record.fields.contains { $0.value == .text(ext) && refersTo(r.record.kind, $0.key, op.kind) } }) {
+            if s.records.values.contains(where: { r in !r.record.deleted && r.record.fields.entries.contains { $0.1 == .text(ext) && refersTo($0.0, op.kind) } }) {
                 return .rejected(message: "\(op.kind.rawValue) \(ext) is still referenced")
             }
             let v = write(RemoteRecord(op.kind, externalID: ext, deleted: true), &s)
@@ -180,8 +181,8 @@ public final class InMemoryCounterpart: Counterpart {
         return .applied(externalID: ext, version: String(v))
     }
 
-    private func refersTo(_ kind: EntityKind, _ field: String, _ target: EntityKind) -> Bool {
-        if case .ref(let t)? = kind.field(field)?.type { return t == target }
+    private func refersTo(_ field: Field, _ target: EntityKind) -> Bool {
+        if case .ref(let t) = field.spec.type { return t == target }
         return false
     }
 

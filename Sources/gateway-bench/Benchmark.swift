@@ -35,6 +35,15 @@ enum ProcStatus {
         try? h.close()
     }
 
+    /// Returns the heap's free pages to the system (`malloc_trim`, glibc).
+    static func releaseFreedMemory() {
+        #if os(Linux)
+        // Not in Swift's Glibc module: looked up by name (RTLD_DEFAULT is the null handle).
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let f = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(f, to: Trim.self)(0) }
+        #endif
+    }
+
     /// CPU seconds this process has used so far, in user and kernel mode.
     static func cpuSeconds() -> (user: Double, sys: Double) {
         var u = rusage()

@@ -13,14 +13,14 @@ struct MergeOnly: Benchmark {
 
     static func pool() -> [(RecordState, RecordState, RecordState)] {
         (0..<10_000).map { i in
-            let base: [String: FieldValue] = [
-                "lesson": .text("les-\(i / 25)"), "student": .text("stu-\(i % 25)"), "work_type": .text("wt-answer"),
-                "value": .text(String(2 + i % 4)), "point": .int(0), "weight": .int(1 + i % 2),
-            ]
+            let base = FieldValues(.mark, [
+                Mark.lesson: .text("les-\(i / 25)"), Mark.student: .text("stu-\(i % 25)"), Mark.workType: .text("wt-answer"),
+                Mark.value: .text(String(2 + i % 4)), Mark.point: .int(0), Mark.weight: .int(1 + i % 2),
+            ])
             var local = base, remote = base
-            if i % 100 == 0 { local["value"] = .text("5") }
-            if i % 100 == 50 { remote["value"] = .text("2") }
-            if i % 1000 == 7 { local["value"] = .text("4"); remote["value"] = .text("3") }
+            if i % 100 == 0 { local[Mark.value] = .text("5") }
+            if i % 100 == 50 { remote[Mark.value] = .text("2") }
+            if i % 1000 == 7 { local[Mark.value] = .text("4"); remote[Mark.value] = .text("3") }
             return (.present(base), .present(local), .present(remote))
         }
     }

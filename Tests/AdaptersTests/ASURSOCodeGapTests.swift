@@ -21,7 +21,7 @@ struct ASURSOCodeGapTests {
         }
         let c = try ASURSOHostilePortalTests.counterpart(p)
         let (records, _) = try await pullAll(c)
-        let types = Dictionary(uniqueKeysWithValues: records.filter { $0.kind == .workType }.map { ($0.externalID, $0.fields["name"]?.text ?? "") })
+        let types = Dictionary(uniqueKeysWithValues: records.filter { $0.kind == .workType }.map { ($0.externalID, $0.fields["name"].text ?? "") })
         #expect(types["3"] == "Практическая работа", "the name decides")
         #expect(types["4"] == "Проект", "adopted, not filed as «Практическая работа»")
         let warnings = await c.warnings

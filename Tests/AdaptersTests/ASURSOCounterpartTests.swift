@@ -54,7 +54,7 @@ struct ASURSOCounterpartTests {
         #expect(cursor.hasPrefix("feed:"))
         // Codes are mapped, not copied: «зач» becomes «зачёт», types by abbreviation.
         #expect(records.contains { $0.kind == .workType && $0.fields["name"] == .text("Домашнее задание") })
-        let values = Set(records.filter { $0.kind == .mark }.compactMap { $0.fields["value"]?.text })
+        let values = Set(records.filter { $0.kind == .mark }.compactMap { $0.fields["value"].text })
         #expect(values.isSubset(of: ["1", "2", "3", "4", "5", "зачёт", "незачёт"]))
     }
 
@@ -67,7 +67,7 @@ struct ASURSOCounterpartTests {
         var fields = mark.fields
         fields["value"] = .text("5")
         let op = OutboundOperation(key: "M-test-1", kind: .mark, localID: "m1", externalID: mark.externalID, op: .upsert,
-                                   fields: fields, changed: ["value"], baseVersion: mark.version)
+                                   fields: fields, changed: [Mark.value], baseVersion: mark.version)
         let results = try await c.push([op])
         guard case .applied(let id, let version)? = results.first else { Issue.record("\(results)"); return }
         #expect(id == mark.externalID)

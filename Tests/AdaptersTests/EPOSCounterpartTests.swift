@@ -37,11 +37,11 @@ func eposCounterpart(_ e: RunningEPOSEmulator, pace: Int? = nil, perPage: Int = 
 /// The journal's teachers of `samples/journal/week.jsonl` (t-301…), as the gateway gives them
 /// to the adapter before the first sync (none bound yet).
 let sampleTeachers: EPOSTeachers = {
-    var journal: [String: [String: FieldValue]] = [:]
+    var journal: [String: FieldValues] = [:]
     let text = (try? String(contentsOfFile: packageRoot.path + "/samples/journal/week.jsonl", encoding: .utf8)) ?? ""
     for line in text.split(separator: "\n") where line.contains(#""type": "teacher""#) {
         guard let j = try? JSON.parse(String(line)), let id = j["id"]?.string else { continue }
-        journal[id] = ["surname": FieldValue(j["surname"]?.string), "name": FieldValue(j["name"]?.string), "patronymic": FieldValue(j["patronymic"]?.string)]
+        journal[id] = FieldValues(.teacher, checked: ["surname": FieldValue(j["surname"]?.string), "name": FieldValue(j["name"]?.string), "patronymic": FieldValue(j["patronymic"]?.string)])
     }
     return EPOSTeachers(journal: journal)
 }()
@@ -89,8 +89,8 @@ struct EPOSCounterpartTests {
         #expect(cursor.hasPrefix("v2:since:ref|"))
         // Names as the journal writes them.
         #expect(of(.year).first?.fields["name"] == .text("2026/2027"))
-        #expect(Set(of(.classUnit).compactMap { $0.fields["name"]?.text }) == ["1А", "5А", "5Б", "9А"])
-        #expect(Set(of(.group).compactMap { $0.fields["name"]?.text }) == ["1 гр.", "2 гр."])
+        #expect(Set(of(.classUnit).compactMap { $0.fields["name"].text }) == ["1А", "5А", "5Б", "9А"])
+        #expect(Set(of(.group).compactMap { $0.fields["name"].text }) == ["1 гр.", "2 гр."])
         #expect(of(.workType).contains { $0.externalID == "Контрольная работа" })
         // The substitution: ЭПОС names who taught (t-302) and whom they replaced (t-301).
         let sub = try #require(of(.lesson).first { $0.externalID == "si-1042" })
@@ -114,7 +114,7 @@ struct EPOSCounterpartTests {
         let (records, cursor) = try await pullAll(c)
         // mk-5109 was saved at 00:30 on 12 September; its lesson is on 11 September.
         let mark = try #require(records.first { $0.externalID == "mk-5109" })
-        let lesson = try #require(records.first { $0.kind == .lesson && $0.externalID == mark.fields["lesson"]?.text })
+        let lesson = try #require(records.first { $0.kind == .lesson && $0.externalID == mark.fields["lesson"].text })
         #expect(lesson.fields["date"] == .text("2026-09-11"))
         #expect(mark.version == "2026-09-12T00:30:00.000+05:00")
         // si-1037 (9 September) got its homework at 00:30 on 10 September: due date as written.
@@ -198,7 +198,7 @@ struct EPOSCounterpartTests {
             var f = r.fields
             f["value"] = .text(value)
             return OutboundOperation(key: key, kind: .mark, localID: r.externalID, externalID: r.externalID, op: .upsert,
-                                     fields: f, changed: ["value"], baseVersion: r.version)
+                                     fields: f, changed: [Mark.value], baseVersion: r.version)
         }
         // At the base version: applied with If-Match.
         guard case .applied(_, let v1)? = try await c.push([change(m1, key: "u1", value: "5")]).first else { Issue.record("not applied"); return }
@@ -214,7 +214,7 @@ struct EPOSCounterpartTests {
         #expect(raced.fields["weight"] == .int(3) && raced.fields["value"] == m3.fields["value"])
         #expect(e.stats()["precondition_failures"]?.int == 1)
         let portal = (e.stateDocument()["marks"]?.array ?? []).first { $0["id"]?.string == "mk-5003" }
-        #expect(portal?["value"]?.string == m3.fields["value"]?.text, "the portal's object was not overwritten")
+        #expect(portal?["value"]?.string == m3.fields["value"].text, "the portal's object was not overwritten")
     }
 
     @Test func refusalsNameTheFieldAndDeletesBecomeTombstones() async throws {
@@ -254,7 +254,7 @@ struct EPOSCounterpartTests {
         var topic = lesson.fields
         topic["topic"] = .text("Безударные гласные в корне")
         let ops = [
-            OutboundOperation(key: "l1", kind: .lesson, localID: "l1", externalID: "si-1079", op: .upsert, fields: topic, changed: ["topic"],
+            OutboundOperation(key: "l1", kind: .lesson, localID: "l1", externalID: "si-1079", op: .upsert, fields: topic, changed: [Lesson.topic],
                               baseVersion: lesson.version),
             OutboundOperation(key: "h1", kind: .homework, localID: "h1", externalID: nil, op: .upsert,
                               fields: ["lesson": .text("si-1079"), "text": .text("Упр. 5"), "due": .text("2026-09-14")],

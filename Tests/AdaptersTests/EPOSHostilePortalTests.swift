@@ -53,7 +53,7 @@ struct EPOSHostilePortalTests {
                                   requestsPerSecond: nil)
         return EPOSCounterpart(session: session, codes: try EPOSCodes(directory: packageRoot.path + "/mappings/epos"),
                                timeZone: TimeZone(identifier: "Asia/Yekaterinburg")!,
-                               teachers: EPOSTeachers(journal: ["t-301": ["surname": .text("Ковалёва"), "name": .text("Наталья"), "patronymic": .null]]),
+                               teachers: EPOSTeachers(journal: ["t-301": FieldValues(.teacher, checked: ["surname": .text("Ковалёва"), "name": .text("Наталья"), "patronymic": .null])]),
                                knownHomework: { _ in false })
     }
 

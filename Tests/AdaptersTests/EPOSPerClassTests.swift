@@ -52,7 +52,7 @@ struct EPOSPerClassTests {
 
 /// Teachers: formats/epos.md has no list of them; schedule items name them by id.
 struct EPOSTeacherTests {
-    static let smirnov: [String: FieldValue] = ["surname": .text("Смирнов"), "name": .text("Алексей"), "patronymic": .text("Игоревич")]
+    static let smirnov = FieldValues(.teacher, checked: ["surname": .text("Смирнов"), "name": .text("Алексей"), "patronymic": .text("Игоревич")])
 
     /// A teacher a person named (ЭПОС id → names) comes before the first lesson naming them,
     /// with those names (the engine binds them by name); one nobody knows is left out of the

@@ -59,7 +59,7 @@ import TestSupport
         #expect(try GuardianMatcher(guardians: after.records(.guardian), guardianships: after.records(.guardianship)).duplicateGroups().isEmpty)
         // The change log says what became of each duplicate.
         let history = try after.history(recordID: "guardian-dup-" + (after.records(.guardian).first?.id ?? ""))
-        #expect(history.contains { $0.changes.contains { $0.field == "merged_into" } })
+        #expect(history.contains { $0.changes.contains { $0.name == "merged_into" } })
         #expect(history.last?.op == "delete")
         #expect(after.record(.teacher, id: "t-orig") == nil || after.record(.teacher, id: "t-dup") == nil)
         // Nothing left to merge.

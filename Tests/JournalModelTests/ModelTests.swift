@@ -92,18 +92,18 @@ struct JSONTests {
         var rng = SeededRandom(seed: 77)
         let texts = ["", "5", "Зайцева \"М\"", "a\\b", "tab\there", "line\nbreak", "ё😀", "\u{1}"]
         for _ in 0..<500 {
-            var fields: [String: FieldValue] = [:]
-            for k in 0..<Int(rng.next() % 7) {
-                let key = ["value", "lesson", "студент", "b\"q", "z", "a"][(k + Int(rng.next() % 6)) % 6]
+            let kind = EntityKind.allCases[Int(rng.next() % UInt64(EntityKind.allCases.count))]
+            var fields = FieldValues(kind)
+            for key in kind.keys {
                 switch rng.next() % 3 {
                 case 0: fields[key] = .null
                 case 1: fields[key] = .int(Int(rng.next() % 2001) - 1000)
                 default: fields[key] = .text(texts[Int(rng.next() % UInt64(texts.count))])
                 }
             }
-            let text = FieldValue.serialized(fields)
-            #expect(text == FieldValue.json(fields).serialized())
-            #expect(FieldValue.fields(try JSON.parse(text)) == fields)
+            let text = fields.serialized
+            #expect(text == fields.json.serialized())
+            #expect(try FieldValues(kind, json: try JSON.parse(text)) == fields)
         }
     }
 }

@@ -11,10 +11,11 @@ struct CompactChangeLogTests {
 
     @Test func valuesOfEveryShapeRoundTrip() throws {
         let changes = [
-            FieldChange(field: "value", old: .null, new: .text("5")),
-            FieldChange(field: "weight", old: .int(-3), new: .int(Int.max)),
-            FieldChange(field: "point", old: .int(Int.min), new: .int(0)),
-            FieldChange(field: "merged_into", old: .null, new: .text("ё «кавычки» \u{1F}\n")),   // no such field: kept by name
+            FieldChange(Mark.value, old: .null, new: .text("5")),
+            FieldChange(Mark.weight, old: .int(-3), new: .int(Int.max)),
+            FieldChange(Mark.point, old: .int(Int.min), new: .int(0)),
+            FieldChange(.mergedInto, old: .null, new: .text("ё «кавычки» \u{1F}\n")),   // not a field: kept by name
+            FieldChange(.stored("homework_text"), old: .text("a"), new: .null),          // a name of an older schema
         ]
         let bytes = ChangeCodec.encode(changes, kind: .mark)
         #expect(bytes.first == ChangeCodec.formatVersion)
@@ -29,12 +30,12 @@ struct CompactChangeLogTests {
         let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
         try store.transaction { for r in sampleRecords() { try store.write(r, origin: origin) } }
         var m = store.record(.mark, id: "m1")!
-        m["value"] = .text("4")
+        m[Mark.value] = .text("4")
         try store.transaction { try store.write(m, origin: origin) }
         #expect(try store.db.scalar("SELECT count(*) FROM change_log WHERE typeof(changes) <> 'blob'")?.int == 0)
         let written = try store.history(recordID: "m1")
         #expect(written.map(\.op) == ["create", "update"])
-        #expect(written[1].changes == [FieldChange(field: "value", old: .text("5"), new: .text("4"))])
+        #expect(written[1].changes == [FieldChange(Mark.value, old: .text("5"), new: .text("4"))])
 
         // The same entries as JSON text, as a store written before version 4 holds them.
         for e in written {
@@ -68,7 +69,7 @@ struct CompactChangeLogTests {
         #expect(store.schemaVersion == Migrations.latest)
         let h = try store.history(recordID: "math")
         #expect(h.map(\.seq) == [7])
-        #expect(h.first?.changes == [FieldChange(field: "name", old: .null, new: .text("Математика"))])
+        #expect(h.first?.changes == [FieldChange(Subject.name, old: .null, new: .text("Математика"))])
         // The AUTOINCREMENT high-water mark survives the rebuild: seq 9 is never given again.
         try store.transaction { try store.write(Record(.subject, id: "rus", ["name": .text("Русский язык")]), origin: origin) }
         #expect(try store.history(recordID: "rus").first?.seq == 10)

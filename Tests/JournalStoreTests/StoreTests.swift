@@ -64,17 +64,17 @@ struct StoreTests {
         var mark = try #require(store.record(.mark, id: "m1"))
         mark["value"] = .text("4")
         let outcome = try store.transaction { try store.write(mark, origin: Origin(source: "test", runID: "run-2", account: "teacher")) }
-        #expect(outcome == .updated([FieldChange(field: "value", old: .text("5"), new: .text("4"))]))
+        #expect(outcome == .updated([FieldChange(Mark.value, old: .text("5"), new: .text("4"))]))
         #expect(try store.transaction { try store.write(mark, origin: origin) } == .unchanged)
         #expect(try store.transaction { try store.delete(.mark, id: "m1", origin: origin) })
         #expect(try store.isTombstoned(.mark, id: "m1"))
         let h = try store.history(recordID: "m1")
         #expect(h.map(\.op) == ["create", "update", "delete"])
-        #expect(h[0].changes.first { $0.field == "value" } == FieldChange(field: "value", old: .null, new: .text("5")))
-        #expect(h[1].changes == [FieldChange(field: "value", old: .text("5"), new: .text("4"))])
+        #expect(h[0].changes.first { $0.name == "value" } == FieldChange(Mark.value, old: .null, new: .text("5")))
+        #expect(h[1].changes == [FieldChange(Mark.value, old: .text("5"), new: .text("4"))])
         #expect(h[1].origin == Origin(source: "test", runID: "run-2", account: "teacher"))
-        #expect(h[2].changes.contains(FieldChange(field: "value", old: .text("4"), new: .null)))
-        #expect(h[2].changes.contains(FieldChange(field: "student", old: .text("s1"), new: .null)))
+        #expect(h[2].changes.contains(FieldChange(Mark.value, old: .text("4"), new: .null)))
+        #expect(h[2].changes.contains(FieldChange(Mark.student, old: .text("s1"), new: .null)))
         // Creating it again lifts the tombstone.
         try store.transaction { _ = try store.write(mark, origin: origin) }
         #expect(try !store.isTombstoned(.mark, id: "m1"))

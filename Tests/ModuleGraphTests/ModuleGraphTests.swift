@@ -68,6 +68,10 @@ struct ModuleGraph {
         #expect(try ModuleGraph.dumped().closure("SyncModel") == ["JournalModel"])
     }
 
+    @Test func thePDFWriterKnowsOnlyZlib() throws {
+        #expect(try ModuleGraph.dumped().closure("PDF") == ["CZlib"])
+    }
+
     @Test func noProductTargetDependsOnTestSupport() throws {
         let graph = try ModuleGraph.dumped()
         #expect(graph.dependencies["TestSupport"] != nil, "the TestSupport target is gone: update this test")

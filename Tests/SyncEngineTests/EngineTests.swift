@@ -88,7 +88,7 @@ struct EngineTests {
         #expect(summary.exitCode == 0, "\(summary.lines)")
         #expect(cp.record(school.lessons[1])?.fields["topic"] == .text("Дроби (журнал)"))
         let loser = try store.history(recordID: lesson).first { $0.origin.source == SyncEngine.loserSource(cp.name) }
-        #expect(loser?.changes == [FieldChange(field: "topic", old: .text("Дроби (портал)"), new: .text("Дроби (журнал)"))])
+        #expect(loser?.changes == [FieldChange(Lesson.topic, old: .text("Дроби (портал)"), new: .text("Дроби (журнал)"))])
         #expect(loser?.origin.runID == summary.runID)
         #expect(store.record(.student, id: student)?["surname"] == .text("Иванов-Р"))
         let overwritten = try store.history(recordID: student).last

@@ -27,8 +27,8 @@ extension History {
         func field(_ ext: FieldValue?, _ name: String) -> String { "\(ext?.text.flatMap { cp.record($0) }?.fields[name] ?? .null)" }
         func lesson(_ ext: FieldValue?) -> String { field(ext, "date") + "#" + field(ext, "number") }
         switch r.kind {
-        case .lesson: return "lesson/\(r.fields["date"] ?? .null)#\(r.fields["number"] ?? .null)"
-        case .student: return "student/\(r.fields["file_number"] ?? .null)"
+        case .lesson: return "lesson/\(r.fields["date"])#\(r.fields["number"])"
+        case .student: return "student/\(r.fields["file_number"])"
         case .mark: return "mark/\(lesson(r.fields["lesson"]))|\(field(r.fields["student"], "file_number"))|\(field(r.fields["work_type"], "name"))"
         default: return "attendance/\(lesson(r.fields["lesson"]))|\(field(r.fields["student"], "file_number"))"
         }
@@ -40,7 +40,7 @@ extension History {
         var out: [String: SyncModel.Fields] = [:]
         for kind in History.kinds {
             for r in try store.records(kind) {
-                out[try localKey(kind, r.fields)] = Dictionary(uniqueKeysWithValues: SyncModel.fields[kind.rawValue]!.map { ($0, r[$0].description) })
+                out[try localKey(kind, r.fields.named)] = Dictionary(uniqueKeysWithValues: SyncModel.fields[kind.rawValue]!.map { ($0, r[$0].description) })
             }
         }
         return out
@@ -50,7 +50,7 @@ extension History {
         var out: [String: SyncModel.Fields] = [:]
         for kind in History.kinds {
             for r in cp.records(kind) {
-                out[remoteKey(r)] = Dictionary(uniqueKeysWithValues: SyncModel.fields[kind.rawValue]!.map { ($0, (r.fields[$0] ?? .null).description) })
+                out[remoteKey(r)] = Dictionary(uniqueKeysWithValues: SyncModel.fields[kind.rawValue]!.map { ($0, r.fields[$0].description) })
             }
         }
         return out
@@ -59,10 +59,10 @@ extension History {
     /// The natural key of a conflict's record, also when the journal has deleted it
     /// (then from the last fields its change log shows).
     func conflictKey(_ c: ConflictRecord) throws -> String {
-        if let r = store.record(c.entity, id: c.localID) { return try localKey(c.entity, r.fields) }
+        if let r = store.record(c.entity, id: c.localID) { return try localKey(c.entity, r.fields.named) }
         var fields: [String: FieldValue] = [:]
         for e in try store.history(recordID: c.localID) where e.entity == c.entity && e.op != "delete" {
-            for ch in e.changes where c.entity.field(ch.field) != nil { fields[ch.field] = ch.new }
+            for ch in e.changes where ch.key != nil { fields[ch.name] = ch.new }
         }
         return try localKey(c.entity, fields)
     }
@@ -108,15 +108,15 @@ extension History {
             switch (w.field, w.value) {
             case ("@record", "deleted"): return sync.contains { $0.op == "create" }
             case ("@record", _): return sync.contains { $0.op == "delete" }
-            default: return sync.contains { $0.changes.contains { $0.field == w.field && $0.old.description == w.value } }
+            default: return sync.contains { $0.changes.contains { $0.name == w.field && $0.old.description == w.value } }
             }
         }
         // The counterpart's losing values: overruled by the policy, or by a person resolving a conflict.
         let losers = entries.filter { $0.origin.source == SyncEngine.loserSource(cp.name) || $0.origin.source == "conflicts" }
         switch (w.field, w.value) {
-        case ("@record", "deleted"): return losers.contains { $0.changes.contains { $0.field == "@record" && $0.old == .text("deleted") } }
+        case ("@record", "deleted"): return losers.contains { $0.changes.contains { $0.name == "@record" && $0.old == .text("deleted") } }
         case ("@record", _): return !losers.isEmpty
-        default: return losers.contains { $0.changes.contains { ($0.field == w.field && $0.old.description == w.value) || $0.field == "@record" } }
+        default: return losers.contains { $0.changes.contains { ($0.name == w.field && $0.old.description == w.value) || $0.name == "@record" } }
         }
     }
 }

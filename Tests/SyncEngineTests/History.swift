@@ -101,7 +101,7 @@ final class History {
         Dictionary(try store.records(.lesson).map { ("\($0["date"])#\($0["number"])", $0.id) }, uniquingKeysWith: { a, _ in a })
     }
     func remoteLessons() -> [String: String] {
-        Dictionary(cp.records(.lesson).map { ("\($0.fields["date"] ?? .null)#\($0.fields["number"] ?? .null)", $0.externalID) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(cp.records(.lesson).map { ("\($0.fields["date"])#\($0.fields["number"])", $0.externalID) }, uniquingKeysWith: { a, _ in a })
     }
     var studentFiles: [String] { (0..<2).map { "05-10\(10 + $0)" } }
     let workTypes = ["Ответ на уроке", "Контрольная работа"]
@@ -178,7 +178,7 @@ final class History {
             let records = try store.records(kind)
             guard !records.isEmpty else { return }
             let r = random.pick(records)
-            let key = try localKey(kind, r.fields)
+            let key = try localKey(kind, r.fields.named)
             try remove(store, kind, r.id)
             record(true, key, "@record", "deleted", localID: r.id)
             model.local[key] = nil

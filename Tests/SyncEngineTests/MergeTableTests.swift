@@ -149,7 +149,7 @@ struct MergeTableTests {
         switch s {
         case "-": return .absent
         case "x": return .deleted
-        default: return .present(["name": .text(String(s))])
+        default: return .present(FieldValues(.subject, checked: ["name": .text(String(s))]))
         }
     }
 
@@ -159,13 +159,13 @@ struct MergeTableTests {
         var final = local.fields
         switch d.local {
         case .keep: break
-        case .write(let f): t.append("pull:" + (f["name"]?.text ?? "∅")); final = f
+        case .write(let f): t.append("pull:" + (f["name"].text ?? "∅")); final = f
         case .delete: t.append("pull:del"); final = nil
         }
-        if d.push { t.append("push:" + (final.map { $0["name"]?.text ?? "∅" } ?? "del")) }
+        if d.push { t.append("push:" + (final.map { $0["name"].text ?? "∅" } ?? "del")) }
         t += d.conflicts.map { "queue:" + $0.field }
-        t += d.localLosers.map { "lost:local=" + ($0.field == PolicyTable.recordField ? "del" : $0.old.description) }
-        t += d.remoteLosers.map { "lost:remote=" + ($0.field == PolicyTable.recordField ? "del" : $0.old.description) }
+        t += d.localLosers.map { "lost:local=" + ($0.name == PolicyTable.recordField ? "del" : $0.old.description) }
+        t += d.remoteLosers.map { "lost:remote=" + ($0.name == PolicyTable.recordField ? "del" : $0.old.description) }
         return t.isEmpty ? "ok" : t.joined(separator: " ")
     }
 
@@ -190,7 +190,7 @@ struct MergeTableTests {
     }
 
     @Test func fieldsMergeIndependently() {
-        let base: [String: FieldValue] = ["surname": .text("Зайцева"), "name": .text("Мария"), "patronymic": .text("Сергеевна"), "status": .text("active")]
+        let base = FieldValues(.student, checked: ["surname": .text("Зайцева"), "name": .text("Мария"), "patronymic": .text("Сергеевна"), "status": .text("active")])
         var local = base, remote = base
         local["patronymic"] = .text("Сергеевна-Л")
         remote["surname"] = .text("Зайцева-Р")
@@ -204,7 +204,7 @@ struct MergeTableTests {
 
     @Test func deleteAgainstEditWithOwnersOnBothSidesIsQueued() {
         let policy = PolicyTable.uniform(.local).setting(.mark, "weight", .remote)
-        let base: [String: FieldValue] = ["value": .text("4"), "weight": .int(1)]
+        let base = FieldValues(.mark, checked: ["value": .text("4"), "weight": .int(1)])
         var remote = base
         remote["weight"] = .int(2)
         let d = RecordMerge.merge(kind: .mark, base: .present(base), local: .deleted, remote: .present(remote), policy: policy)
@@ -215,16 +215,16 @@ struct MergeTableTests {
         remote2["value"] = .text("5")
         let d2 = RecordMerge.merge(kind: .mark, base: .present(base), local: .deleted, remote: .present(remote2), policy: policy)
         #expect(d2.conflicts.isEmpty && d2.push)
-        #expect(d2.remoteLosers == [FieldChange(field: "value", old: .text("5"), new: .null)])
+        #expect(d2.remoteLosers == [FieldChange(Mark.value, old: .text("5"), new: .null)])
     }
 
     @Test func queuedFieldsLetNothingThroughUntilBothSidesAgree() {
-        let base: [String: FieldValue] = ["value": .text("4"), "weight": .int(1)]
-        let local: [String: FieldValue] = ["value": .text("5"), "weight": .int(1)]
-        let remote: [String: FieldValue] = ["value": .text("3"), "weight": .int(2)]
+        let base = FieldValues(.mark, checked: ["value": .text("4"), "weight": .int(1)])
+        let local = FieldValues(.mark, checked: ["value": .text("5"), "weight": .int(1)])
+        let remote = FieldValues(.mark, checked: ["value": .text("3"), "weight": .int(2)])
         let d = RecordMerge.merge(kind: .mark, base: .present(base), local: .present(local), remote: .present(remote),
                                   policy: .defaults, blocked: ["value"])
-        #expect(d.local == .write(["value": .text("5"), "weight": .int(2)]), "weight flows, value stays")
+        #expect(d.local == .write(FieldValues(.mark, checked: ["value": .text("5"), "weight": .int(2)])), "weight flows, value stays")
         #expect(!d.push && d.agreed.isEmpty)
         #expect(d.base == .present(remote))
         let agreed = RecordMerge.merge(kind: .mark, base: .present(remote), local: .present(remote), remote: .present(remote),

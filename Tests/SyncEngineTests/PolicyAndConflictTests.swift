@@ -78,7 +78,7 @@ struct PolicyAndConflictTests {
         #expect(resolved.conflict.resolution == "local" && resolved.conflict.resolvedAt != nil)
         let decision = try store.history(recordID: lesson).last
         #expect(decision?.origin.source == "conflicts" && decision?.origin.account == "admin")
-        #expect(decision?.changes == [FieldChange(field: "topic", old: .text("Портал 2"), new: .text("Журнал"))])
+        #expect(decision?.changes == [FieldChange(Lesson.topic, old: .text("Портал 2"), new: .text("Журнал"))])
         let after = try await sync(store, cp, policy: policy)
         #expect(after.entities[.lesson]?.pushed == 1 && after.exitCode == 0, "\(after.lines)")
         #expect(cp.record(ext)?.fields["topic"] == .text("Журнал"))

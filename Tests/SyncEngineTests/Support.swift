@@ -114,7 +114,7 @@ func snapshot(_ store: JournalStore, _ cp: InMemoryCounterpart, cursor: Bool = t
     }
     s.conflicts = try store.conflicts().map { "\($0.counterpart) \($0.entity.rawValue) \($0.localID) \($0.field) \($0.base.serialized()) \($0.local.serialized()) \($0.remote.serialized())" }
     s.log = try store.changes(since: 0).map { e in
-        "\(e.entity.rawValue) \(e.recordID) \(e.op) \(e.origin.source) " + e.changes.map { "\($0.field):\($0.old)→\($0.new)" }.joined(separator: ",")
+        "\(e.entity.rawValue) \(e.recordID) \(e.op) \(e.origin.source) " + e.changes.map { "\($0.name):\($0.old)→\($0.new)" }.joined(separator: ",")
     }
     s.pending = try store.outbox(counterpart: cp.name).filter { $0.status == "pending" }.map { "\($0.entity.rawValue) \($0.localID) \($0.op)" }
     s.remote = cp.allRecords.map { "\($0.kind.rawValue) \($0.externalID) v\($0.version ?? "") \(Wire.json($0.fields).serialized())" }

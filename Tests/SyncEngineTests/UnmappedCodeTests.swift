@@ -18,7 +18,7 @@ final class MappingCounterpart: Counterpart {
     func addLine(_ portal: String, _ journal: String) { table.withLock { $0[portal] = journal } }
 
     func map(_ r: RemoteRecord) -> RemoteRecord {
-        guard r.kind == .mark, !r.deleted, let raw = r.fields["value"]?.text else { return r }
+        guard r.kind == .mark, !r.deleted, let raw = r.fields["value"].text else { return r }
         var out = r
         out.unmapped = []
         if let v = table.withLock({ $0[raw] }) {

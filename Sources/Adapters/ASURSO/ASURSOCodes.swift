@@ -121,9 +121,9 @@ public struct ASURSOCodes: Sendable {
     public func remap(_ r: RemoteRecord) -> RemoteRecord {
         var out = marks.remapMark(r)
         for gap in out.unmapped where gap.table == attendance.name {
-            guard let code = out.fields["kind"]?.text, let found = attendanceLine(code: code, reason: out.fields["reason"]?.text) else { continue }
-            out.fields["kind"] = .text(found.kind)
-            out.fields["reason"] = FieldValue(found.reason)
+            guard let code = out.fields[Attendance.kind].text, let found = attendanceLine(code: code, reason: out.fields[Attendance.reason].text) else { continue }
+            out.fields[Attendance.kind] = .text(found.kind)
+            out.fields[Attendance.reason] = FieldValue(found.reason)
             out.unmapped.removeAll { $0 == gap }
         }
         return out

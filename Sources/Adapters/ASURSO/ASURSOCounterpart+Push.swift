@@ -60,13 +60,13 @@ extension ASURSOCounterpart {
 
     /// Lesson, work type and weight: the assignment a mark belongs to.
     func slot(_ op: OutboundOperation) -> String {
-        "\(op.fields["lesson"]?.text ?? "")/\(op.fields["work_type"]?.text ?? "")/\(op.fields["weight"]?.int ?? 1)"
+        "\(op.fields[Mark.lesson].text ?? "")/\(op.fields[Mark.workType].text ?? "")/\(op.fields[Mark.weight].int ?? 1)"
     }
 
     func ensureAssignments(for ops: [OutboundOperation], ref: Reference) async throws {
         var missing: [String: OutboundOperation] = [:]
         for op in ops where op.kind == .mark && op.op == .upsert && Self.split(op.externalID) == nil {
-            if assignmentBySlot[slot(op)] == nil, let lid = op.fields["lesson"]?.text.flatMap(Int.init) {
+            if assignmentBySlot[slot(op)] == nil, let lid = op.fields[Mark.lesson].text.flatMap(Int.init) {
                 if lessonPlace[lid] != nil || lessonLocator?(String(lid)) != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
             }
             if assignmentBySlot[slot(op)] == nil { missing[slot(op)] = op }
@@ -74,12 +74,12 @@ extension ASURSOCounterpart {
         guard !missing.isEmpty else { return }
         var creates: [(String, JSON)] = []
         for (slot, op) in missing.sorted(by: { $0.key < $1.key }) {
-            let typeID = op.fields["work_type"]?.text.flatMap(Int.init)
+            let typeID = op.fields[Mark.workType].text.flatMap(Int.init)
             let name = typeID.flatMap { ref.types[$0]?.name } ?? "Работа на уроке"
             let key = "A-" + StableHash.hex("asu-rso/assignment/\(slot)")
             creates.append((slot, .object([("op", .string("upsertAssignment")), ("key", .string(key)),
-                                           ("classmeetingId", Self.int(op.fields["lesson"] ?? .null)), ("typeId", typeID.map(JSON.int) ?? .null),
-                                           ("assignmentName", .string(name)), ("weight", .int(op.fields["weight"]?.int ?? 1)), ("baseVer", .null)])))
+                                           ("classmeetingId", Self.int(op.fields[Mark.lesson])), ("typeId", typeID.map(JSON.int) ?? .null),
+                                           ("assignmentName", .string(name)), ("weight", .int(op.fields[Mark.weight].int ?? 1)), ("baseVer", .null)])))
         }
         let answer = try await sendBatch(creates.map(\.1), key: StableHash.hex(creates.map { $0.0 }.joined(separator: ",")))
         for (i, r) in answer.enumerated() where i < creates.count {
@@ -99,42 +99,42 @@ extension ASURSOCounterpart {
         case (.lesson, .upsert):
             o = [("op", .string("upsertLesson"))] + o
             if let id = op.externalID.flatMap(Int.init) { o.append(("classmeetingId", .int(id))) }
-            o += [("classId", Self.int(f["class"] ?? .null)), ("date", Self.dateTime(f["date"] ?? .null)), ("number", .int(f["number"]?.int ?? 0)),
-                  ("subjectId", Self.int(f["subject"] ?? .null)), ("groupId", Self.int(f["group"] ?? .null)),
-                  ("teacherId", Self.int(f["teacher"] ?? .null)), ("substituteTeacherId", Self.int(f["substitute"] ?? .null)),
-                  ("lessonTheme", Self.str(f["topic"] ?? .null))]
+            o += [("classId", Self.int(f[Lesson.classUnit])), ("date", Self.dateTime(f[Lesson.date])), ("number", .int(f[Lesson.number].int ?? 0)),
+                  ("subjectId", Self.int(f[Lesson.subject])), ("groupId", Self.int(f[Lesson.group])),
+                  ("teacherId", Self.int(f[Lesson.teacher])), ("substituteTeacherId", Self.int(f[Lesson.substitute])),
+                  ("lessonTheme", Self.str(f[Lesson.topic]))]
         case (.homework, .upsert):
             guard let type = ref.homeworkType else { throw CodeTableError(message: "the portal has no «Домашнее задание» assignment type") }
             o = [("op", .string("upsertAssignment"))] + o
             if let id = op.externalID.flatMap(Int.init) { o.append(("assignmentId", .int(id))) }
-            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("typeId", .int(type)), ("assignmentName", Self.str(f["text"] ?? .null)),
-                  ("weight", .int(0)), ("dueDate", Self.dateTime(f["due"] ?? .null))]
+            o += [("classmeetingId", Self.int(f[Homework.lesson])), ("typeId", .int(type)), ("assignmentName", Self.str(f[Homework.text])),
+                  ("weight", .int(0)), ("dueDate", Self.dateTime(f[Homework.due]))]
         case (.homework, .delete):
             o = [("op", .string("deleteAssignment"))] + o + [("assignmentId", Self.int(.text(op.externalID ?? "")))]
         case (.mark, .upsert):
             let aid = Self.split(op.externalID)?.0 ?? assignmentBySlot[slot(op)]
             guard let aid else { throw CodeTableError(message: "no assignment for this mark's lesson and work type") }
-            let point = f["point"]?.bool ?? false
+            let point = f[Mark.point].bool
             o = [("op", .string("upsertMark"))] + o
-            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("assignmentId", .int(aid)), ("studentId", Self.int(f["student"] ?? .null)),
-                  ("mark", point ? .null : .string(try codes.markToPortal(f["value"]?.text ?? ""))), ("dutyMark", .bool(point))]
+            o += [("classmeetingId", Self.int(f[Mark.lesson])), ("assignmentId", .int(aid)), ("studentId", Self.int(f[Mark.student])),
+                  ("mark", point ? .null : .string(try codes.markToPortal(f[Mark.value].text ?? ""))), ("dutyMark", .bool(point))]
         case (.mark, .delete):
             guard let (aid, sid) = Self.split(op.externalID) else { throw CodeTableError(message: "mark \(op.localID) has no АСУ РСО id") }
             let lesson = knownAssignment(aid) ? assignments[aid]?.lesson : nil
             o = [("op", .string("deleteMark"))] + o + [("assignmentId", .int(aid)), ("studentId", .int(sid))]
             if let lesson { o.append(("classmeetingId", .int(lesson))) }
         case (.attendance, .upsert):
-            let (code, reason) = try codes.attendanceToPortal(kind: f["kind"]?.text ?? "", reason: f["reason"]?.text)
+            let (code, reason) = try codes.attendanceToPortal(kind: f[Attendance.kind].text ?? "", reason: f[Attendance.reason].text)
             o = [("op", .string("upsertAttendance"))] + o
-            o += [("classmeetingId", Self.int(f["lesson"] ?? .null)), ("studentId", Self.int(f["student"] ?? .null)),
+            o += [("classmeetingId", Self.int(f[Attendance.lesson])), ("studentId", Self.int(f[Attendance.student])),
                   ("code", .string(code)), ("reason", reason.map(JSON.string) ?? .null)]
         case (.attendance, .delete):
             // formats/asu-rso.md lists no operation that removes an absence (its feed shows such deletes by the portal's users).
             throw CodeTableError(message: "АСУ РСО has no operation that removes an absence (formats/asu-rso.md): remove it on the portal")
         case (.finalMark, .upsert):
             o = [("op", .string("upsertFinalMark"))] + o
-            o += [("studentId", Self.int(f["student"] ?? .null)), ("subjectId", Self.int(f["subject"] ?? .null)),
-                  ("termId", Self.int(f["period"] ?? .null)), ("mark", .string(try codes.markToPortal(f["value"]?.text ?? "")))]
+            o += [("studentId", Self.int(f[FinalMark.student])), ("subjectId", Self.int(f[FinalMark.subject])),
+                  ("termId", Self.int(f[FinalMark.period])), ("mark", .string(try codes.markToPortal(f[FinalMark.value].text ?? "")))]
         default:
             throw CodeTableError(message: "АСУ РСО takes no \(op.op.rawValue) of \(op.kind.rawValue) records")
         }
@@ -149,9 +149,9 @@ extension ASURSOCounterpart {
         case .mark:
             if let id = op.externalID { return id }
             let aid = id ?? assignmentBySlot[slot(op)] ?? 0
-            return "\(aid):\(f["student"]?.text ?? "")"
-        case .attendance: return op.externalID ?? "\(f["lesson"]?.text ?? ""):\(f["student"]?.text ?? "")"
-        case .finalMark: return op.externalID ?? "\(f["student"]?.text ?? ""):\(f["subject"]?.text ?? ""):\(f["period"]?.text ?? "")"
+            return "\(aid):\(f[Mark.student].text ?? "")"
+        case .attendance: return op.externalID ?? "\(f[Attendance.lesson].text ?? ""):\(f[Attendance.student].text ?? "")"
+        case .finalMark: return op.externalID ?? "\(f[FinalMark.student].text ?? ""):\(f[FinalMark.subject].text ?? ""):\(f[FinalMark.period].text ?? "")"
         default: return id.map(String.init) ?? op.externalID ?? ""
         }
     }

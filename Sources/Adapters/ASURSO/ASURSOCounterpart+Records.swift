@@ -7,22 +7,22 @@ import SyncModel
 extension ASURSOCounterpart {
     /// A pupil (`version`: the object's `ver` on a page, the item's in the feed).
     func student(_ s: JSONReader, classID: Int, version: String) throws -> RemoteRecord {
-        var fields = try Self.person(s)
-        fields["file_number"] = .text(try s.string("personalFileNumber", nonEmpty: true))
-        fields["birth_date"] = .text(try s.asuDate("birthDate").description)
-        fields["snils"] = FieldValue(try s.snils("snils", nullable: true))
-        fields["class"] = .text(String(classID))
-        fields["status"] = .text("active")
+        var fields = try Self.person(s, .student)
+        fields[Student.fileNumber] = .text(try s.string("personalFileNumber", nonEmpty: true))
+        fields[Student.birthDate] = .text(try s.asuDate("birthDate").description)
+        fields[Student.snils] = FieldValue(try s.snils("snils", nullable: true))
+        fields[Student.classUnit] = .text(String(classID))
+        fields[Student.status] = .text("active")
         return RemoteRecord(.student, externalID: String(try s.asuID("id")), fields, version: version)
     }
 
     func lesson(_ l: JSONReader, classID: Int, date: CivilDate, version: String) throws -> RemoteRecord {
         RemoteRecord(.lesson, externalID: String(try l.asuID("classmeetingId")), [
-            "class": .text(String(classID)), "group": FieldValue(try l.asuID("groupId", nullable: true).map(String.init)),
-            "subject": .text(String(try l.asuID("subjectId"))), "date": .text(date.description),
-            "number": .int(try l.int("number", in: 1...12)), "teacher": .text(String(try l.asuID("teacherId"))),
-            "substitute": FieldValue(try l.asuID("substituteTeacherId", nullable: true).map(String.init)),
-            "topic": FieldValue(try l.string("lessonTheme", nullable: true)),
+            Lesson.classUnit: .text(String(classID)), Lesson.group: FieldValue(try l.asuID("groupId", nullable: true).map(String.init)),
+            Lesson.subject: .text(String(try l.asuID("subjectId"))), Lesson.date: .text(date.description),
+            Lesson.number: .int(try l.int("number", in: 1...12)), Lesson.teacher: .text(String(try l.asuID("teacherId"))),
+            Lesson.substitute: FieldValue(try l.asuID("substituteTeacherId", nullable: true).map(String.init)),
+            Lesson.topic: FieldValue(try l.string("lessonTheme", nullable: true)),
         ], version: version)
     }
 
@@ -40,8 +40,8 @@ extension ASURSOCounterpart {
         // A mark's weight is its assignment's: marks go to an assignment of their weight.
         if assignmentBySlot["\(lessonID)/\(type)/\(weight)"] == nil { assignmentBySlot["\(lessonID)/\(type)/\(weight)"] = id }
         guard type == ref.homeworkType, weight == 0 else { return nil }
-        return RemoteRecord(.homework, externalID: String(id), ["lesson": .text(String(lessonID)), "text": .text(text),
-                                                               "due": FieldValue(due?.description)], version: version)
+        return RemoteRecord(.homework, externalID: String(id), [Homework.lesson: .text(String(lessonID)), Homework.text: .text(text),
+                                                               Homework.due: FieldValue(due?.description)], version: version)
     }
 
     /// A mark of a known assignment; nil when the assignment is not known.
@@ -54,8 +54,8 @@ extension ASURSOCounterpart {
         // A value without a line stays raw and is listed: the engine parks the mark.
         let mapped = raw.map(codes.markOrGap)
         return RemoteRecord(.mark, externalID: "\(assignmentID):\(sid)", [
-            "lesson": .text(String(a.lesson)), "student": .text(String(sid)), "work_type": .text(String(a.type)),
-            "value": FieldValue(mapped?.value), "point": .init(bool: point), "weight": .int(a.weight),
+            Mark.lesson: .text(String(a.lesson)), Mark.student: .text(String(sid)), Mark.workType: .text(String(a.type)),
+            Mark.value: FieldValue(mapped?.value), Mark.point: .init(bool: point), Mark.weight: .int(a.weight),
         ], version: version, unmapped: mapped?.gap.map { [$0] } ?? [])
     }
 
@@ -64,8 +64,8 @@ extension ASURSOCounterpart {
         let code = try a.string("code", nonEmpty: true), rawReason = try a.string("reason", nullable: true)
         // A code and reason without a line stay raw (`kind` = code) and are listed: the engine parks the record.
         let found = codes.attendanceLine(code: code, reason: rawReason)
-        return RemoteRecord(.attendance, externalID: "\(lessonID):\(sid)", ["lesson": .text(String(lessonID)), "student": .text(String(sid)),
-                                                                           "kind": .text(found?.kind ?? code), "reason": FieldValue(found == nil ? rawReason : found?.reason)],
+        return RemoteRecord(.attendance, externalID: "\(lessonID):\(sid)", [Attendance.lesson: .text(String(lessonID)), Attendance.student: .text(String(sid)),
+                                                                           Attendance.kind: .text(found?.kind ?? code), Attendance.reason: FieldValue(found == nil ? rawReason : found?.reason)],
                             version: version, unmapped: found == nil ? [codes.attendanceGap(code: code, reason: rawReason)] : [])
     }
 
@@ -73,8 +73,8 @@ extension ASURSOCounterpart {
         let sid = try f.asuID("studentId"), subj = try f.asuID("subjectId"), term = try f.asuID("termId")
         let mapped = codes.markOrGap(try f.asuMark("mark", nullable: false)!)
         return RemoteRecord(.finalMark, externalID: "\(sid):\(subj):\(term)", [
-            "student": .text(String(sid)), "subject": .text(String(subj)), "period": .text(String(term)),
-            "value": .text(mapped.value),
+            FinalMark.student: .text(String(sid)), FinalMark.subject: .text(String(subj)), FinalMark.period: .text(String(term)),
+            FinalMark.value: .text(mapped.value),
         ], version: version, unmapped: mapped.gap.map { [$0] } ?? [])
     }
 

@@ -11,14 +11,14 @@ extension ASURSOCounterpart {
         var records: [RemoteRecord] = []
         let year = try await getOK("webapi/years/current").asObject()
         let yearID = try year.asuID("id"), yearStart = try year.asuDate("startDate")
-        records.append(RemoteRecord(.year, externalID: String(yearID), ["name": .text(try year.string("name", nonEmpty: true)),
-                                    "start_date": .text(yearStart.description), "end_date": .text(try year.asuDate("endDate").description)]))
+        records.append(RemoteRecord(.year, externalID: String(yearID), [Year.name: .text(try year.string("name", nonEmpty: true)),
+                                    Year.startDate: .text(yearStart.description), Year.endDate: .text(try year.asuDate("endDate").description)]))
         var termList: [(id: Int, start: CivilDate)] = []
         for t in try await getOK("webapi/terms").asObjects() {
             let id = try t.asuID("id"), start = try t.asuDate("startDate")
             termList.append((id, start))
-            records.append(RemoteRecord(.period, externalID: String(id), ["year": .text(String(yearID)), "name": .text(try t.string("name", nonEmpty: true)),
-                                        "start_date": .text(start.description), "end_date": .text(try t.asuDate("endDate").description)]))
+            records.append(RemoteRecord(.period, externalID: String(id), [Period.year: .text(String(yearID)), Period.name: .text(try t.string("name", nonEmpty: true)),
+                                        Period.startDate: .text(start.description), Period.endDate: .text(try t.asuDate("endDate").description)]))
         }
         var typeMap: [Int: (abbr: String, name: String)] = [:]
         var homeworkType: Int?
@@ -29,23 +29,23 @@ extension ASURSOCounterpart {
             if let warning { warn(warning) }
             typeMap[id] = (abbr, name)
             if journal == "Домашнее задание" { homeworkType = id }
-            records.append(RemoteRecord(.workType, externalID: String(id), ["name": .text(journal), "abbr": .text(abbr)]))
+            records.append(RemoteRecord(.workType, externalID: String(id), [WorkType.name: .text(journal), WorkType.abbr: .text(abbr)]))
         }
         for s in try await getOK("webapi/subjects").asObjects() {
             let (subject, adopted) = codes.subjectOrAdopt(try s.string("name", nonEmpty: true))
             if let adopted { adopt(adopted) }
-            records.append(RemoteRecord(.subject, externalID: String(try s.asuID("id")), ["name": .text(subject)]))
+            records.append(RemoteRecord(.subject, externalID: String(try s.asuID("id")), [Subject.name: .text(subject)]))
         }
         for t in try await getOK("webapi/teachers").asObjects() {
-            records.append(RemoteRecord(.teacher, externalID: String(try t.asuID("id")), try Self.person(t)))
+            records.append(RemoteRecord(.teacher, externalID: String(try t.asuID("id")), try Self.person(t, .teacher)))
         }
         var classIDs: [Int] = []
         for c in try await getOK("webapi/classes").asObjects() {
             let id = try c.asuID("id"), raw = try c.string("name", nonEmpty: true)
             classIDs.append(id)
-            records.append(RemoteRecord(.classUnit, externalID: String(id), ["name": .text(ClassName.normalize(raw) ?? raw),
-                                        "grade": .int(try c.int("grade", in: 0...12)),
-                                        "teacher": .text(String(try c.asuID("teacherId")))]))
+            records.append(RemoteRecord(.classUnit, externalID: String(id), [ClassUnit.name: .text(ClassName.normalize(raw) ?? raw),
+                                        ClassUnit.grade: .int(try c.int("grade", in: 0...12)),
+                                        ClassUnit.teacher: .text(String(try c.asuID("teacherId")))]))
         }
         var guardians: Set<String> = []
         var members: [RemoteRecord] = []
@@ -63,16 +63,16 @@ extension ASURSOCounterpart {
                 records.append(try student(s, classID: classID, version: String(try s.asuVer())))
                 for p in try s.objects("parents") {
                     let pid = String(try p.asuID("id"))
-                    var fields = try Self.person(p)
-                    fields["snils"] = FieldValue(try p.snils("snils", nullable: true))
-                    fields["phone"] = FieldValue(try p.string("phone", nullable: true))
+                    var fields = try Self.person(p, .guardian)
+                    fields[Guardian.snils] = FieldValue(try p.snils("snils", nullable: true))
+                    fields[Guardian.phone] = FieldValue(try p.string("phone", nullable: true))
                     if guardians.insert(pid).inserted { records.append(RemoteRecord(.guardian, externalID: pid, fields)) }
-                    records.append(RemoteRecord(.guardianship, externalID: "\(sid):\(pid)", ["student": .text(String(sid)), "guardian": .text(pid)]))
+                    records.append(RemoteRecord(.guardianship, externalID: "\(sid):\(pid)", [Guardianship.student: .text(String(sid)), Guardianship.guardian: .text(pid)]))
                 }
                 for g in try s.objects("groups") {
                     let gid = try g.asuID("groupId"), subject = try g.asuID("subjectId")
                     groups[gid] = (classID, String(subject))
-                    members.append(RemoteRecord(.groupMember, externalID: "\(gid):\(sid)", ["group": .text(String(gid)), "student": .text(String(sid))]))
+                    members.append(RemoteRecord(.groupMember, externalID: "\(gid):\(sid)", [GroupMember.group: .text(String(gid)), GroupMember.student: .text(String(sid))]))
                 }
             }
         }
@@ -82,7 +82,7 @@ extension ASURSOCounterpart {
             let g = groups[gid]!
             let n = (rank["\(g.classID)/\(g.subject)"] ?? 0) + 1
             rank["\(g.classID)/\(g.subject)"] = n
-            records.append(RemoteRecord(.group, externalID: String(gid), ["class": .text(String(g.classID)), "subject": .text(g.subject), "name": .text("\(n) гр.")]))
+            records.append(RemoteRecord(.group, externalID: String(gid), [Group.classUnit: .text(String(g.classID)), Group.subject: .text(g.subject), Group.name: .text("\(n) гр.")]))
         }
         records += members
         let ref = Reference(yearID: yearID, yearStart: yearStart, terms: termList, types: typeMap, homeworkType: homeworkType,
@@ -93,8 +93,13 @@ extension ASURSOCounterpart {
 
     /// Surname, name and patronymic of a teacher, pupil or parent. A patronymic may be null
     /// (people without one; the emulator's sample has such a pupil).
-    static func person(_ p: JSONReader) throws -> [String: FieldValue] {
-        ["surname": .text(try p.string("lastName", nonEmpty: true)), "name": .text(try p.string("firstName", nonEmpty: true)),
-         "patronymic": FieldValue(try p.string("middleName", nullable: true))]
+    /// A person's name as a record of `kind` (teacher, student, guardian) holds it.
+    static func person(_ p: JSONReader, _ kind: EntityKind) throws -> FieldValues {
+        let k = kind.personKeys!
+        var f = FieldValues(kind)
+        f[k.surname] = .text(try p.string("lastName", nonEmpty: true))
+        f[k.name] = .text(try p.string("firstName", nonEmpty: true))
+        f[k.patronymic] = FieldValue(try p.string("middleName", nullable: true))
+        return f
     }
 }

@@ -78,8 +78,8 @@ public struct EPOSCodes: Sendable {
     public func remap(_ r: RemoteRecord) -> RemoteRecord {
         var out = marks.remapMark(r)
         for gap in out.unmapped where gap.table == reasons.name {
-            guard let name = out.fields["reason"]?.text, let v = reasons.lookup(name, from: "portal_name", to: "journal_reason") else { continue }
-            out.fields["reason"] = .text(v)
+            guard let name = out.fields[Attendance.reason].text, let v = reasons.lookup(name, from: "portal_name", to: "journal_reason") else { continue }
+            out.fields[Attendance.reason] = .text(v)
             out.unmapped.removeAll { $0 == gap }
         }
         return out

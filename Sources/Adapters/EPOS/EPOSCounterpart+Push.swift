@@ -51,7 +51,7 @@ extension EPOSCounterpart {
     // MARK: create, update, delete
 
     func create(_ op: OutboundOperation, _ base: String, ref: Reference) async throws -> OperationResult {
-        var body = try await wire(op, names: op.kind.fields.map(\.name), creating: true, ref: ref)
+        var body = try await wire(op, names: op.kind.keys, creating: true, ref: ref)
         body.insert(("external_id", .string(op.key)), at: 0)
         let r = try await session.request("POST", base, json: .object(body), idempotent: true)
         switch r.status {
@@ -59,7 +59,7 @@ extension EPOSCounterpart {
             let obj = try JSONReader.body(r.body, endpoint: "POST /\(base)", status: r.status).asObject()
             let id = try obj.eposID("id")
             if op.kind == .lesson, let s = obj.value["subject_id"]?.string { lessonSubject[id] = s }
-            if op.kind == .lesson, let cls = op.fields["class"]?.text { lessonClass[id] = cls }
+            if op.kind == .lesson, let cls = op.fields[Lesson.classUnit].text { lessonClass[id] = cls }
             return .applied(externalID: id, version: try obj.eposMoment("updated_at"))
         case 409 where r.body?["error"]?.string == "duplicate_external_id":
             // Created before (by this operation: the key is the external id).
@@ -77,7 +77,7 @@ extension EPOSCounterpart {
 
     func update(_ op: OutboundOperation, _ base: String, ref: Reference) async throws -> OperationResult {
         let ext = op.externalID!
-        let body = try await wire(op, names: op.changed.isEmpty ? op.kind.fields.map(\.name) : op.changed, creating: false, ref: ref)
+        let body = try await wire(op, names: op.changed.isEmpty ? op.kind.keys : op.changed, creating: false, ref: ref)
         var (row, etag) = try await fetch(base, ext)
         var raced = false
         while true {
@@ -134,9 +134,9 @@ extension EPOSCounterpart {
     /// Homework lives in its schedule item: every write is a `PUT` of the `homework` field.
     func pushHomework(_ op: OutboundOperation, ref: Reference) async throws -> OperationResult {
         let base = "core/api/schedule_items"
-        guard let si = op.externalID ?? op.fields["lesson"]?.text else { return .rejected(message: "homework \(op.localID) names no lesson") }
+        guard let si = op.externalID ?? op.fields[Homework.lesson].text else { return .rejected(message: "homework \(op.localID) names no lesson") }
         let intended: JSON = op.op == .delete ? .null
-            : .object([("text", .string(op.fields["text"]?.text ?? "")), ("due_date", op.fields["due"]?.text.map(JSON.string) ?? .null)])
+            : .object([("text", .string(op.fields[Homework.text].text ?? "")), ("due_date", op.fields[Homework.due].text.map(JSON.string) ?? .null)])
         var (row, etag) = try await fetch(base, si)
         var raced = false
         while true {
@@ -178,7 +178,7 @@ extension EPOSCounterpart {
     func conflictRecord(_ op: OutboundOperation, _ row: JSONReader, ref: Reference) async throws -> RemoteRecord {
         guard op.kind == .lesson else { return try current(op.kind, row, ref: ref) }
         let id = try row.eposID("id")
-        if let cls = op.fields["class"]?.text ?? lessonClass[id] { return try current(.lesson, row, ref: ref, classID: cls) }
+        if let cls = op.fields[Lesson.classUnit].text ?? lessonClass[id] { return try current(.lesson, row, ref: ref, classID: cls) }
         if let g = try row.eposID("group_id", nullable: true), let cls = ref.groupClass[g] { return try current(.lesson, row, ref: ref, classID: cls) }
         let stamp = try row.eposMoment("updated_at")
         for cls in ref.classOrder {

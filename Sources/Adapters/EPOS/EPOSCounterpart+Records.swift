@@ -44,12 +44,12 @@ extension EPOSCounterpart {
     }
 
     func student(_ s: JSONReader, classID: String) throws -> RemoteRecord {
-        var fields = try Self.person(s)
-        fields["file_number"] = .text(try s.string("personal_file", nonEmpty: true))
-        fields["birth_date"] = .text(try s.eposDate("birth_date", in: zone).description)
-        fields["snils"] = FieldValue(try s.snils("snils", nullable: true))
-        fields["class"] = .text(classID)
-        fields["status"] = .text("active")
+        var fields = try Self.person(s, .student)
+        fields[Student.fileNumber] = .text(try s.string("personal_file", nonEmpty: true))
+        fields[Student.birthDate] = .text(try s.eposDate("birth_date", in: zone).description)
+        fields[Student.snils] = FieldValue(try s.snils("snils", nullable: true))
+        fields[Student.classUnit] = .text(classID)
+        fields[Student.status] = .text("active")
         return RemoteRecord(.student, externalID: try s.eposID("id"), fields, version: try s.eposMoment("updated_at"))
     }
 
@@ -58,8 +58,8 @@ extension EPOSCounterpart {
     func lessonWithTeachers(_ l: JSONReader, classID: String, ref: Reference) throws -> [RemoteRecord] {
         var out: [RemoteRecord] = []
         let lesson = try self.lesson(l, classID: classID, ref: ref)
-        for key in ["teacher", "substitute"] {
-            guard let t = lesson.fields[key]?.text, !teachersDelivered.contains(t), let names = teachers.names(t) else { continue }
+        for key in [Lesson.teacher, Lesson.substitute] {
+            guard let t = lesson.fields[key].text, !teachersDelivered.contains(t), let names = teachers.names(t) else { continue }
             teachersDelivered.insert(t)
             out.append(RemoteRecord(.teacher, externalID: t, names))
         }
@@ -77,10 +77,10 @@ extension EPOSCounterpart {
         let date = try l.eposDate("date", in: zone), subject = try l.eposID("subject_id")
         let taught = try l.eposID("teacher_id"), replaced = try l.eposID("replaced_teacher_id", nullable: true)
         let record = RemoteRecord(.lesson, externalID: id, [
-            "class": .text(classID), "group": FieldValue(try l.eposID("group_id", nullable: true)), "subject": .text(subject),
-            "date": .text(date.description), "number": .int(try l.int("lesson_number", in: 1...12)),
-            "teacher": FieldValue(known(replaced ?? taught)), "substitute": FieldValue(replaced == nil ? nil : known(taught)),
-            "topic": FieldValue(try l.string("topic", nullable: true)),
+            Lesson.classUnit: .text(classID), Lesson.group: FieldValue(try l.eposID("group_id", nullable: true)), Lesson.subject: .text(subject),
+            Lesson.date: .text(date.description), Lesson.number: .int(try l.int("lesson_number", in: 1...12)),
+            Lesson.teacher: FieldValue(known(replaced ?? taught)), Lesson.substitute: FieldValue(replaced == nil ? nil : known(taught)),
+            Lesson.topic: FieldValue(try l.string("topic", nullable: true)),
         ], version: try l.eposMoment("updated_at"))
         lessonSubject[id] = subject
         return record
@@ -101,8 +101,8 @@ extension EPOSCounterpart {
     func homework(_ l: JSONReader) throws -> RemoteRecord? {
         guard let hw = try l.object("homework", nullable: true) else { return nil }
         let id = try l.eposID("id")
-        return RemoteRecord(.homework, externalID: id, ["lesson": .text(id), "text": .text(try hw.string("text")),
-                                                        "due": FieldValue(try hw.eposDate("due_date", nullable: true, in: zone)?.description)],
+        return RemoteRecord(.homework, externalID: id, [Homework.lesson: .text(id), Homework.text: .text(try hw.string("text")),
+                                                        Homework.due: FieldValue(try hw.eposDate("due_date", nullable: true, in: zone)?.description)],
                             version: try l.eposMoment("updated_at"))
     }
 
@@ -118,9 +118,9 @@ extension EPOSCounterpart {
         // A value without a line stays raw and is listed: the engine parks the mark.
         let mapped = raw.map(codes.markOrGap)
         return RemoteRecord(.mark, externalID: try m.eposID("id"), [
-            "lesson": .text(try m.eposID("schedule_item_id")), "student": .text(try m.eposID("student_id")), "work_type": .text(form.workType),
-            "value": FieldValue(mapped?.value), "point": .init(bool: point),
-            "weight": .int(try m.int("weight", in: 0...Int.max)),
+            Mark.lesson: .text(try m.eposID("schedule_item_id")), Mark.student: .text(try m.eposID("student_id")), Mark.workType: .text(form.workType),
+            Mark.value: FieldValue(mapped?.value), Mark.point: .init(bool: point),
+            Mark.weight: .int(try m.int("weight", in: 0...Int.max)),
         ], version: try m.eposMoment("updated_at"), unmapped: mapped?.gap.map { [$0] } ?? [])
     }
 
@@ -145,15 +145,15 @@ extension EPOSCounterpart {
             kind = "late"
         }
         return RemoteRecord(.attendance, externalID: try a.eposID("id"), [
-            "lesson": .text(try a.eposID("schedule_item_id")), "student": .text(try a.eposID("student_id")),
-            "kind": .text(kind), "reason": FieldValue(reason)], version: try a.eposMoment("updated_at"), unmapped: unmapped)
+            Attendance.lesson: .text(try a.eposID("schedule_item_id")), Attendance.student: .text(try a.eposID("student_id")),
+            Attendance.kind: .text(kind), Attendance.reason: FieldValue(reason)], version: try a.eposMoment("updated_at"), unmapped: unmapped)
     }
 
     func finalMark(_ f: JSONReader) throws -> RemoteRecord {
         let mapped = codes.markOrGap(try f.string("value", nonEmpty: true))
         return RemoteRecord(.finalMark, externalID: try f.eposID("id"), [
-            "student": .text(try f.eposID("student_id")), "subject": .text(try f.eposID("subject_id")), "period": .text(try f.eposID("period_id")),
-            "value": .text(mapped.value),
+            FinalMark.student: .text(try f.eposID("student_id")), FinalMark.subject: .text(try f.eposID("subject_id")), FinalMark.period: .text(try f.eposID("period_id")),
+            FinalMark.value: .text(mapped.value),
         ], version: try f.eposMoment("updated_at"), unmapped: mapped.gap.map { [$0] } ?? [])
     }
 

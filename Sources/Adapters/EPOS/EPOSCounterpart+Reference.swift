@@ -44,16 +44,16 @@ extension EPOSCounterpart {
             throw yearsBody.violation(expected: "the current academic year", got: "an empty array")
         }
         let yearID = try year.eposID("id"), begin = try year.eposDate("begin_date", in: zone), end = try year.eposDate("end_date", in: zone)
-        records.append(RemoteRecord(.year, externalID: yearID, ["name": .text(Self.yearName(try year.string("name", nonEmpty: true))),
-                                                                "start_date": .text(begin.description), "end_date": .text(end.description)]))
+        records.append(RemoteRecord(.year, externalID: yearID, [Year.name: .text(Self.yearName(try year.string("name", nonEmpty: true))),
+                                                                Year.startDate: .text(begin.description), Year.endDate: .text(end.description)]))
         var periods = Set<String>()
         for p in try await getOK("core/api/periods").asObjects() {
             let id = try p.eposID("id"), name = try p.string("name", nonEmpty: true)
             let b = try p.eposDate("begin_date", in: zone), e = try p.eposDate("end_date", in: zone)
             guard b <= end, e >= begin else { continue }   // another year's
             periods.insert(id)
-            records.append(RemoteRecord(.period, externalID: id, ["year": .text(yearID), "name": .text(name),
-                                                                  "start_date": .text(b.description), "end_date": .text(e.description)]))
+            records.append(RemoteRecord(.period, externalID: id, [Period.year: .text(yearID), Period.name: .text(name),
+                                                                  Period.startDate: .text(b.description), Period.endDate: .text(e.description)]))
         }
         var forms: [String: Form] = [:]
         var bySubject: [String: [Form]] = [:]
@@ -62,7 +62,7 @@ extension EPOSCounterpart {
             let id = try s.eposID("id")
             let (subject, adoptedSubject) = codes.subjectOrAdopt(try s.string("name", nonEmpty: true))
             if let adoptedSubject { adopt(adoptedSubject) }
-            records.append(RemoteRecord(.subject, externalID: id, ["name": .text(subject)]))
+            records.append(RemoteRecord(.subject, externalID: id, [Subject.name: .text(subject)]))
             for f in try await getOK("core/api/control_forms", [("subject_id", id)]).asObjects() {
                 try f.eposBelongs("subject_id", to: id, "the subject asked for")
                 let fid = try f.eposID("id"), name = try f.string("name", nonEmpty: true)
@@ -75,7 +75,7 @@ extension EPOSCounterpart {
             }
         }
         // Work types by the journal's name: one for every subject's form of that name.
-        for w in workTypes.sorted() { records.append(RemoteRecord(.workType, externalID: w, ["name": .text(w)])) }
+        for w in workTypes.sorted() { records.append(RemoteRecord(.workType, externalID: w, [WorkType.name: .text(w)])) }
         var reasons: [Int: String] = [:], reasonIDs: [String: Int] = [:]
         var reasonList: [(Int, String)] = []
         for a in try await getOK("core/api/absence_reasons").asObjects() {
@@ -96,7 +96,7 @@ extension EPOSCounterpart {
                 throw PortalError(kind: .unexpected, status: 200, message: "class unit \(id): «\(raw)» is not a class name the journal can read")
             }
             classes.append(id)
-            records.append(RemoteRecord(.classUnit, externalID: id, ["name": .text(name), "grade": .int(try c.int("parallel", in: 0...12))]))
+            records.append(RemoteRecord(.classUnit, externalID: id, [ClassUnit.name: .text(name), ClassUnit.grade: .int(try c.int("parallel", in: 0...12))]))
         }
         var students: [(record: RemoteRecord, updatedAt: String, classID: String)] = []
         var memberships: [RemoteRecord] = []
@@ -112,10 +112,10 @@ extension EPOSCounterpart {
             for g in groups.sorted(by: { $0.id < $1.id }) {
                 groupClass[g.id] = classID
                 rank[g.subject, default: 0] += 1
-                records.append(RemoteRecord(.group, externalID: g.id, ["class": .text(classID), "subject": .text(g.subject),
-                                                                       "name": .text(Self.groupName(g.name, rank: rank[g.subject]!))]))
+                records.append(RemoteRecord(.group, externalID: g.id, [Group.classUnit: .text(classID), Group.subject: .text(g.subject),
+                                                                       Group.name: .text(Self.groupName(g.name, rank: rank[g.subject]!))]))
                 for sid in g.members {
-                    memberships.append(RemoteRecord(.groupMember, externalID: "\(g.id):\(sid)", ["group": .text(g.id), "student": .text(sid)]))
+                    memberships.append(RemoteRecord(.groupMember, externalID: "\(g.id):\(sid)", [GroupMember.group: .text(g.id), GroupMember.student: .text(sid)]))
                 }
             }
             for s in try await getOK("core/api/students", [("class_unit_id", classID)]).asObjects() {
@@ -133,9 +133,13 @@ extension EPOSCounterpart {
 
     /// Surname, name and patronymic of a teacher or pupil. A patronymic may be null (people
     /// without one; the emulator's sample has such a pupil).
-    static func person(_ p: JSONReader) throws -> [String: FieldValue] {
-        ["surname": .text(try p.string("last_name", nonEmpty: true)), "name": .text(try p.string("first_name", nonEmpty: true)),
-         "patronymic": FieldValue(try p.string("middle_name", nullable: true))]
+    static func person(_ p: JSONReader, _ kind: EntityKind) throws -> FieldValues {
+        let k = kind.personKeys!
+        var f = FieldValues(kind)
+        f[k.surname] = .text(try p.string("last_name", nonEmpty: true))
+        f[k.name] = .text(try p.string("first_name", nonEmpty: true))
+        f[k.patronymic] = FieldValue(try p.string("middle_name", nullable: true))
+        return f
     }
 
     /// `2026-2027` → `2026/2027`, the journal's spelling of a year; other names as they are.

@@ -13,18 +13,19 @@ import SyncModel
 /// - else not at all: the lesson comes without that teacher, and the run's warnings say
 ///   which id to add to the journal.
 public struct EPOSTeachers: Sendable {
-    /// ЭПОС teacher id → the names (`surname`, `name`, `patronymic`) of the journal teacher bound to it.
-    public var bound: [String: [String: FieldValue]]
+    /// ЭПОС teacher id → the names (``Teacher/surname``, ``Teacher/name``, ``Teacher/patronymic``)
+    /// of the journal teacher bound to it: teacher values.
+    public var bound: [String: FieldValues]
     /// ЭПОС teacher id → the names a person gave for it (`epos/teachers.tsv`).
-    public var named: [String: [String: FieldValue]]
+    public var named: [String: FieldValues]
     /// The journal's teachers by their own id → their names.
-    public var journal: [String: [String: FieldValue]]
+    public var journal: [String: FieldValues]
 
-    public init(bound: [String: [String: FieldValue]] = [:], named: [String: [String: FieldValue]] = [:],
-                journal: [String: [String: FieldValue]] = [:]) {
+    public init(bound: [String: FieldValues] = [:], named: [String: FieldValues] = [:],
+                journal: [String: FieldValues] = [:]) {
         self.bound = bound; self.named = named; self.journal = journal
     }
 
     /// The names to deliver for an ЭПОС teacher id; nil when nobody knows the teacher.
-    func names(_ id: String) -> [String: FieldValue]? { bound[id] ?? named[id] ?? journal[id] }
+    func names(_ id: String) -> FieldValues? { bound[id] ?? named[id] ?? journal[id] }
 }

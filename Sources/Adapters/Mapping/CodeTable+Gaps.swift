@@ -18,9 +18,11 @@ extension CodeTable {
     /// A record's mark value mapped again: the journal's value and no gap, when a line exists now.
     func remapMark(_ r: RemoteRecord) -> RemoteRecord {
         var out = r
+        // Marks and final marks carry a mark value; other kinds have no gap in this table.
+        let value: Field? = r.kind == .mark ? Mark.value : r.kind == .finalMark ? FinalMark.value : nil
         for gap in r.unmapped where gap.table == name {
-            guard let raw = r.fields["value"]?.text, let v = lookup(raw, from: "portal", to: "journal") else { continue }
-            out.fields["value"] = .text(v)
+            guard let value, let raw = r.fields[value].text, let v = lookup(raw, from: "portal", to: "journal") else { continue }
+            out.fields[value] = .text(v)
             out.unmapped.removeAll { $0 == gap }
         }
         return out

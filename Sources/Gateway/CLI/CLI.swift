@@ -46,7 +46,7 @@ public struct CommandContext: Sendable {
 
 /// The `journal-gateway` command line: global options, dispatch, help, exit codes.
 public enum CLI {
-    static let commands: [Command] = storeCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + [demoCommand]
+    static let commands: [Command] = storeCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + reportCommands + rulesCommands + archiveCommands + [demoCommand]
 
     /// Runs the command line `args` (without the program name) and returns the exit code.
     public static func run(_ args: [String], console: Console = .standard,

@@ -57,7 +57,7 @@ extension CLI {
         return .object([("seq", .int(e.seq)), ("at", .string(e.at)), ("entity", .string(e.entity.rawValue)),
                         ("id", .string(e.recordID)), ("op", .string(e.op)), ("source", .string(e.origin.source)),
                         ("run_id", e.origin.runID.map(JSON.string) ?? .null), ("account", e.origin.account.map(JSON.string) ?? .null),
-                        ("changes", .array(e.changes.map { .object([("field", .string($0.field)), ("old", v($0.old)), ("new", v($0.new))]) }))])
+                        ("changes", .array(e.changes.map { .object([("field", .string($0.name)), ("old", v($0.old)), ("new", v($0.new))]) }))])
     }
 
     static func historyText(_ e: ChangeEntry) -> String {
@@ -65,7 +65,7 @@ extension CLI {
         if let run = e.origin.runID { who += ", run \(run)" }
         if let acc = e.origin.account { who += ", account \(acc)" }
         var lines = ["#\(e.seq)  \(e.at)  \(e.op) \(e.entity.rawValue) \(e.recordID)  (\(who))"]
-        for c in e.changes { lines.append("    \(c.field): \(c.old) → \(c.new)") }
+        for c in e.changes { lines.append("    \(c.name): \(c.old) → \(c.new)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -65,8 +65,8 @@ enum EPOSTeacherBook {
 
     /// `teacher_id<TAB>surname<TAB>name<TAB>patronymic` lines (a header starting with
     /// `teacher_id`, `#` comments, empty lines and an empty patronymic allowed).
-    static func named(_ text: String, path: String) throws -> [String: [String: FieldValue]] {
-        var out: [String: [String: FieldValue]] = [:]
+    static func named(_ text: String, path: String) throws -> [String: FieldValues] {
+        var out: [String: FieldValues] = [:]
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") || line.hasPrefix("teacher_id\t") { continue }
@@ -75,23 +75,24 @@ enum EPOSTeacherBook {
                 throw GatewayError.badInput("\(path):\(i + 1): expected teacher_id, surname, name and patronymic separated by tabs")
             }
             guard out[f[0]] == nil else { throw GatewayError.badInput("\(path):\(i + 1): \(f[0]) is named twice") }
-            out[f[0]] = ["surname": .text(f[1]), "name": .text(f[2]), "patronymic": f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null]
+            out[f[0]] = FieldValues(.teacher, [Teacher.surname: .text(f[1]), Teacher.name: .text(f[2]),
+                                               Teacher.patronymic: f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null])
         }
         return out
     }
 
     static func load(_ store: JournalStore) throws -> EPOSTeachers {
-        func names(_ r: Record) -> [String: FieldValue] {
-            ["surname": r["surname"], "name": r["name"], "patronymic": r["patronymic"]]
+        func names(_ r: Record) -> FieldValues {
+            FieldValues(.teacher, [Teacher.surname: r[Teacher.surname], Teacher.name: r[Teacher.name], Teacher.patronymic: r[Teacher.patronymic]])
         }
-        var journal: [String: [String: FieldValue]] = [:]
+        var journal: [String: FieldValues] = [:]
         for r in try store.records(.teacher) { journal[r.id] = names(r) }
         // The school's software's ids for teachers the store holds under a portal's ids
         // (`journal import` bound them): ЭПОС may share those ids.
         for b in try store.identities(counterpart: JournalAliases.counterpart, .teacher) where journal[b.externalID] == nil {
             if let n = journal[b.localID] { journal[b.externalID] = n }
         }
-        var bound: [String: [String: FieldValue]] = [:]
+        var bound: [String: FieldValues] = [:]
         for b in try store.identities(counterpart: "epos", .teacher) {
             if let n = journal[b.localID] { bound[b.externalID] = n }
         }

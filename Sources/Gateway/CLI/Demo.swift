@@ -39,7 +39,7 @@ extension CLI {
         // The same final mark changed on both sides: a person decides (mappings/policy.tsv).
         let s = try JournalStore.open(at: store)
         guard var fm = s.record(.finalMark, id: "fm-1") else { throw GatewayError(ExitCode.failure, "demo: sample final mark fm-1 missing") }
-        fm["value"] = .text("5")
+        fm[FinalMark.value] = .text("5")
         try JournalLine.record(fm).encoded().write(toFile: dir.appendingPathComponent("teacher.jsonl").path, atomically: false, encoding: .utf8)
         try step("the teacher raises a final mark to 5 in the school's journal", ["journal", "import", dir.appendingPathComponent("teacher.jsonl").path])
         _ = emulator.edit([.object([("op", .string("upsertFinalMark")), ("studentId", .int(9022)), ("subjectId", .int(77)),

@@ -9,7 +9,7 @@ struct ContingentPlan {
     var writes: [Record] = []
     var deletions: [(EntityKind, String)] = []
     /// The list's state of each pupil it names, kept as the base of the next import.
-    var bases: [(id: String, fields: [String: FieldValue])] = []
+    var bases: [(id: String, fields: FieldValues)] = []
     /// Fields the secretary and another source (a portal, a person) changed differently.
     var conflicts: [(id: String, conflict: MergeDecision.Conflict)] = []
     var errors: [String]
@@ -43,11 +43,11 @@ struct ContingentPlan {
         var byFile: [String: Record] = [:], bySnils: [String: Record] = [:], byPerson: [String: Record] = [:]
         var snilsHolders: [String: [Record]] = [:]
         for s in students {
-            if let f = s["file_number"].text { byFile[f] = s }
-            if let n = s["snils"].text { bySnils[n] = s; snilsHolders[n, default: []].append(s) }
-            byPerson[ContingentPlan.personKey(s["surname"].text, s["name"].text, s["patronymic"].text, s["birth_date"].text)] = s
+            if let f = s[Student.fileNumber].text { byFile[f] = s }
+            if let n = s[Student.snils].text { bySnils[n] = s; snilsHolders[n, default: []].append(s) }
+            byPerson[ContingentPlan.personKey(s[Student.surname].text, s[Student.name].text, s[Student.patronymic].text, s[Student.birthDate].text)] = s
         }
-        for c in try store.records(.classUnit) { if let n = c["name"].text { classIDs[n] = c.id } }
+        for c in try store.records(.classUnit) { if let n = c[ClassUnit.name].text { classIDs[n] = c.id } }
         guardians = GuardianMatcher(guardians: try store.records(.guardian), guardianships: try store.records(.guardianship))
 
         var matchedBy: [String: Int] = [:]
@@ -58,7 +58,7 @@ struct ContingentPlan {
                 ?? byPerson[ContingentPlan.personKey(row.surname, row.name, row.patronymic, row.birthDate?.description)]
             if let m = match {
                 if let other = matchedBy[m.id] {
-                    errors.append("\(file):\(row.line): this row and line \(other) are the same student (\(m["file_number"].text ?? m.id))")
+                    errors.append("\(file):\(row.line): this row and line \(other) are the same student (\(m[Student.fileNumber].text ?? m.id))")
                     continue
                 }
                 matchedBy[m.id] = row.line
@@ -71,17 +71,17 @@ struct ContingentPlan {
         if mode == .snapshot {
             // The brake: a list that would withdraw more than 10% of the active pupils (a
             // truncated export, the wrong file) holds every withdrawal until a person confirms.
-            let active = students.filter { $0["status"].text == "active" }
+            let active = students.filter { $0[Student.status].text == "active" }
             let leaving = active.filter { matchedBy[$0.id] == nil }
             result.activeBefore = active.count
             let hold = !confirmWithdrawals && leaving.count * 100 > active.count * ContingentImporter.withdrawalLimitPercent
             for s in leaving {
-                if hold { result.withdrawalsHeld.append(s["file_number"].text ?? s.id); continue }
+                if hold { result.withdrawalsHeld.append(s[Student.fileNumber].text ?? s.id); continue }
                 var w = s
-                w["status"] = .text("withdrawn")
+                w[Student.status] = .text("withdrawn")
                 writes.append(w)
                 writes.append(movement(s.id, .withdrawal, from: className(of: s), to: nil, details: nil))
-                result.withdrawn.append(s["file_number"].text ?? s.id)
+                result.withdrawn.append(s[Student.fileNumber].text ?? s.id)
                 result.updated += 1
             }
         }
@@ -97,7 +97,7 @@ struct ContingentPlan {
             guard let snils = row.snils, let others = holders[snils] else { continue }
             for other in others where other.id != studentOfLine[row.line] && rowOf[other.id]?.snils == nil {
                 let this = row.fileNumber.map { "personal file \($0)" } ?? "the pupil on this line"
-                let that = other["file_number"].text.map { "personal file \($0)" } ?? "pupil \(other.id)"
+                let that = other[Student.fileNumber].text.map { "personal file \($0)" } ?? "pupil \(other.id)"
                 let where_ = rowOf[other.id].map { "on line \($0.line)" } ?? "in the store"
                 result.warnings.append(ContingentWarning(line: row.line, column: column?.label,
                     "column «\(column?.header ?? "СНИЛС")»: \(this) has the same СНИЛС as \(that) \(where_); one of them is wrong, please check both"))
@@ -110,8 +110,8 @@ struct ContingentPlan {
     /// is queued when both changed it differently: neither may silently revert the other.
     static func contingentPolicy(_ policy: PolicyTable) -> PolicyTable {
         var p = policy
-        for spec in EntityKind.student.fields where policy.authority(.student, spec.name) == .remote {
-            p = p.setting(.student, spec.name, .queue)
+        for key in Student.all where policy.authority(key) == .remote {
+            p = p.setting(key, .queue)
         }
         return p
     }
@@ -138,19 +138,19 @@ struct ContingentPlan {
     }
 
     static func guardianKey(_ g: Record) -> String {
-        [g["surname"].text, g["name"].text, g["patronymic"].text, g["phone"].text].map { ($0 ?? "").lowercased() }.joined(separator: "|")
+        [g[Guardian.surname].text, g[Guardian.name].text, g[Guardian.patronymic].text, g[Guardian.phone].text].map { ($0 ?? "").lowercased() }.joined(separator: "|")
     }
 
     private func className(of s: Record) -> String? {
-        guard let id = s["class"].text else { return nil }
-        return store.record(.classUnit, id: id)?["name"].text ?? classIDs.first { $0.value == id }?.key
+        guard let id = s[Student.classUnit].text else { return nil }
+        return store.record(.classUnit, id: id)?[ClassUnit.name].text ?? classIDs.first { $0.value == id }?.key
     }
 
     private mutating func classID(_ name: String) -> String {
         if let id = classIDs[name] { return id }
         let id = "cls-" + name
         classIDs[name] = id
-        writes.append(Record(.classUnit, id: id, ["name": .text(name), "grade": .int(ClassName.grade(of: name) ?? 0)]))
+        writes.append(Record(.classUnit, id: id, [ClassUnit.name: .text(name), ClassUnit.grade: .int(ClassName.grade(of: name) ?? 0)]))
         return id
     }
 
@@ -164,8 +164,8 @@ struct ContingentPlan {
 
     private func movement(_ student: String, _ kind: MovementKind, from: String?, to: String?, details: JSON?) -> Record {
         Record(.movement, id: "mv-\(student)-\(kind.rawValue)-\(date)", [
-            "student": .text(student), "kind": .text(kind.rawValue), "date": .text(date.description),
-            "from_class": FieldValue(from), "to_class": FieldValue(to), "details": FieldValue(details?.serialized()),
+            Movement.student: .text(student), Movement.kind: .text(kind.rawValue), Movement.date: .text(date.description),
+            Movement.fromClass: FieldValue(from), Movement.toClass: FieldValue(to), Movement.details: FieldValue(details?.serialized()),
         ])
     }
 
@@ -174,31 +174,31 @@ struct ContingentPlan {
         var s = existing ?? Record(.student, id: newID("stu-", row.fileNumber ?? Self.shortHash(Self.personKey(row.surname, row.name, row.patronymic, row.birthDate?.description))))
         let before = s
         // Empty cells never erase what the store knows.
-        func set(_ f: String, _ v: String?) { if let v, !v.isEmpty { s[f] = .text(v) } }
-        set("file_number", row.fileNumber)
-        set("surname", row.surname); set("name", row.name); set("patronymic", row.patronymic)
-        set("birth_date", row.birthDate?.description); set("snils", row.snils); set("gender", row.gender)
-        s["class"] = .text(cls)
-        s["status"] = .text("active")
+        func set(_ f: Field, _ v: String?) { if let v, !v.isEmpty { s[f] = .text(v) } }
+        set(Student.fileNumber, row.fileNumber)
+        set(Student.surname, row.surname); set(Student.name, row.name); set(Student.patronymic, row.patronymic)
+        set(Student.birthDate, row.birthDate?.description); set(Student.snils, row.snils); set(Student.gender, row.gender)
+        s[Student.classUnit] = .text(cls)
+        s[Student.status] = .text("active")
         let file = row.fileNumber ?? s.id
         var movements: [Record] = []
         if let old = existing { s = merged(s, existing: old) } else { bases.append((s.id, s.normalized.fields)) }
         if let old = existing {
-            let personal = ["file_number", "surname", "name", "patronymic", "birth_date", "snils", "gender"]
+            let personal = [Student.fileNumber, Student.surname, Student.name, Student.patronymic, Student.birthDate, Student.snils, Student.gender]
             let changed = personal.filter { old[$0] != s[$0] }
-            if old["status"].text == "withdrawn" {
+            if old[Student.status].text == "withdrawn" {
                 movements.append(movement(s.id, .arrival, from: nil, to: row.className, details: nil))
                 result.arrived.append(file)
-            } else if old["class"] != s["class"] {
+            } else if old[Student.classUnit] != s[Student.classUnit] {
                 let from = className(of: old) ?? "—"
                 movements.append(movement(s.id, .transfer, from: from, to: row.className, details: nil))
                 result.transferred.append((file, from, row.className))
             }
             if !changed.isEmpty {
-                let details = JSON.object(changed.map { ($0, .object([("old", .string(old[$0].text ?? "")), ("new", .string(s[$0].text ?? ""))])) })
+                let details = JSON.object(changed.map { ($0.name, .object([("old", .string(old[$0].text ?? "")), ("new", .string(s[$0].text ?? ""))])) })
                 movements.append(movement(s.id, .dataChange, from: nil, to: nil, details: details))
-                if changed.contains(where: { ["surname", "name", "patronymic"].contains($0) }) {
-                    func full(_ r: Record) -> String { [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0 }.joined(separator: " ") }
+                if changed.contains(where: { [Student.surname, Student.name, Student.patronymic].contains($0) }) {
+                    func full(_ r: Record) -> String { [r[Student.surname].text, r[Student.name].text, r[Student.patronymic].text].compactMap { $0 }.joined(separator: " ") }
                     result.renamed.append((file, full(old), full(s)))
                 }
             }
@@ -221,18 +221,17 @@ struct ContingentPlan {
     /// unlinked (R8: they stop seeing the child).
     private mutating func planGuardians(student: String, _ entries: [GuardianEntry], isNew: Bool) {
         var links: [Record] = []
-        if !isNew { links = (try? store.records(.guardianship, where: "student", equals: .text(student))) ?? [] }
+        if !isNew { links = (try? store.records(.guardianship, where: Guardianship.student, equals: .text(student))) ?? [] }
         var current: [String: Record] = [:]
-        for l in links { if let gid = l["guardian"].text, let g = store.record(.guardian, id: gid) { current[gid] = g } }
+        for l in links { if let gid = l[Guardianship.guardian].text, let g = store.record(.guardian, id: gid) { current[gid] = g } }
         var keep: Set<String> = []
         for e in entries {
-            let fields: [String: FieldValue] = ["surname": .text(e.surname), "name": .text(e.name),
-                                                "patronymic": FieldValue(e.patronymic), "phone": FieldValue(e.phone)]
-            let named = Record(.guardian, id: "", fields)
+            let named = Record(.guardian, id: "", [Guardian.surname: .text(e.surname), Guardian.name: .text(e.name),
+                                                   Guardian.patronymic: FieldValue(e.patronymic), Guardian.phone: FieldValue(e.phone)])
             if let (gid, g) = current.sorted(by: { $0.key < $1.key }).first(where: { !keep.contains($0.key) && GuardianIdentity.fio($0.value) == GuardianIdentity.fio(named) }) {
                 keep.insert(gid)
-                if let p = e.phone, g["phone"].text != p {
-                    var u = g; u["phone"] = .text(p); writes.append(u)
+                if let p = e.phone, g[Guardian.phone].text != p {
+                    var u = g; u[Guardian.phone] = .text(p); writes.append(u)
                     guardians.add(u)
                 }
                 continue
@@ -248,11 +247,11 @@ struct ContingentPlan {
             }
             guardians.add(g, children: [student])
             keep.insert(g.id)
-            if !links.contains(where: { $0["guardian"].text == g.id }) {
-                writes.append(Record(.guardianship, id: "gs-\(student)-\(g.id)", ["student": .text(student), "guardian": .text(g.id)]))
+            if !links.contains(where: { $0[Guardianship.guardian].text == g.id }) {
+                writes.append(Record(.guardianship, id: "gs-\(student)-\(g.id)", [Guardianship.student: .text(student), Guardianship.guardian: .text(g.id)]))
             }
         }
-        for l in links where !keep.contains(l["guardian"].text ?? "") { deletions.append((.guardianship, l.id)) }
+        for l in links where !keep.contains(l[Guardianship.guardian].text ?? "") { deletions.append((.guardianship, l.id)) }
     }
 
     /// A short stable hash (FNV-1a 64) for generated ids.

@@ -86,12 +86,14 @@ public enum DiaryTexts {
     }
 
     public static func shortName(_ r: Record) -> String {
-        shortName(surname: r["surname"].text ?? "", name: r["name"].text ?? "", patronymic: r["patronymic"].text)
+        guard let k = r.kind.personKeys else { return r.id }
+        return shortName(surname: r[k.surname].text ?? "", name: r[k.name].text ?? "", patronymic: r[k.patronymic].text)
     }
 
     /// «Зайцева Ульяна Юрьевна».
     public static func fullName(_ r: Record) -> String {
-        [r["surname"].text, r["name"].text, r["patronymic"].text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        guard let k = r.kind.personKeys else { return r.id }
+        return [r[k.surname].text, r[k.name].text, r[k.patronymic].text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// The journal's attendance mark: «Н», «Б», «УП», «НП», or «ОП» for a late arrival.

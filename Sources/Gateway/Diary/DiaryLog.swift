@@ -63,11 +63,11 @@ enum DiaryLog {
             return nil
         case "delete":
             var r = Record(kind, id: id)
-            for c in changes { r[c.field] = c.old }
+            for c in changes { if let f = c.key { r[f] = c.old } }
             return r.normalized
         default:
             guard var r = after else { return nil }
-            for c in changes { r[c.field] = c.old }
+            for c in changes { if let f = c.key { r[f] = c.old } }
             return r
         }
     }

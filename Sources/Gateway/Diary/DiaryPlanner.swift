@@ -64,7 +64,7 @@ final class DiaryPlanner {
                 switch e.kind {
                 case .guardianship:
                     walked.apply(e)
-                    for c in e.changes where c.field == "student" {
+                    for c in e.changes where c.key == Guardianship.student {
                         if let s = c.old.text { touchedStudents.insert(s) }
                         if let s = c.new.text { touchedStudents.insert(s) }
                     }
@@ -127,7 +127,7 @@ final class DiaryPlanner {
             try store.setDiaryForecast(student: t.student, subject: t.subject, period: t.period.id, value: value, seq: t.seq)
             var builder = EventBuilder(dir: dir, links: links, entry: nil, snapshot: false, yearStart: nil)
             let payload: [(String, JSON)] = [
-                ("subject", .string(dir.subjects[t.subject] ?? t.subject)), ("period", .string(t.period["name"].text ?? "")),
+                ("subject", .string(dir.subjects[t.subject] ?? t.subject)), ("period", .string(t.period[Period.name].text ?? "")),
                 ("value", value.map(JSON.string) ?? .null), ("marks", .int(marks.count)),
                 ("average", Forecast.mean(marks).map(JSON.double) ?? .null),
                 ("rule", .string("средневзвешенное текущих отметок за период, округление с 0,5 вверх, не менее \(Forecast.minimumMarks) отметок")),

@@ -39,45 +39,45 @@ struct EventBuilder {
     /// guardians hear of the removal and the new one's of the creation, never each other's.
     private mutating func perStudent(_ before: Record?, _ after: Record?, _ make: (inout EventBuilder, Record?, Record?) -> DiaryEvent?) -> [DiaryEvent] {
         let b = snapshot ? nil : before
-        if let b, let after, b["student"] != after["student"] {
+        if let b, let after, let key = b.kind.studentKey, b[key] != after[key] {
             return [make(&self, b, nil), make(&self, nil, after)].compactMap { $0 }
         }
         return [make(&self, b, after)].compactMap { $0 }
     }
 
-    private func changed(_ a: Record?, _ b: Record?, _ fields: [String]) -> Bool {
+    private func changed(_ a: Record?, _ b: Record?, _ fields: [Field]) -> Bool {
         fields.contains { a?[$0] != b?[$0] }
     }
 
     // MARK: marks
 
     private mutating func markEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
-        func visible(_ r: Record?) -> Bool { r.map { !$0["value"].isNull } ?? false }
+        func visible(_ r: Record?) -> Bool { r.map { !$0[Mark.value].isNull } ?? false }
         let type: DiaryEventType
         switch (visible(before), visible(after)) {
         case (false, true): type = .markCreated
         case (true, true):
-            guard changed(before, after, ["value", "work_type", "weight", "lesson"]) else { return nil }
+            guard changed(before, after, [Mark.value, Mark.workType, Mark.weight, Mark.lesson]) else { return nil }
             type = .markChanged
         case (true, false): type = .markDeleted
         default: return nil
         }
         let r = (after ?? before)!
-        guard let student = r["student"].text, let lesson = r["lesson"].text.flatMap(dir.lesson),
-              let date = CivilDate(iso: lesson["date"].text ?? "") else { return nil }
-        let subject = lesson["subject"].text ?? ""
-        let work = r["work_type"].text.flatMap { dir.workTypes[$0]?["name"].text }
+        guard let student = r[Mark.student].text, let lesson = r[Mark.lesson].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson[Lesson.date].text ?? "") else { return nil }
+        let subject = lesson[Lesson.subject].text ?? ""
+        let work = r[Mark.workType].text.flatMap { dir.workTypes[$0]?[WorkType.name].text }
         // A work type the directory cannot name: the event still goes (without it), and the summary says so.
-        if work == nil, let id = r["work_type"].text { counts.unrendered["work type \(id)", default: 0] += 1 }
-        var p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson["number"].int ?? 0)),
+        if work == nil, let id = r[Mark.workType].text { counts.unrendered["work type \(id)", default: 0] += 1 }
+        var p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson[Lesson.number].int ?? 0)),
                                    ("subject", .string(dir.subjects[subject] ?? subject)),
                                    ("work", .string(work ?? "")),
-                                   ("value", .string((type == .markDeleted ? before : after)?["value"].text ?? ""))]
-        if type == .markChanged { p.append(("previous", before?["value"].text.map(JSON.string) ?? .null)) }
-        p.append(("weight", .int(r["weight"].int ?? 1)))
+                                   ("value", .string((type == .markDeleted ? before : after)?[Mark.value].text ?? ""))]
+        if type == .markChanged { p.append(("previous", before?[Mark.value].text.map(JSON.string) ?? .null)) }
+        p.append(("weight", .int(r[Mark.weight].int ?? 1)))
         p.append(("teacher", dir.lessonTeacher(lesson).map(JSON.string) ?? .null))
         let event = make(type, kind: "mark", key: "\(r.id)|\(student)", student: student, date: date, payload: p,
-                         grade1: dir.grade(ofClass: lesson["class"].text) == 1)
+                         grade1: dir.grade(ofClass: lesson[Lesson.classUnit].text) == 1)
         if event != nil, let e = entry, let period = dir.period(on: date) {
             forecastTriggers.append(.init(student: student, subject: subject, period: period, seq: e.seq, at: e.at))
         }
@@ -89,7 +89,7 @@ struct EventBuilder {
     private mutating func attendanceEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
         let type: DiaryEventType
         if let after {
-            if before != nil, !changed(before, after, ["kind", "reason", "lesson"]) { return nil }
+            if before != nil, !changed(before, after, [Attendance.kind, Attendance.reason, Attendance.lesson]) { return nil }
             type = .attendanceAbsent
         } else if before != nil {
             type = .attendanceCleared
@@ -97,18 +97,18 @@ struct EventBuilder {
             return nil
         }
         let r = (after ?? before)!
-        guard let student = r["student"].text, let lesson = r["lesson"].text.flatMap(dir.lesson),
-              let date = CivilDate(iso: lesson["date"].text ?? "") else { return nil }
-        let subject = lesson["subject"].text ?? ""
+        guard let student = r[Attendance.student].text, let lesson = r[Attendance.lesson].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson[Lesson.date].text ?? "") else { return nil }
+        let subject = lesson[Lesson.subject].text ?? ""
         var p: [(String, JSON)] = [("date", .string(date.description)),
-                                   ("lessons", .array([.object([("number", .int(lesson["number"].int ?? 0)),
+                                   ("lessons", .array([.object([("number", .int(lesson[Lesson.number].int ?? 0)),
                                                                 ("subject", .string(dir.subjects[subject] ?? subject))])]))]
         if type == .attendanceAbsent {
-            if !DiaryTexts.knownReason(kind: r["kind"].text, reason: r["reason"].text) {
-                counts.unrendered["attendance reason «\(r["reason"].text ?? "")»", default: 0] += 1
+            if !DiaryTexts.knownReason(kind: r[Attendance.kind].text, reason: r[Attendance.reason].text) {
+                counts.unrendered["attendance reason «\(r[Attendance.reason].text ?? "")»", default: 0] += 1
             }
-            p.append(("mark", .string(DiaryTexts.attendanceMark(kind: r["kind"].text, reason: r["reason"].text))))
-            p.append(("reason", .string(DiaryTexts.attendanceReason(kind: r["kind"].text, reason: r["reason"].text))))
+            p.append(("mark", .string(DiaryTexts.attendanceMark(kind: r[Attendance.kind].text, reason: r[Attendance.reason].text))))
+            p.append(("reason", .string(DiaryTexts.attendanceReason(kind: r[Attendance.kind].text, reason: r[Attendance.reason].text))))
         }
         return make(type, kind: "attendance", key: "\(r.id)|\(student)", student: student, date: date, payload: p, grade1: false)
     }
@@ -116,15 +116,15 @@ struct EventBuilder {
     // MARK: final marks
 
     private mutating func finalMarkEvent(_ before: Record?, _ after: Record?) -> DiaryEvent? {
-        if before != nil, after != nil, !changed(before, after, ["value", "subject", "period"]) { return nil }
-        guard let r = after ?? before, let student = r["student"].text, let e = entry,
-              let period = r["period"].text.flatMap({ id in dir.periods.first { $0.id == id } }) else { return nil }
-        if snapshot, let ys = yearStart, (period["end_date"].text ?? "") < ys { counts.skippedOtherYears += 1; return nil }
-        let date = DiaryTexts.localDate(e.at, zone: dir.zone) ?? CivilDate(iso: period["end_date"].text ?? "")!
-        let subject = r["subject"].text ?? ""
-        var p: [(String, JSON)] = [("subject", .string(dir.subjects[subject] ?? subject)), ("period", .string(period["name"].text ?? "")),
-                                   ("value", after?["value"].text.map(JSON.string) ?? .null)]
-        if before != nil { p.append(("previous", before?["value"].text.map(JSON.string) ?? .null)) }
+        if before != nil, after != nil, !changed(before, after, [FinalMark.value, FinalMark.subject, FinalMark.period]) { return nil }
+        guard let r = after ?? before, let student = r[FinalMark.student].text, let e = entry,
+              let period = r[FinalMark.period].text.flatMap({ id in dir.periods.first { $0.id == id } }) else { return nil }
+        if snapshot, let ys = yearStart, (period[Period.endDate].text ?? "") < ys { counts.skippedOtherYears += 1; return nil }
+        let date = DiaryTexts.localDate(e.at, zone: dir.zone) ?? CivilDate(iso: period[Period.endDate].text ?? "")!
+        let subject = r[FinalMark.subject].text ?? ""
+        var p: [(String, JSON)] = [("subject", .string(dir.subjects[subject] ?? subject)), ("period", .string(period[Period.name].text ?? "")),
+                                   ("value", after?[FinalMark.value].text.map(JSON.string) ?? .null)]
+        if before != nil { p.append(("previous", before?[FinalMark.value].text.map(JSON.string) ?? .null)) }
         return make(.finalMarkSet, kind: "final_mark", key: "\(r.id)|\(student)", student: student, date: date, payload: p,
                     grade1: dir.grade(ofClass: dir.classOf(student, on: date)) == 1)
     }
@@ -133,31 +133,31 @@ struct EventBuilder {
 
     private mutating func homeworkEvents(_ before: Record?, _ after: Record?) -> [DiaryEvent] {
         let b = snapshot ? nil : before
-        if let b, let after, !changed(b, after, ["text", "due", "lesson"]) { return [] }
-        guard let r = after ?? b, let lesson = r["lesson"].text.flatMap(dir.lesson),
-              let date = CivilDate(iso: lesson["date"].text ?? "") else { return [] }
-        let subject = lesson["subject"].text ?? ""
-        let p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson["number"].int ?? 0)),
+        if let b, let after, !changed(b, after, [Homework.text, Homework.due, Homework.lesson]) { return [] }
+        guard let r = after ?? b, let lesson = r[Homework.lesson].text.flatMap(dir.lesson),
+              let date = CivilDate(iso: lesson[Lesson.date].text ?? "") else { return [] }
+        let subject = lesson[Lesson.subject].text ?? ""
+        let p: [(String, JSON)] = [("date", .string(date.description)), ("lesson", .int(lesson[Lesson.number].int ?? 0)),
                                    ("subject", .string(dir.subjects[subject] ?? subject)),
-                                   ("text", after?["text"].text.map(JSON.string) ?? .null),
-                                   ("due", after?["due"].text.map(JSON.string) ?? .null),
+                                   ("text", after?[Homework.text].text.map(JSON.string) ?? .null),
+                                   ("due", after?[Homework.due].text.map(JSON.string) ?? .null),
                                    ("teacher", dir.lessonTeacher(lesson).map(JSON.string) ?? .null)]
-        let grade1 = dir.grade(ofClass: lesson["class"].text) == 1
+        let grade1 = dir.grade(ofClass: lesson[Lesson.classUnit].text) == 1
         return dir.studentsOf(lesson: lesson).compactMap { s in
             make(.homeworkSet, kind: "homework", key: "\(r.id)|\(s)", student: s, date: date, payload: p, grade1: grade1)
         }
     }
 
     private mutating func lessonEvents(_ before: Record?, _ after: Record?) -> [DiaryEvent] {
-        guard let before, let after, changed(before, after, ["date", "number", "subject", "teacher", "substitute", "class", "group"]),
-              let date = CivilDate(iso: after["date"].text ?? "") else { return [] }
+        guard let before, let after, changed(before, after, [Lesson.date, Lesson.number, Lesson.subject, Lesson.teacher, Lesson.substitute, Lesson.classUnit, Lesson.group]),
+              let date = CivilDate(iso: after[Lesson.date].text ?? "") else { return [] }
         let what: String
-        if changed(before, after, ["date", "number"]) { what = "перенос урока" }
-        else if changed(before, after, ["substitute"]) { what = after["substitute"].isNull ? "отмена замены" : "замена учителя" }
+        if changed(before, after, [Lesson.date, Lesson.number]) { what = "перенос урока" }
+        else if changed(before, after, [Lesson.substitute]) { what = after[Lesson.substitute].isNull ? "отмена замены" : "замена учителя" }
         else { what = "изменение расписания" }
         func describe(_ l: Record) -> JSON {
-            .object([("date", .string(l["date"].text ?? "")), ("lesson", .int(l["number"].int ?? 0)),
-                     ("subject", .string(l["subject"].text.flatMap { dir.subjects[$0] } ?? "")),
+            .object([("date", .string(l[Lesson.date].text ?? "")), ("lesson", .int(l[Lesson.number].int ?? 0)),
+                     ("subject", .string(l[Lesson.subject].text.flatMap { dir.subjects[$0] } ?? "")),
                      ("teacher", dir.lessonTeacher(l).map(JSON.string) ?? .null)])
         }
         guard case .object(let now) = describe(after) else { return [] }

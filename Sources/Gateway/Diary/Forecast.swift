@@ -30,7 +30,7 @@ public enum Forecast {
 
     /// The marks a forecast rests on: one student, one subject, one period's dates.
     public static func marks(_ store: JournalStore, student: String, subject: String, period: Record) throws -> [(value: Int, weight: Int)] {
-        try store.markValues(student: student, subject: subject, from: period["start_date"].text ?? "", to: period["end_date"].text ?? "")
+        try store.markValues(student: student, subject: subject, from: period[Period.startDate].text ?? "", to: period[Period.endDate].text ?? "")
     }
 
     /// Whether a final mark is already set for the student, subject and period.

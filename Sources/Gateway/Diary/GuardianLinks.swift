@@ -15,7 +15,7 @@ struct GuardianLinks {
     /// The links as they were right after change-log entry `seq`.
     init(store: JournalStore, at seq: Int) throws {
         try store.forEachRecord(.guardianship) { g in
-            if let s = g["student"].text, let gd = g["guardian"].text { links[g.id] = (s, gd) }
+            if let s = g[Guardianship.student].text, let gd = g[Guardianship.guardian].text { links[g.id] = (s, gd) }
         }
         let later = try store.guardianshipChangesNewestFirst(after: seq)
         for e in later { undo(id: e.id, op: e.op, changes: e.changes) }
@@ -37,8 +37,8 @@ struct GuardianLinks {
         default:
             var s = links[e.recordID]?.student, g = links[e.recordID]?.guardian
             for c in e.changes {
-                if c.field == "student" { s = c.new.text }
-                if c.field == "guardian" { g = c.new.text }
+                if c.key == Guardianship.student { s = c.new.text }
+                if c.key == Guardianship.guardian { g = c.new.text }
             }
             if let s, let g { links[e.recordID] = (s, g); index((s, g), +1) } else { links[e.recordID] = nil }
         }
@@ -56,15 +56,15 @@ struct GuardianLinks {
         case "delete":
             var s: String?, g: String?
             for c in changes {
-                if c.field == "student" { s = c.old.text }
-                if c.field == "guardian" { g = c.old.text }
+                if c.key == Guardianship.student { s = c.old.text }
+                if c.key == Guardianship.guardian { g = c.old.text }
             }
             if let s, let g { links[id] = (s, g) }
         default:
             guard var l = links[id] else { return }
             for c in changes {
-                if c.field == "student", let v = c.old.text { l.student = v }
-                if c.field == "guardian", let v = c.old.text { l.guardian = v }
+                if c.key == Guardianship.student, let v = c.old.text { l.student = v }
+                if c.key == Guardianship.guardian, let v = c.old.text { l.guardian = v }
             }
             links[id] = l
         }

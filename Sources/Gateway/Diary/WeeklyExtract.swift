@@ -74,11 +74,11 @@ public struct WeeklyExtract {
     /// The pages of every active student of a class (`5А`, `5 а`, …), by surname.
     public func pages(className raw: String, week monday: CivilDate) throws -> [Page] {
         guard let name = ClassName.normalize(raw),
-              let cls = try store.records(.classUnit, where: "name", equals: .text(name)).first else {
+              let cls = try store.records(.classUnit, where: ClassUnit.name, equals: .text(name)).first else {
             throw GatewayError.usage("no class «\(raw)» in the store")
         }
-        let students = try store.records(.student, where: "class", equals: .text(cls.id))
-            .filter { $0["status"].text != "withdrawn" }
+        let students = try store.records(.student, where: Student.classUnit, equals: .text(cls.id))
+            .filter { $0[Student.status].text != "withdrawn" }
             .sorted { DiaryTexts.fullName($0) < DiaryTexts.fullName($1) }
         guard !students.isEmpty else { throw GatewayError.usage("class \(name) has no active students") }
         let dir = try DiaryDirectory(store: store)
@@ -95,14 +95,14 @@ public struct WeeklyExtract {
         guard let classID = dir.classOf(id, on: monday), let cls = dir.classes[classID] else {
             throw GatewayError.usage("student «\(id)» is in no class in the week of \(monday.russian)")
         }
-        let grade = cls["grade"].int ?? 0
+        let grade = cls[ClassUnit.grade].int ?? 0
         var days: [Day] = []
         for offset in 0..<7 {
             let date = monday.adding(days: offset)
             var rows: [Row] = []
             for lessonID in try store.lessonIDs(classID: classID, date: date.description) {
                 guard let lesson = dir.lesson(lessonID) else { continue }
-                if let g = lesson["group"].text, !(dir.groupMembers[g]?.contains(id) ?? false) { continue }
+                if let g = lesson[Lesson.group].text, !(dir.groupMembers[g]?.contains(id) ?? false) { continue }
                 rows.append(try self.row(lesson, student: id, dir: dir, grade1: grade == 1))
             }
             if !rows.isEmpty || offset < 5 { days.append(Day(date: date, rows: rows)) }
@@ -119,31 +119,31 @@ public struct WeeklyExtract {
                 if final != nil || forecast != nil { results.append((name, final, final == nil ? forecast : nil)) }
             }
         }
-        return Page(studentID: id, studentName: DiaryTexts.fullName(student), className: cls["name"].text ?? "",
-                    classTeacher: dir.teacherName(cls["teacher"].text), grade: grade, days: days,
-                    periodName: period?["name"].text, results: results,
-                    workTypes: dir.workTypes.values.compactMap { w in w["abbr"].text.map { "\($0) — \((w["name"].text ?? "").lowercased())" } }.sorted())
+        return Page(studentID: id, studentName: DiaryTexts.fullName(student), className: cls[ClassUnit.name].text ?? "",
+                    classTeacher: dir.teacherName(cls[ClassUnit.teacher].text), grade: grade, days: days,
+                    periodName: period?[Period.name].text, results: results,
+                    workTypes: dir.workTypes.values.compactMap { w in w[WorkType.abbr].text.map { "\($0) — \((w[WorkType.name].text ?? "").lowercased())" } }.sorted())
     }
 
     private func row(_ lesson: Record, student: String, dir: DiaryDirectory, grade1: Bool) throws -> Row {
-        let subject = lesson["subject"].text.flatMap { dir.subjects[$0] } ?? ""
+        let subject = lesson[Lesson.subject].text.flatMap { dir.subjects[$0] } ?? ""
         var marks: [String] = []
         var homework: String?
         if !grade1 {
-            for m in try store.records(.mark, where: "lesson", equals: .text(lesson.id)) where m["student"].text == student {
-                guard let v = m["value"].text else { continue }
-                let abbr = m["work_type"].text.flatMap { dir.workTypes[$0]?["abbr"].text }
+            for m in try store.records(.mark, where: Mark.lesson, equals: .text(lesson.id)) where m[Mark.student].text == student {
+                guard let v = m[Mark.value].text else { continue }
+                let abbr = m[Mark.workType].text.flatMap { dir.workTypes[$0]?[WorkType.abbr].text }
                 marks.append(abbr.map { "\(v) (\($0))" } ?? v)
             }
-            if let hw = try store.records(.homework, where: "lesson", equals: .text(lesson.id)).first {
-                homework = hw["text"].text
-                if let due = hw["due"].text.flatMap(CivilDate.init(iso:)) { homework = (homework ?? "") + " (к \(due.day).\(due.month < 10 ? "0" : "")\(due.month))" }
+            if let hw = try store.records(.homework, where: Homework.lesson, equals: .text(lesson.id)).first {
+                homework = hw[Homework.text].text
+                if let due = hw[Homework.due].text.flatMap(CivilDate.init(iso:)) { homework = (homework ?? "") + " (к \(due.day).\(due.month < 10 ? "0" : "")\(due.month))" }
             }
         }
-        let absence = try store.records(.attendance, where: "lesson", equals: .text(lesson.id))
-            .first { $0["student"].text == student }
-            .map { DiaryTexts.attendanceMark(kind: $0["kind"].text, reason: $0["reason"].text) }
-        return Row(number: lesson["number"].int ?? 0, subject: subject, topic: lesson["topic"].text, teacher: dir.lessonTeacher(lesson),
-                   substitute: !lesson["substitute"].isNull, homework: homework, marks: marks, absence: absence)
+        let absence = try store.records(.attendance, where: Attendance.lesson, equals: .text(lesson.id))
+            .first { $0[Attendance.student].text == student }
+            .map { DiaryTexts.attendanceMark(kind: $0[Attendance.kind].text, reason: $0[Attendance.reason].text) }
+        return Row(number: lesson[Lesson.number].int ?? 0, subject: subject, topic: lesson[Lesson.topic].text, teacher: dir.lessonTeacher(lesson),
+                   substitute: !lesson[Lesson.substitute].isNull, homework: homework, marks: marks, absence: absence)
     }
 }

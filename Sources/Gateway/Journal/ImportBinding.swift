@@ -26,10 +26,10 @@ struct JournalAliases {
         guard !map.isEmpty else { return r }
         var out = r
         out.id = resolve(r.kind, r.id)
-        for spec in r.kind.fields {
-            guard case .ref(let target) = spec.type, let aliases = map[target], !aliases.isEmpty,
-                  let id = r[spec.name].text, let to = aliases[id] else { continue }
-            out[spec.name] = .text(to)
+        for (key, value) in r.fields.entries {
+            guard case .ref(let target) = key.spec.type, let aliases = map[target], !aliases.isEmpty,
+                  let id = value.text, let to = aliases[id] else { continue }
+            out[key] = .text(to)
         }
         return out
     }
@@ -112,7 +112,7 @@ struct ImportBinder {
         case .deletion(let kind, let id): inFile.insert(Self.key(kind, id))
         case .record(let r):
             inFile.insert(Self.key(r.kind, r.id))
-            if r.kind == .guardianship, let g = r["guardian"].text, let s = r["student"].text { children[g, default: []].insert(s) }
+            if r.kind == .guardianship, let g = r[Guardianship.guardian].text, let s = r[Guardianship.student].text { children[g, default: []].insert(s) }
             if r.kind == .guardian && !isEmptyInStore(.guardian) {
                 guardians.append((line, r))
                 return
@@ -151,8 +151,8 @@ struct ImportBinder {
         }
         guard !kind.naturalKey.isEmpty, !isEmptyInStore(kind) else { return }
         if mayWait {
-            for name in kind.naturalKey {
-                guard case .ref(let target)? = kind.field(name)?.type, let id = r[name].text else { continue }
+            for key in kind.naturalKeyFields {
+                guard case .ref(let target) = key.spec.type, let id = r[key].text else { continue }
                 if !settled.contains(Self.key(target, id)) && aliases.map[target]?[id] == nil && !inStore(target, id) {
                     waiting.append((line, r))
                     return

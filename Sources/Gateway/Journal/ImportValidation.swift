@@ -98,22 +98,23 @@ struct ImportValidation {
                 }
             }
         }
-        for spec in r.kind.fields {
-            guard case .ref(let target) = spec.type, let id = r[spec.name].text else { continue }
+        for (key, value) in r.fields.entries {
+            guard case .ref(let target) = key.spec.type, let id = value.text else { continue }
             if isDefined(target, id) || knownInStore(target, id) { continue }
-            pendingRefs.append((line, name, spec.name, target, id))
+            pendingRefs.append((line, name, key.name, target, id))
         }
-        if r.kind == .student, let number = r["snils"].text { checkShared(snils: number, of: r.id, line: line) }
+        if r.kind == .student, let number = r[Student.snils].text { checkShared(snils: number, of: r.id, line: line) }
         switch r.kind {
-        case .lesson: lessonClass[r.id] = r["class"].text
+        case .lesson: lessonClass[r.id] = r[Lesson.classUnit].text
         case .classUnit: classInfo[r.id] = r; classLine[r.id] = line
         default: break
         }
-        if (r.kind == .mark || r.kind == .homework), let lesson = r["lesson"].text,
+        let lessonKey = r.kind == .mark ? Mark.lesson : Homework.lesson
+        if (r.kind == .mark || r.kind == .homework), let lesson = r[lessonKey].text,
            lessonClass[lesson] == nil, !knownInStore(.lesson, lesson) {
             pendingRules.append((line, r))   // its lesson comes later in the file
         } else if !check(rules: r, line: line), r.kind == .mark || r.kind == .homework,
-                  let lesson = r["lesson"].text, let cls = lessonClass[lesson] ?? store.record(.lesson, id: lesson)?["class"].text {
+                  let lesson = r[lessonKey].text, let cls = lessonClass[lesson] ?? store.record(.lesson, id: lesson)?[Lesson.classUnit].text {
             tally(r, onClass: cls)
         }
     }
@@ -127,7 +128,7 @@ struct ImportValidation {
         }
         snils[number] = (id, line)
         guard !isEmptyInStore(.student) else { return }
-        for other in (try? store.records(.student, where: "snils", equals: .text(number))) ?? [] where other.id != id && !isDefined(.student, other.id) {
+        for other in (try? store.records(.student, where: Student.snils, equals: .text(number))) ?? [] where other.id != id && !isDefined(.student, other.id) {
             warnings.append(Problem(line: line, message: "student \(id) has the same СНИЛС as student \(other.id) in the store: one of them is wrong"))
         }
     }
@@ -165,7 +166,7 @@ struct ImportValidation {
     private mutating func check(rules r: Record, line: Int) -> Bool {
         let lookup = Lookup(store: store, lessonClass: lessonClass, classInfo: classInfo)
         var r1 = false
-        for v in rules.checkRules(r, lookup: lookup) {
+        for v in store.waivingSchoolSettings(rules.checkRules(r, lookup: lookup), of: r) {
             problems.append(Problem(line: line, message: "\(r.kind.rawValue) \(r.id): \(v)"))
             if v.rule == "R1" { r1 = true }
         }
@@ -175,9 +176,9 @@ struct ImportValidation {
     /// R1 for the classes the file makes grade 1: the marks and homework on their lessons,
     /// those of the store (less what the file deletes or rewrites) and those of the file.
     private mutating func checkRegrades() {
-        for (id, cls) in classInfo where cls["grade"].int == 1 {
+        for (id, cls) in classInfo where cls[ClassUnit.grade].int == 1 {
             var b = onClass[id] ?? GradeOneBlockers()
-            if let stored = store.record(.classUnit, id: id), stored["grade"].int != 1,
+            if let stored = store.record(.classUnit, id: id), stored[ClassUnit.grade].int != 1,
                let all = try? store.gradeOneBlockers(classID: id, limit: nil) {
                 let marks = all.markIDs.filter { !isDefined(.mark, $0) && deleted[.mark]?[$0] == nil }
                 let homework = all.homeworkIDs.filter { !isDefined(.homework, $0) && deleted[.homework]?[$0] == nil }
@@ -203,8 +204,8 @@ struct ImportValidation {
             var found: [Problem] = []
             try rescan { line, parsed in
                 guard case .record(let r) = parsed else { return }
-                for spec in r.kind.fields {
-                    guard case .ref(let target) = spec.type, let id = r[spec.name].text, let dline = deleted[target]?[id] else { continue }
+                for (key, value) in r.fields.entries {
+                    guard case .ref(let target) = key.spec.type, let id = value.text, let dline = deleted[target]?[id] else { continue }
                     found.append(Problem(line: dline, message: "\(target.rawValue) \(id) is deleted but \(r.kind.rawValue) \(r.id) on line \(line) refers to it"))
                 }
             }
@@ -233,8 +234,8 @@ struct ImportValidation {
     private func storeReferrers(_ kind: EntityKind, _ id: String) -> [(kind: EntityKind, id: String)] {
         var out: [(EntityKind, String)] = []
         for k in EntityKind.allCases {
-            for spec in k.fields where spec.type == .ref(kind) {
-                for referrer in (try? store.ids(k, where: spec.name, equals: id, limit: 20)) ?? [] { out.append((k, referrer)) }
+            for key in k.keys where key.spec.type == .ref(kind) {
+                for referrer in (try? store.ids(k, where: key, equals: id, limit: 20)) ?? [] { out.append((k, referrer)) }
             }
         }
         return out
@@ -247,7 +248,7 @@ struct ImportValidation {
         let classInfo: [String: Record]
         func record(_ kind: EntityKind, id: String) -> Record? {
             switch kind {
-            case .lesson: if let c = lessonClass[id] { return Record(.lesson, id: id, ["class": .text(c)]) }
+            case .lesson: if let c = lessonClass[id] { return Record(.lesson, id: id, [Lesson.classUnit: .text(c)]) }
             case .classUnit: if let r = classInfo[id] { return r }
             default: break
             }

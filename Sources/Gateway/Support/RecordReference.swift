@@ -14,13 +14,13 @@ enum RecordReference {
         if !byID.isEmpty { return byID }
         var found: [(kind: EntityKind, id: String)] = []
         if wanted(.student) {
-            found += try store.records(.student, where: "file_number", equals: .text(text)).map { (kind: EntityKind.student, id: $0.id) }
+            found += try store.records(.student, where: Student.fileNumber, equals: .text(text)).map { (kind: EntityKind.student, id: $0.id) }
         }
         if wanted(.classUnit), let name = ClassName.normalize(text) {
-            found += try store.records(.classUnit, where: "name", equals: .text(name)).map { (kind: EntityKind.classUnit, id: $0.id) }
+            found += try store.records(.classUnit, where: ClassUnit.name, equals: .text(name)).map { (kind: EntityKind.classUnit, id: $0.id) }
         }
         if wanted(.subject) {
-            found += try store.records(.subject, where: "name", equals: .text(text)).map { (kind: EntityKind.subject, id: $0.id) }
+            found += try store.records(.subject, where: Subject.name, equals: .text(text)).map { (kind: EntityKind.subject, id: $0.id) }
         }
         return found
     }

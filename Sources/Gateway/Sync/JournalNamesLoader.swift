@@ -6,6 +6,7 @@ import JournalStore
 /// has no table line under the journal's record of the same name.
 enum JournalNamesLoader {
     static func load(_ store: JournalStore, _ kind: EntityKind) throws -> JournalNames {
-        JournalNames(try store.records(kind).compactMap { $0["name"].text })
+        guard let key = kind.nameKey else { preconditionFailure("JournalNamesLoader: \(kind.rawValue) has no name") }
+        return JournalNames(try store.records(kind).compactMap { $0[key].text })
     }
 }

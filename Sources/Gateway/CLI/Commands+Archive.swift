@@ -1,0 +1,110 @@
+import Foundation
+import JournalModel
+import JournalStore
+import PDF
+
+extension CLI {
+    static let archiveCommands: [Command] = [archiveBuildCommand, archiveVerifyCommand, archiveRetentionCommand]
+
+    static let archiveBuildCommand = Command(
+        words: ["archive", "build"],
+        summary: "archive a closed period (or year): per class the journal as PDF/A, detached CMS signatures, a chained manifest",
+        usage: "archive build (--period NAME | --year) --out DIR [--copy-to DIR2] [--sign-key KEY --sign-cert CERT] [--sign-pass-file F] [--font FILE.ttf] [--today DATE] [--dry-run] [--json]",
+        options: ["--period", "--out", "--copy-to", "--sign-key", "--sign-cert", "--sign-pass-file", "--font", "--today"],
+        flags: ["--year", "--dry-run", "--json"]
+    ) { a, ctx in
+        let scope: ArchiveScope
+        switch (a.option("--period"), a.flag("--year")) {
+        case (let p?, false): scope = .period(p)
+        case (nil, true): scope = .year
+        default: throw GatewayError.usage("give either --period NAME or --year")
+        }
+        let out = try a.required("--out")
+        let password = try a.option("--sign-pass-file").map { f -> String in
+            guard let s = try? String(contentsOfFile: f, encoding: .utf8) else { throw GatewayError.usage("\(f): cannot read --sign-pass-file") }
+            return s.trimmingCharacters(in: .newlines)
+        }
+        var signer: CMSSigner?
+        switch (a.option("--sign-key"), a.option("--sign-cert")) {
+        case (nil, nil): signer = nil
+        case (let k?, let c):
+            do { signer = try CMSSigner(keyPath: k, certPath: c, password: password) } catch let e as ArchiveCryptoError {
+                throw GatewayError.usage(e.message)
+            }
+        case (nil, _?): throw GatewayError.usage("--sign-cert needs --sign-key")
+        }
+        let fonts: [TrueTypeFont]
+        do { fonts = try FontLocator.load(override: a.option("--font")) } catch let e as PDFError {
+            throw GatewayError(e.kind == .fontNotFound ? ExitCode.usage : ExitCode.dataError, e.message)
+        }
+        let store = try ctx.openStore()
+        let today = try a.option("--today").map { d -> String in
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            return d
+        } ?? store.today.description
+        let builder = ArchiveBuilder(store: store, fonts: fonts, signer: signer, today: today)
+        let period = try builder.resolve(scope)
+        if a.flag("--dry-run") {
+            let journals = try builder.journals(for: period)
+            let lines = journals.map { "would write \(out)/\(ArchiveBuilder.stem(period))/\($0.name) (\($0.pdf.count) bytes)" }
+            if a.flag("--json") {
+                ctx.console.out(JSON.object([("directory", .string(out + "/" + ArchiveBuilder.stem(period))),
+                                             ("files", .array(journals.map { .object([("name", .string($0.name)), ("size", .int($0.pdf.count))]) }))]).pretty())
+            } else { lines.forEach(ctx.console.out) }
+            return ExitCode.ok
+        }
+        let result = try builder.build(period, out: out, copyTo: a.option("--copy-to")) { ctx.console.progress($0) }
+        ctx.console.progressDone()
+        let total = result.files.reduce(0) { $0 + $1.size }
+        if a.flag("--json") {
+            ctx.console.out(JSON.object([
+                ("directory", .string(result.directory)), ("period", .string(period.name)), ("year", .string(period.yearName)),
+                ("files", .array(result.files.map { .object([("name", .string($0.name)), ("size", .int($0.size))]) })),
+                ("totalBytes", .int(total)), ("signed", .bool(signer != nil)), ("manifestSHA256", .string(result.manifestSHA256)),
+            ]).pretty())
+        } else {
+            ctx.console.out("archived \(period.name) \(period.yearName): \(result.files.count) class journals, \(total) bytes, in \(result.directory)"
+                            + (signer == nil ? " (unsigned: no --sign-key)" : ", signed"))
+        }
+        return ExitCode.ok
+    }
+
+    static let archiveVerifyCommand = Command(
+        words: ["archive", "verify"],
+        summary: "check an archive: signatures, hashes, the manifest chain, the two copies, the figures against the store",
+        usage: "archive verify DIR [DIR2] [--json]",
+        options: [], flags: ["--json"]
+    ) { a, ctx in
+        guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage("archive verify takes DIR and optionally DIR2") }
+        let store = FileManager.default.fileExists(atPath: ctx.storePath) ? try ctx.openStore() : nil
+        let report = try ArchiveVerifier(store: store).verify(a.positionals[0], copy: a.positionals.count == 2 ? a.positionals[1] : nil)
+        if a.flag("--json") {
+            ctx.console.out(JSON.object([("ok", .bool(report.problems.isEmpty)), ("manifests", .int(report.manifests)), ("files", .int(report.files)),
+                                         ("problems", .array(report.problems.map(JSON.string))), ("notes", .array(report.notes.map(JSON.string)))]).pretty())
+        } else {
+            report.notes.forEach { ctx.console.err("note: " + $0) }
+        }
+        guard report.problems.isEmpty else {
+            throw GatewayError.badInput("the archive does not verify: \(report.problems.count) discrepanc\(report.problems.count == 1 ? "y" : "ies")",
+                                        details: report.problems)
+        }
+        if !a.flag("--json") { ctx.console.out("ok: \(report.manifests) manifests, \(report.files) files verified") }
+        return ExitCode.ok
+    }
+
+    static let archiveRetentionCommand = Command(
+        words: ["archive", "retention"],
+        summary: "list the archived files whose keeping time has run out (journals 5 years, summary sheets 25); never deletes",
+        usage: "archive retention DIR [--today DATE] [--json]",
+        options: ["--today"], flags: ["--json"]
+    ) { a, ctx in
+        guard a.positionals.count == 1 else { throw GatewayError.usage("archive retention takes one DIR") }
+        let today = try a.option("--today").map { d -> String in
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            return d
+        } ?? ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        let paths = try ArchiveRetention.expired(a.positionals[0], today: today)
+        if a.flag("--json") { ctx.console.out(JSON.array(paths.map(JSON.string)).pretty()) } else { paths.forEach(ctx.console.out) }
+        return ExitCode.ok
+    }
+}
