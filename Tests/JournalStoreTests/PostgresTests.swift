@@ -95,7 +95,7 @@ import Glibc
         var actual: [String: [String]] = [:]
         try conn.forEach("""
             SELECT table_name::text, column_name::text FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name <> 'store_version' ORDER BY table_name, ordinal_position
+            WHERE table_schema = current_schema() AND table_name <> 'store_version' AND column_name <> 'rowid' ORDER BY table_name, ordinal_position
             """) { actual[$0[0].text!, default: []].append($0[1].text!) }
         #expect(expected.count >= 25)
         #expect(actual == expected)
