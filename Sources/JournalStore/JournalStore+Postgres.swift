@@ -46,6 +46,12 @@ extension JournalStore {
         return try JournalStore(db: db, path: location.redacted)
     }
 
+    /// Whether `location` may hold a store: an existing file, or any PostgreSQL location
+    /// (opening it says whether the school has a store there).
+    public static func mayExist(at location: String) -> Bool {
+        PGLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location)
+    }
+
     /// The backend the store runs on.
     public var backend: StoreBackend { db.backend }
 }

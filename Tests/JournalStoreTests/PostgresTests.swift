@@ -311,3 +311,27 @@ import Glibc
         #expect(throws: StoreError.self) { try PGSchool.open(noSchool) }
     }
 }
+
+/// The run lock of a PostgreSQL store: an advisory lock per school, naming its holder.
+@Suite struct PostgresRunLockTests {
+    @Test func aSecondWriterOfTheSameSchoolIsRefusedAndAnotherSchoolIsNot() throws {
+        let cluster = try PostgresCluster.shared()
+        let db = try cluster.createDatabase()
+        let a = cluster.url(database: db, school: "63-0201"), b = cluster.url(database: db, school: "63-0202")
+        _ = try JournalStore.create(at: a, school: "Школа 1", timeZone: "Europe/Samara")
+        _ = try JournalStore.create(at: b, school: "Школа 2", timeZone: "Europe/Samara")
+        let first = try RunLock(storePath: a, command: "sync")
+        do {
+            _ = try RunLock(storePath: a, command: "journal import")
+            Issue.record("a second run lock on the same school was granted")
+        } catch let e as StoreError {
+            #expect(e.kind == .locked)
+            #expect(e.message.contains("in use by journal-gateway sync pid \(getpid()), since 20"), "\(e.message)")
+            #expect(!e.message.contains("password"))
+        }
+        let other = try RunLock(storePath: b, command: "sync")
+        first.release()
+        let again = try RunLock(storePath: a, command: "journal import")
+        again.release(); other.release()
+    }
+}
