@@ -3,6 +3,7 @@
 /// The differences the store's statements meet (docs/region.md lists how they were found):
 /// - placeholders: `?` (in order) → `$1, $2, …` (not inside `'…'` literals or `"…"` names);
 /// - `ifnull(a, b)` → `coalesce(a, b)`;
+/// - index hints (`INDEXED BY name`, `NOT INDEXED`) dropped;
 /// - `INSERT INTO change_log …` / `INSERT INTO conflict …`: SQLite's last insert rowid is
 ///   PostgreSQL's `RETURNING seq` / `RETURNING id`;
 /// - whole statements SQLite spells as PRAGMAs or its own commands: `PRAGMA defer_foreign_keys
@@ -34,6 +35,10 @@ enum SQLDialect {
         default: break
         }
         var out = placeholders(trimmed)
+        // SQLite's index hints: PostgreSQL's planner chooses by itself.
+        while let r = out.range(of: #" (INDEXED BY [A-Za-z_][A-Za-z0-9_]*|NOT INDEXED)"#, options: .regularExpression) {
+            out.removeSubrange(r)
+        }
         out = replacingFunction("ifnull", with: "coalesce", in: out)
         var returning: String?
         if out.hasPrefix("INSERT INTO ") {
