@@ -38,7 +38,7 @@ struct ConfigCheck {
         var c = ConfigCheck()
         c.ok("configuration", "\(config.path) read")
         // The store: there, a store, in the time zone the file says.
-        if FileManager.default.fileExists(atPath: ctx.storePath) {
+        if JournalStore.mayExist(at: ctx.storePath) {
             do {
                 let store = try JournalStore.open(at: ctx.storePath, readOnly: true)
                 c.ok("store", "\(ctx.storePath): \(store.school.name) (\(store.school.timeZoneID))")
