@@ -52,6 +52,34 @@ extension JournalStore {
         PGLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location)
     }
 
+    /// A PostgreSQL store's copy as a new SQLite store at `path` (what a dry run works on):
+    /// every table, row for row, in one read snapshot; `subject` and `outbox` in their
+    /// insertion order (`rowid`), the change log's `seq` kept and its AUTOINCREMENT mark set.
+    func copyPostgres(toSQLite path: String) throws {
+        let copy = try JournalStore.create(at: path, school: school.name, timeZone: school.timeZoneID)
+        let dst = copy.db
+        var tables: [(name: String, columns: [String])] = []
+        for row in try dst.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") {
+            let name = row[0].text ?? ""
+            tables.append((name, try dst.rows("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(name)]).map { $0[0].text ?? "" }))
+        }
+        try readSnapshot {
+            try dst.transaction {
+                try dst.exec("PRAGMA defer_foreign_keys = ON")
+                try dst.run("DELETE FROM meta")
+                for t in tables {
+                    let columns = t.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                    let order = t.name == "subject" || t.name == "outbox" ? " ORDER BY rowid" : ""
+                    let insert = "INSERT INTO \"\(t.name)\" (\(columns)) VALUES (\(Array(repeating: "?", count: t.columns.count).joined(separator: ", ")))"
+                    try db.forEach("SELECT \(columns) FROM \"\(t.name)\"\(order)", []) { try dst.run(insert, $0) }
+                }
+                for (table, column) in SQLDialect.generatedKeys {
+                    try dst.run("INSERT INTO sqlite_sequence (name, seq) SELECT ?, max(\(column)) FROM \(table) HAVING max(\(column)) IS NOT NULL", [.text(table)])
+                }
+            }
+        }
+    }
+
     /// The backend the store runs on.
     public var backend: StoreBackend { db.backend }
 }

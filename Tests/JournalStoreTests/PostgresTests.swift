@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JournalModel
 @testable import JournalStore
 import TestSupport
 #if canImport(Glibc)
@@ -333,5 +334,35 @@ import Glibc
         first.release()
         let again = try RunLock(storePath: a, command: "journal import")
         again.release(); other.release()
+    }
+}
+
+/// A PostgreSQL store's SQLite copy (what a dry run works on).
+@Suite struct PostgresCopyTests {
+    @Test func theCopyHoldsEveryRecordAndTheWholeChangeLog() throws {
+        let dir = try TempDir()
+        let origin = Origin(source: "test", runID: "run-1", account: "admin")
+        let store = try JournalStore.create(at: try storeLocation(.postgresql, dir), school: "Школа", timeZone: "Europe/Samara")
+        try store.transaction { for r in sampleRecords() { try store.write(r, origin: origin) } }
+        #expect(try store.transaction { try store.delete(.attendance, id: "a1", origin: origin) })
+        try store.setMeta("diary_school_id", "63-0002")
+        try store.copy(to: dir.path("copy.sqlite"))
+        let copy = try JournalStore.open(at: dir.path("copy.sqlite"))
+        #expect(copy.backend == .sqlite)
+        for r in sampleRecords() where r.kind != .attendance {
+            #expect(copy.record(r.kind, id: r.id) == store.record(r.kind, id: r.id), "\(r.kind)")
+        }
+        #expect(copy.record(.attendance, id: "a1") == nil)
+        #expect(try copy.isTombstoned(.attendance, id: "a1"))
+        #expect(copy.lastSeq == store.lastSeq && copy.lastSeq == sampleRecords().count + 1)
+        let described = { (e: [ChangeEntry]) in e.map { "\($0.seq) \($0.entity) \($0.recordID) \($0.op) \($0.changes) \($0.origin) \($0.at)" } }
+        let copied = try copy.changes(since: 0), original = try store.changes(since: 0)
+        #expect(copied.count == sampleRecords().count + 1)
+        #expect(described(copied) == described(original))
+        #expect(try copy.meta("diary_school_id") == "63-0002")
+        #expect(copy.school.name == "Школа")
+        // The copy goes on from the same seq: a new entry follows the last one.
+        try copy.transaction { _ = try copy.write(Record(.subject, id: "rus", ["name": .text("Русский язык")]), origin: origin) }
+        #expect(copy.lastSeq == store.lastSeq + 1)
     }
 }

@@ -16,7 +16,7 @@ final class PGStoreConnection: StoreConnection {
     private func translated(_ sql: String) throws -> SQLDialect.Translated {
         if let t = translations[sql] { return t }
         if sql.uppercased().hasPrefix("VACUUM INTO") {
-            throw StoreError(.invalid, "\(path): a file copy of a PostgreSQL store (a dry run's copy) is not supported yet")
+            throw StoreError(.invalid, "\(path): VACUUM INTO is SQLite's; a PostgreSQL store is copied by JournalStore.copy(to:)")
         }
         let t = SQLDialect.postgres(sql)
         translations[sql] = t
