@@ -46,6 +46,9 @@ extension JournalStore {
         return try JournalStore(db: db, path: location.redacted)
     }
 
+    /// Whether `location` names a store on a server (`postgresql://…`) rather than a file.
+    public static func isServerLocation(_ location: String) -> Bool { PGLocation.isPostgres(location) }
+
     /// Whether `location` may hold a store: an existing file, or any PostgreSQL location
     /// (opening it says whether the school has a store there).
     public static func mayExist(at location: String) -> Bool {

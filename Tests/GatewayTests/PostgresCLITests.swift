@@ -58,6 +58,22 @@ struct PostgresCLITests {
     }
 }
 
+extension PostgresCLITests {
+    /// `store = postgresql://…` in school.conf is a URL, not a path under the file's folder.
+    @Test func aConfigurationNamesAStoreOnTheServer() throws {
+        let dir = try TempDir()
+        let cluster = try PostgresCluster.shared()
+        let pg = cluster.url(database: try cluster.createDatabase(), school: "63-0124")
+        #expect(cli(["init", "--school", "Школа", "--timezone", "Europe/Samara"], store: pg).code == 0)
+        try "[school]\nstore = \(pg)\ntimezone = Europe/Samara\n".write(toFile: dir.path("school.conf"), atomically: false, encoding: .utf8)
+        let (console, read) = Console.capturing()
+        let code = CLI.run(["--config", dir.path("school.conf"), "config", "check"], console: console, environment: [:])
+        let out = read().out
+        #expect(code == 0, "\(out)")
+        #expect(out.contains("\(pg): Школа (Europe/Samara)"), "\(out)")
+    }
+}
+
 /// The `id` of one JSON Lines record (a small parse, enough for the export's lines).
 enum JSONValueID {
     static func id(of line: String) -> String? {
