@@ -15,8 +15,11 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        // libpq, the PostgreSQL client library: the region's store (docs/region.md).
+        .systemLibrary(name: "CPostgreSQL", path: "Sources/CPostgreSQL", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "JournalModel"),
-        .target(name: "JournalStore", dependencies: ["CSQLite", "JournalModel"]),
+        .target(name: "JournalStore", dependencies: ["CSQLite", "CPostgreSQL", "JournalModel"]),
         .target(name: "Formats", dependencies: ["CZlib", "JournalModel"]),
         .target(name: "Transport", dependencies: ["CCrypto"]),
         // The PDF/A writer (subset TrueType fonts, layout): zlib only, nothing of the store or engine.

@@ -1,7 +1,9 @@
 /// Whole-store operations: copies, and the checks a batch defers.
 extension JournalStore {
-    /// Writes a consistent copy of the store to a new file at `path` (a dry run works on it).
+    /// Writes a consistent copy of the store to a new file at `path` (a dry run works on it);
+    /// of a PostgreSQL store, an SQLite copy.
     public func copy(to path: String) throws {
+        if db.backend == .postgresql { return try copyPostgres(toSQLite: path) }
         try db.exec("VACUUM INTO '\(path.replacingOccurrences(of: "'", with: "''"))'")
     }
 

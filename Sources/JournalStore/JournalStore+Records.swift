@@ -138,7 +138,7 @@ extension JournalStore: RecordLookup {
         try db.run("DELETE FROM \(kind.table) WHERE id = ?", [.text(id)])
         let seq = try log(kind, id, op: "delete", changes: changes, origin: origin)
         tombstonedKinds?.insert(kind)
-        try db.run("INSERT INTO tombstone (entity, record_id, seq) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq",
+        try db.run("INSERT INTO tombstone (entity, record_id, seq) VALUES (?, ?, ?) ON CONFLICT (entity, record_id) DO UPDATE SET seq = excluded.seq",
                    [.text(kind.rawValue), .text(id), .int(seq)])
         return true
     }

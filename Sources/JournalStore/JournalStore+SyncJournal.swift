@@ -146,7 +146,7 @@ extension JournalStore {
         try db.run("""
             INSERT INTO outbox (key, counterpart, entity, local_id, op, payload, base_version, status, run_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-            ON CONFLICT (key) DO UPDATE SET status = 'pending', wire = NULL, batch = NULL, run_id = excluded.run_id WHERE status = 'failed'
+            ON CONFLICT (key) DO UPDATE SET status = 'pending', wire = NULL, batch = NULL, run_id = excluded.run_id WHERE outbox.status = 'failed'
             """, [.text(e.key), .text(e.counterpart), .text(e.entity.rawValue), .text(e.localID), .text(e.op), .text(e.payload.serialized()),
                   e.baseVersion.map(SQLValue.text) ?? .null, e.runID.map(SQLValue.text) ?? .null, .text(timestampNow)])
     }

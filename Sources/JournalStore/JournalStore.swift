@@ -31,7 +31,7 @@ public enum WriteOutcome: Sendable, Equatable {
 /// Every write goes through ``write(_:origin:)`` or ``delete(_:id:origin:)``, which
 /// append to the change log in the same transaction, so history is never partial.
 public final class JournalStore {
-    let db: Database
+    let db: any StoreConnection
     public let path: String
     public private(set) var school: SchoolInfo
     /// The clock stamped on change-log entries; tests set it.
@@ -71,6 +71,7 @@ public final class JournalStore {
         guard TimeZone(identifier: timeZone) != nil else {
             throw StoreError(.invalid, "unknown time zone «\(timeZone)» (use an IANA name such as Europe/Samara)")
         }
+        if PGLocation.isPostgres(path) { return try createPostgres(at: path, school: school, timeZone: timeZone) }
         let dir = directory(of: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
@@ -97,6 +98,7 @@ public final class JournalStore {
     /// migration, not even a header into an empty file. A store on read-only media is
     /// read as immutable when SQLite could not create its `-shm` index beside it.
     public static func open(at path: String, readOnly: Bool = false, migrateTo version: Int = Migrations.latest) throws -> JournalStore {
+        if PGLocation.isPostgres(path) { return try openPostgres(at: path, readOnly: readOnly, migrateTo: version) }
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.notInitialized, "no store at \(path): run `journal-gateway init --school NAME --timezone ZONE` first, or pass --store PATH")
         }
@@ -175,7 +177,7 @@ public final class JournalStore {
         }
     }
 
-    private init(db: Database, path: String) throws {
+    init(db: any StoreConnection, path: String) throws {
         self.db = db
         self.path = path
         var meta: [String: String] = [:]

@@ -9,6 +9,10 @@ import Glibc
 /// A second writer is refused at once with the holder's pid, command and start time.
 /// The lock is an `flock` on `<store>.lock`, so the kernel drops it when the holder
 /// dies: a lock file left by a dead process is simply taken over.
+///
+/// On PostgreSQL (`postgresql://…?school=CODE`) it is a session-level advisory lock per school
+/// on a connection of its own (`PGRunLock`): the server drops it when the holder's session
+/// ends, however it ends; the holder is named by the session's `application_name`.
 public final class RunLock {
     public struct Holder: Sendable, CustomStringConvertible {
         public let pid: Int32
@@ -19,11 +23,20 @@ public final class RunLock {
 
     public let path: String
     private var fd: Int32
+    private var server: PGRunLock?
     /// The holder recorded in the file when we took it over from a dead process.
     public let tookOverFrom: Holder?
 
     /// Takes the lock for `command`, or throws ``StoreError`` naming the holder.
     public init(storePath: String, command: String) throws {
+        if PGLocation.isPostgres(storePath) {
+            let lock = try PGRunLock(location: try PGLocation(parsing: storePath), command: command)
+            path = lock.key
+            fd = -1
+            server = lock
+            tookOverFrom = nil
+            return
+        }
         path = storePath + ".lock"
         fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -60,6 +73,8 @@ public final class RunLock {
 
     /// Releases the lock (also done when the object goes away or the process dies).
     public func release() {
+        server?.release()
+        server = nil
         guard fd >= 0 else { return }
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)

@@ -23,7 +23,9 @@ public struct StoreFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        var s = "SQLite error \(code): \(message)"
+        // PostgreSQL's failures carry their SQLSTATE in the message (`PostgreSQL 23505: …`); the
+        // SQLite-shaped code behind their category is not theirs to show.
+        var s = message.hasPrefix("PostgreSQL") ? message : "SQLite error \(code): \(message)"
         if let sql { s += " (in «\(sql.prefix(120))»)" }
         return s
     }

@@ -21,7 +21,7 @@ func cli(_ args: [String], store: String) -> CLIResult {
 
 /// A store with the sample contingent and week imported.
 func sampleStore(_ dir: TempDir, week: Bool = true) throws -> String {
-    let store = dir.path("journal.sqlite")
+    let store = try testStoreLocation(dir)
     #expect(cli(["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"], store: store).code == 0)
     #expect(cli(["journal", "import", samples + "/journal/contingent.jsonl"], store: store).code == 0)
     if week { #expect(cli(["journal", "import", samples + "/journal/week.jsonl"], store: store).code == 0) }

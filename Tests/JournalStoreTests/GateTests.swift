@@ -11,8 +11,8 @@ struct GateTests {
     let origin = Origin(source: "test", runID: "run-1", account: "admin")
 
     /// The sample school with its clock on 2026-11-20 (Europe/Samara), plus a grade-1 class with a lesson.
-    private func filled(_ dir: TempDir) throws -> JournalStore {
-        let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
+    private func filled(_ dir: TempDir, _ backend: StoreBackend) throws -> JournalStore {
+        let store = try JournalStore.create(at: try storeLocation(backend, dir), school: "Школа", timeZone: "Europe/Samara")
         store.now = { ISO8601DateFormatter().date(from: "2026-11-20T10:00:00Z")! }
         try store.transaction {
             for r in sampleRecords() { try store.write(r, origin: origin) }
@@ -40,9 +40,9 @@ struct GateTests {
         #expect(store.record(r.kind, id: r.id) == before, "nothing written", sourceLocation: sourceLocation)
     }
 
-    @Test func refusesAFinalMarkSix() throws {
+    @Test(arguments: StoreBackend.allCases) func refusesAFinalMarkSix(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         let six = Record(.finalMark, id: "f6", ["student": .text("s1"), "subject": .text("math"), "period": .text("p1"), "value": .text("6")])
         // f1 holds the key (s1, math, p1): another period keeps the key free, so only the value is wrong.
         _ = try store.transaction {
@@ -61,9 +61,9 @@ struct GateTests {
         #expect(store.record(.finalMark, id: "f1")?["value"] == .text("5"))
     }
 
-    @Test func refusesMarksAndHomeworkOnAGradeOneClass() throws {
+    @Test(arguments: StoreBackend.allCases) func refusesMarksAndHomeworkOnAGradeOneClass(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         let mark = Record(.mark, id: "m1a", ["lesson": .text("l1a"), "student": .text("s1"), "work_type": .text("wt"), "value": .text("5")])
         try expectRefused(store, mark, "R1: class 1А is grade 1: no marks")
         #expect(store.record(.mark, id: "m1a") == nil)
@@ -82,9 +82,9 @@ struct GateTests {
         try expectRefused(store, l1, "R1")
     }
 
-    @Test func aClassLeavingGradeOneTakesMarksAndOneBecomingGradeOneIsKnown() throws {
+    @Test(arguments: StoreBackend.allCases) func aClassLeavingGradeOneTakesMarksAndOneBecomingGradeOneIsKnown(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         let mark = Record(.mark, id: "m1a", ["lesson": .text("l1a"), "student": .text("s1"), "work_type": .text("wt"), "value": .text("5")])
         try store.transaction {
             try store.write(Record(.classUnit, id: "c1", ["name": .text("1А"), "grade": .int(2)]), origin: origin)
@@ -101,9 +101,9 @@ struct GateTests {
                                                            "value": .text("5")]), "R1")
     }
 
-    @Test func refusesALessonDatedTomorrow() throws {
+    @Test(arguments: StoreBackend.allCases) func refusesALessonDatedTomorrow(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         // 2026-11-20T21:30Z is already the 21st in Samara (UTC+4): "today" is the school's.
         store.now = { ISO8601DateFormatter().date(from: "2026-11-20T21:30:00Z")! }
         #expect(store.today == CivilDate(year: 2026, month: 11, day: 21))
@@ -115,9 +115,9 @@ struct GateTests {
         #expect(try store.transaction { try store.write(lesson, origin: origin) } == .created)
     }
 
-    @Test func refusesAMarkValueOutsideItsSet() throws {
+    @Test(arguments: StoreBackend.allCases) func refusesAMarkValueOutsideItsSet(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         var m = store.record(.mark, id: "m1")!
         m["value"] = .text("6")
         try expectRefused(store, m, "field «value»: «6» is not one of")
@@ -128,9 +128,9 @@ struct GateTests {
         try expectRefused(store, lesson13, "outside 1–12")
     }
 
-    @Test func aBatchChecksMarksWrittenBeforeTheirLessonAtItsEnd() throws {
+    @Test(arguments: StoreBackend.allCases) func aBatchChecksMarksWrittenBeforeTheirLessonAtItsEnd(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try filled(dir)
+        let store = try filled(dir, backend)
         let seq = store.lastSeq
         // As the journal import writes a file: references point forward, checked at the end.
         let e = #expect(throws: StoreFailure.self) {

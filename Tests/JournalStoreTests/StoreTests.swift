@@ -33,14 +33,16 @@ func sampleRecords() -> [Record] {
 struct StoreTests {
     let origin = Origin(source: "test", runID: "run-1", account: "admin")
 
-    @Test func everyKindRoundTrips() throws {
+    @Test(arguments: StoreBackend.allCases) func everyKindRoundTrips(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
+        let location = try storeLocation(backend, dir)
+        let store = try JournalStore.create(at: location, school: "Школа", timeZone: "Europe/Samara")
+        #expect(store.backend == backend)
         let records = sampleRecords()
         #expect(Set(records.map(\.kind)) == Set(EntityKind.allCases), "the sample covers every kind")
         let outcomes = try store.transaction { try records.map { try store.write($0, origin: origin) } }
         #expect(outcomes.allSatisfy { $0 == .created })
-        let reopened = try JournalStore.open(at: dir.path("s.sqlite"))
+        let reopened = try JournalStore.open(at: location)
         for r in records {
             #expect(reopened.record(r.kind, id: r.id) == r.normalized, "\(r.kind)")
         }
@@ -57,9 +59,11 @@ struct StoreTests {
         }
     }
 
-    @Test func changeLogKeepsOldAndNewValues() throws {
+    @Test(arguments: StoreBackend.allCases) func changeLogKeepsOldAndNewValues(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
+        let location = try storeLocation(backend, dir)
+        let store = try JournalStore.create(at: location, school: "Школа", timeZone: "Europe/Samara")
+        #expect(store.backend == backend)
         try store.transaction { for r in sampleRecords() { try store.write(r, origin: origin) } }
         var mark = try #require(store.record(.mark, id: "m1"))
         mark["value"] = .text("4")
@@ -80,9 +84,11 @@ struct StoreTests {
         #expect(try !store.isTombstoned(.mark, id: "m1"))
     }
 
-    @Test func foreignKeysAndNaturalKeysAreEnforced() throws {
+    @Test(arguments: StoreBackend.allCases) func foreignKeysAndNaturalKeysAreEnforced(_ backend: StoreBackend) throws {
         let dir = try TempDir()
-        let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
+        let location = try storeLocation(backend, dir)
+        let store = try JournalStore.create(at: location, school: "Школа", timeZone: "Europe/Samara")
+        #expect(store.backend == backend)
         try store.transaction { for r in sampleRecords() { try store.write(r, origin: origin) } }
         #expect(throws: StoreFailure.self) {
             try store.transaction { try store.write(Record(.mark, id: "m2", ["lesson": .text("nope"), "student": .text("s1"), "work_type": .text("wt"), "value": .text("3")]), origin: origin) }

@@ -295,7 +295,7 @@ final class History {
             let point = random.pick(CrashPoint.allCases), n = 1 + random.below(3)
             let crash = CrashHook { p in if p == point { throw CrashTests.InjectedCrash(point: p, occurrence: n) } }
             do { _ = try await sync(store, cp, policy: policy, batchSize: batch, crash: crash, allowDeletions: trusted) } catch is CrashTests.InjectedCrash {}
-            store = try JournalStore.open(at: dir.path("journal.sqlite"))
+            store = try JournalStore.open(at: store.path)   // the same store on either backend
         }
         var summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)
         if summary.exitCode == 69 {

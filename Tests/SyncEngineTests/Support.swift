@@ -10,7 +10,7 @@ import TestSupport
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func newStore(_ dir: TempDir, _ name: String = "journal.sqlite") throws -> JournalStore {
-    try JournalStore.create(at: dir.path(name), school: "Школа № 122", timeZone: "Europe/Samara")
+    try JournalStore.create(at: try testStoreLocation(dir, name), school: "Школа № 122", timeZone: "Europe/Samara")
 }
 
 /// The ids, at the counterpart, of a small school seeded there.

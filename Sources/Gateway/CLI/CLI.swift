@@ -34,7 +34,7 @@ public struct CommandContext: Sendable {
     /// Opens the store under the exclusive run lock for a writing command.
     public func withLockedStore<T>(_ command: String, _ body: (JournalStore) throws -> T) throws -> T {
         // No store yet: opening it throws the "run init first" error before anything else.
-        if holdsRunLock || !FileManager.default.fileExists(atPath: storePath) { return try body(try JournalStore.open(at: storePath)) }
+        if holdsRunLock || !JournalStore.mayExist(at: storePath) { return try body(try JournalStore.open(at: storePath)) }
         let lock = try RunLock(storePath: storePath, command: command)
         defer { lock.release() }
         if let dead = lock.tookOverFrom {

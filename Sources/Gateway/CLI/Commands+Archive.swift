@@ -76,7 +76,7 @@ extension CLI {
         options: [], flags: ["--json"]
     ) { a, ctx in
         guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage("archive verify takes DIR and optionally DIR2") }
-        let store = FileManager.default.fileExists(atPath: ctx.storePath) ? try ctx.openStore() : nil
+        let store = JournalStore.mayExist(at: ctx.storePath) ? try ctx.openStore() : nil
         let report = try ArchiveVerifier(store: store).verify(a.positionals[0], copy: a.positionals.count == 2 ? a.positionals[1] : nil)
         if a.flag("--json") {
             ctx.console.out(JSON.object([("ok", .bool(report.problems.isEmpty)), ("manifests", .int(report.manifests)), ("files", .int(report.files)),

@@ -20,7 +20,7 @@ extension CLI {
             }
             let dir = Resources.mappings(ctx.environment) + "/" + portal
             // The journal's names, when there is a store, so adoptions show the record they would match (read-only).
-            let journal = FileManager.default.fileExists(atPath: ctx.storePath) ? try ctx.openStore() : nil
+            let journal = JournalStore.mayExist(at: ctx.storePath) ? try ctx.openStore() : nil
             let subjects = try journal.map { try JournalNamesLoader.load($0, .subject) } ?? JournalNames()
             let workTypes = try journal.map { try JournalNamesLoader.load($0, .workType) } ?? JournalNames()
             let client = HTTPClient()

@@ -38,7 +38,7 @@ struct ConfigCheck {
         var c = ConfigCheck()
         c.ok("configuration", "\(config.path) read")
         // The store: there, a store, in the time zone the file says.
-        if FileManager.default.fileExists(atPath: ctx.storePath) {
+        if JournalStore.mayExist(at: ctx.storePath) {
             do {
                 let store = try JournalStore.open(at: ctx.storePath, readOnly: true)
                 c.ok("store", "\(ctx.storePath): \(store.school.name) (\(store.school.timeZoneID))")
@@ -48,7 +48,8 @@ struct ConfigCheck {
             } catch {
                 c.fail("store", CLI.outcome(of: error, storePath: ctx.storePath).1.joined(separator: " "), CLI.outcome(of: error, storePath: ctx.storePath).0)
             }
-            if access((ctx.storePath as NSString).deletingLastPathComponent.isEmpty ? "." : (ctx.storePath as NSString).deletingLastPathComponent, W_OK) != 0 {
+            // A store on a server has no folder of ours (its run lock is an advisory lock there).
+            if !JournalStore.isServerLocation(ctx.storePath), access((ctx.storePath as NSString).deletingLastPathComponent.isEmpty ? "." : (ctx.storePath as NSString).deletingLastPathComponent, W_OK) != 0 {
                 c.fail("store", "the store's folder is not writable by this user: the night needs it for the run lock and the store's journal", ExitCode.cannotCreate)
             }
         } else {

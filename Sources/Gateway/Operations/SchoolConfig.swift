@@ -1,4 +1,5 @@
 import Foundation
+import JournalStore
 
 /// `school.conf`: one school's whole setup (docs/operations.md). The keys as issue 18 spells
 /// them are a contract; a key or section this build does not know is refused with its line,
@@ -75,7 +76,7 @@ public struct SchoolConfig: Sendable {
                 try known(s, Self.schoolKeys)
                 for e in s.entries {
                     switch e.key {
-                    case "store": store = resolve(e.value)
+                    case "store": store = JournalStore.isServerLocation(e.value) ? e.value : resolve(e.value)   // a PostgreSQL URL is not a path
                     case "timezone":
                         guard TimeZone(identifier: e.value) != nil else { throw err(e.line, "timezone «\(e.value)» is not a time zone name such as Europe/Samara") }
                         timeZone = e.value
