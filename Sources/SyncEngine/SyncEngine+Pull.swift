@@ -23,6 +23,7 @@ extension SyncEngine {
         }
         ctx.epoch = state.epoch
         var complete = false, resets = 0
+        var asked: Set<PullNeed> = []
         pages: while true {
             let cursor = state.cursor
             let page = try await reach("the pull from \(cursor ?? "the start")", attempts: pullAttempts) {
@@ -30,6 +31,16 @@ extension SyncEngine {
             }
             try crash(.afterPull)
             switch page {
+            case .needs(let needs):
+                // The counterpart asks what the journal holds before it reads the page: read,
+                // hand over, ask for the same page again (once: asking the same again is a fault).
+                guard !needs.isEmpty, asked.isDisjoint(with: needs) else {
+                    ctx.failures.append("\(cp) asked the journal the same question twice before the page after \(cursor ?? "the start"): stopped pulling; try again later")
+                    break pages
+                }
+                asked.formUnion(needs)
+                await counterpart.answer(try answers(to: needs))
+                continue pages
             case .resetToFull:
                 resets += 1
                 guard resets <= 2 else {
@@ -45,6 +56,7 @@ extension SyncEngine {
                     try store.addCheckpoint(runID: ctx.runID, kind: "reset-to-full", detail: .object([("epoch", .int(state.epoch))]))
                 }
             case .records(let items, let next, let hasMore):
+                asked.removeAll()
                 var stop: String?
                 ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
                 defer { ctx.references = ReferenceCache() }
@@ -81,6 +93,19 @@ extension SyncEngine {
         }
         if complete && state.fullPull { try sweep(ctx, &state) }
         try retryParked(ctx)
+    }
+
+    /// The journal's answers to a counterpart's questions (``PullPage/needs(_:)``), from what is committed.
+    func answers(to needs: [PullNeed]) throws -> [PullNeed: PullAnswer] {
+        var out: [PullNeed: PullAnswer] = [:]
+        for need in needs {
+            switch need {
+            case .markPlace(let from, let below):
+                out[need] = try store.markPlace(counterpart: counterpart.name, externalIDFrom: from, below: below)
+                    .map { PullAnswer.markPlace(lesson: $0.lesson, workType: $0.workType, weight: $0.weight) } ?? .nothing
+            }
+        }
+        return out
     }
 
     /// The items of a page in the order they can apply: the newest delivery of each

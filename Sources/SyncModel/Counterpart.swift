@@ -37,6 +37,10 @@ public protocol Counterpart: Sendable {
     /// record whose ``RemoteRecord/unmapped`` codes have lines by now comes back with journal
     /// codes and an empty list. Default: the record unchanged.
     func remap(_ record: RemoteRecord) -> RemoteRecord
+
+    /// The journal's answers to what the counterpart asked with ``PullPage/needs(_:)``, given
+    /// before the same page is asked for again. Default: nothing to take.
+    func answer(_ answers: [PullNeed: PullAnswer]) async
 }
 
 extension Counterpart {
@@ -47,6 +51,8 @@ extension Counterpart {
     public var adopted: [AdoptedCode] { get async { [] } }
 
     public func remap(_ record: RemoteRecord) -> RemoteRecord { record }
+
+    public func answer(_ answers: [PullNeed: PullAnswer]) async {}
 
     public func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
         guard let x = Int(a), let y = Int(b) else { return a == b ? .orderedSame : nil }
@@ -93,6 +99,27 @@ public enum PullPage: Sendable {
     case records([RemoteRecord], next: String, hasMore: Bool)
     /// The cursor is older than what the counterpart keeps: pull everything again.
     case resetToFull
+    /// Before it can read the page after the cursor, the counterpart needs to know what the
+    /// journal holds of these records: the engine reads them from the store, hands the
+    /// answers over (``Counterpart/answer(_:)``) and asks for the same page again. So an
+    /// adapter is given data, never a store connection.
+    case needs([PullNeed])
+}
+
+/// What a counterpart may ask the journal before reading a page (``PullPage/needs(_:)``).
+public enum PullNeed: Sendable, Hashable {
+    /// Where marks bound to this counterpart whose external ids lie in `[from, below)` sit:
+    /// an АСУ РСО assignment's marks (ids `ASSIGNMENT:STUDENT`) give its lesson, work type
+    /// and weight, so a change-feed mark of an old assignment needs no class-week page.
+    case markPlace(externalIDsFrom: String, below: String)
+}
+
+/// The journal's answer to a ``PullNeed``.
+public enum PullAnswer: Sendable, Hashable {
+    /// The lesson and work type (the counterpart's external ids) and the weight of one such mark.
+    case markPlace(lesson: String, workType: String, weight: Int)
+    /// The journal holds nothing of what was asked.
+    case nothing
 }
 
 /// One write to a counterpart, as the engine plans it.

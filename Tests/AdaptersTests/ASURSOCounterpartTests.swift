@@ -29,6 +29,9 @@ func pullAll(_ c: ASURSOCounterpart, from cursor: String? = nil) async throws ->
             if !more { return (all, next) }
         case .resetToFull:
             cursor = nil
+        case .needs(let needs):
+            // No journal here: it holds nothing of what the adapter asks (it reads the pages instead).
+            await c.answer(Dictionary(uniqueKeysWithValues: needs.map { ($0, PullAnswer.nothing) }))
         }
     }
 }

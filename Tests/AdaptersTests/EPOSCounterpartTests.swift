@@ -58,6 +58,9 @@ func pullAll(_ c: EPOSCounterpart, from cursor: String? = nil) async throws -> (
             if !more { return (all, next) }
         case .resetToFull:
             cursor = nil
+        case .needs(let needs):
+            Issue.record("ЭПОС asks the journal nothing, but asked \(needs)")
+            return (all, cursor ?? "")
         }
     }
     Issue.record("the pull never ended")

@@ -97,15 +97,22 @@ struct ASURSOSyncE2ETests {
     }
 
     /// After a sync, every assignment the store holds marks of is found in the store with the
-    /// portal's own lesson, type and weight (so a feed item naming it needs no page fetch),
-    /// and a portal-side mark edit on an old lesson is pulled with the right fields.
+    /// portal's own lesson, type and weight (what the engine answers when the adapter asks,
+    /// so a feed item naming it needs no page fetch), and a portal-side mark edit on an old
+    /// lesson is pulled with the right fields.
     @Test func assignmentsAreKnownFromTheStore() throws {
         let dir = try TempDir()
         let store = try Self.freshStore(dir)
         let e = try Self.emulator()
         defer { e.stop() }
         #expect(try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e)).code == 0)
-        let lookup = try ASURSOAssignmentLookup(storePath: store)
+        // What the engine answers the adapter's question about an assignment (PullPage.needs).
+        let reader = try JournalStore.open(at: store, readOnly: true)
+        func find(_ aid: Int) -> (lesson: Int, type: Int, weight: Int)? {
+            guard let m = try? reader.markPlace(counterpart: "asu-rso", externalIDFrom: "\(aid):", below: "\(aid);"),
+                  let l = Int(m.lesson), let t = Int(m.workType) else { return nil }
+            return (l, t, m.weight)
+        }
         // The state document names a type by its abbreviation; the seed gives its id.
         let school = try JSON.parse(String(contentsOfFile: samples + "/asu-rso/school.json", encoding: .utf8))
         var typeID: [String: Int] = [:]
@@ -115,7 +122,7 @@ struct ASURSOSyncE2ETests {
         for l in e.stateDocument()["lessons"]?.array ?? [] {
             for a in l["assignments"]?.array ?? [] where !(a["marks"]?.array ?? []).isEmpty {
                 guard let aid = a["id"]?.int else { continue }
-                let found = lookup.find(aid)
+                let found = find(aid)
                 #expect(found?.lesson == l["id"]?.int && found?.type == typeID[a["type"]?.string ?? ""] && found?.weight == (a["weight"]?.int ?? 1),
                         "assignment \(aid): \(String(describing: found))")
                 checked += 1
@@ -126,7 +133,7 @@ struct ASURSOSyncE2ETests {
             }
         }
         #expect(checked > 50)
-        #expect(lookup.find(999_999_999) == nil)
+        #expect(find(999_999_999) == nil)
         let op = try #require(edit)
         _ = e.edit([op])
         let r = try runBinary(Self.syncArgs(e, store: store), environment: Self.env(e))

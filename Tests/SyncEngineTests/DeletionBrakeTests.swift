@@ -18,6 +18,7 @@ struct HidingCounterpart: Counterpart {
         if let pullError { throw pullError }
         switch try await inner.pull(cursor: cursor) {
         case .resetToFull: return .resetToFull
+        case .needs(let needs): return .needs(needs)
         case .records(let items, let next, let more): return .records(items.filter { !hidden.contains($0.kind) }, next: next, hasMore: more)
         }
     }

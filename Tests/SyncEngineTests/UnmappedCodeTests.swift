@@ -32,6 +32,7 @@ final class MappingCounterpart: Counterpart {
     func pull(cursor: String?) async throws -> PullPage {
         switch try await inner.pull(cursor: cursor) {
         case .resetToFull: return .resetToFull
+        case .needs(let needs): return .needs(needs)
         case .records(let items, let next, let more): return .records(items.map(map), next: next, hasMore: more)
         }
     }

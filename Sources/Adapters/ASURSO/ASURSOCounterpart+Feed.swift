@@ -11,7 +11,13 @@ extension ASURSOCounterpart {
 
     func pullFeed(since: Int) async throws -> PullPage {
         let query = [("since", String(since)), ("limit", "500")]
-        let (status, body, endpoint) = try await get("webapi/changes", query)
+        let (status, body, endpoint): (Int, JSON?, String)
+        if let held = heldFeedPage, held.since == since {
+            (status, body, endpoint) = (held.status, held.body, held.endpoint)
+        } else {
+            (status, body, endpoint) = try await get("webapi/changes", query)
+        }
+        heldFeedPage = nil
         if status == 410 {
             _ = try JSONReader.body(body, endpoint: endpoint, status: 410).string("message")
             return .resetToFull
@@ -26,6 +32,14 @@ extension ASURSOCounterpart {
         }
         if next > latest { throw page.violation(at: "next", expected: "at most latest (\(latest))", got: String(next)) }
         let ref = try await loadReference()
+        // Marks of assignments not seen this run: the journal may know where they sit (one
+        // question for the page, answered by the engine from the store), which saves reading
+        // the class-week page of each. The page is read again from this answer, not fetched.
+        let unknown = try Self.unknownAssignments(items, since: since, known: { self.assignments[$0] != nil || self.journalAssignments[$0] != nil })
+        if !unknown.isEmpty {
+            heldFeedPage = (since, status, body, endpoint)
+            return .needs(unknown.map(Self.markPlaceNeed))
+        }
         let mark = memory.begin()
         do {
             var records: [RemoteRecord] = []
@@ -53,6 +67,21 @@ extension ASURSOCounterpart {
             memory.rollback(mark)
             throw error
         }
+    }
+
+    /// The assignments of the page's mark upserts (after `since`) that are neither seen nor
+    /// asked about, in order of first appearance; items that break the document are left to
+    /// the strict reading that follows.
+    static func unknownAssignments(_ items: [JSONReader], since: Int, known: (Int) -> Bool) throws -> [Int] {
+        var out: [Int] = []
+        var seen = Set<Int>()
+        for item in items {
+            guard (try? item.string("kind")) == "mark", (try? item.string("op")) == "upsert",
+                  let ver = try? item.field("ver").asInt(), ver > since,
+                  let aid = try? item.object("data").asuID("assignmentId"), !known(aid), seen.insert(aid).inserted else { continue }
+            out.append(aid)
+        }
+        return out
     }
 
     /// A class id of the school (from `webapi/classes`).

@@ -67,7 +67,7 @@ extension ASURSOCounterpart {
         var missing: [String: OutboundOperation] = [:]
         for op in ops where op.kind == .mark && op.op == .upsert && Self.split(op.externalID) == nil {
             if assignmentBySlot[slot(op)] == nil, let lid = op.fields[Mark.lesson].text.flatMap(Int.init) {
-                if lessonPlace[lid] != nil || lessonLocator?(String(lid)) != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
+                if lessonPlace[lid] != nil || knownLessonPlaces[String(lid)] != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
             }
             if assignmentBySlot[slot(op)] == nil { missing[slot(op)] = op }
         }

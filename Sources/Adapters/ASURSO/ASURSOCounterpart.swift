@@ -38,22 +38,40 @@ public actor ASURSOCounterpart: Counterpart {
 
     /// A parked record mapped again with the code tables as they are now.
     public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
-    /// Finds the class and date of a lesson the store knows by its АСУ РСО id (set by the
-    /// gateway, which holds the identity map): needed when the feed names an old lesson.
-    var lessonLocator: (@Sendable (String) -> (classID: Int, date: CivilDate)?)?
+    /// The class and date of each lesson the journal shares with АСУ РСО (handed over by
+    /// the gateway, which holds the identity map): needed when the feed names an old lesson.
+    var knownLessonPlaces: [String: (classID: Int, date: CivilDate)] = [:]
 
-    public func setLessonLocator(_ f: @escaping @Sendable (String) -> (classID: Int, date: CivilDate)?) { lessonLocator = f }
-    /// Finds the lesson, type and weight of an assignment the store already holds marks of
-    /// (set by the gateway): a feed item naming it then needs no class-week page.
-    var assignmentLocator: (@Sendable (Int) -> (lesson: Int, type: Int, weight: Int)?)?
+    public func setLessonPlaces(_ places: [String: (classID: Int, date: CivilDate)]) { knownLessonPlaces = places }
 
-    public func setAssignmentLocator(_ f: @escaping @Sendable (Int) -> (lesson: Int, type: Int, weight: Int)?) { assignmentLocator = f }
+    /// Assignments the journal was asked about (``PullNeed/markPlace(externalIDsFrom:below:)``)
+    /// and what it answered (nil: it holds no mark of it).
+    var journalAssignments: [Int: (lesson: Int, type: Int, weight: Int)?] = [:]
+
+    /// The change-feed answer the page after `since` was read from, kept while the journal
+    /// answers what the page asked (the page is then read again from it, not fetched again).
+    var heldFeedPage: (since: Int, status: Int, body: JSON?, endpoint: String)?
+
+    public func answer(_ answers: [PullNeed: PullAnswer]) async {
+        for (need, answer) in answers {
+            guard case .markPlace(let from, _) = need, let id = Int(from.dropLast()) else { continue }
+            switch answer {
+            case .markPlace(let lesson, let type, let weight):
+                if let l = Int(lesson), let t = Int(type) { journalAssignments[id] = (l, t, weight) } else { journalAssignments[id] = .some(nil) }
+            case .nothing:
+                journalAssignments[id] = .some(nil)
+            }
+        }
+    }
+
+    /// The question for assignment `id`: its marks' ids are `id:STUDENT` (":" < ";").
+    static func markPlaceNeed(_ id: Int) -> PullNeed { .markPlace(externalIDsFrom: "\(id):", below: "\(id);") }
 
     /// Whether the assignment's lesson, type and weight are known: seen in this run, else
-    /// found through the locator (and remembered).
+    /// as the journal answered (and remembered).
     func knownAssignment(_ id: Int) -> Bool {
         if assignments[id] != nil { return true }
-        guard let a = assignmentLocator?(id) else { return false }
+        guard let answered = journalAssignments[id], let a = answered else { return false }
         memory.setAssignment(id, a)
         memory.claimSlot("\(a.lesson)/\(a.type)/\(a.weight)", id)
         return true

@@ -29,36 +29,11 @@ extension CLI {
                 let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
                                           timeZone: store.school.timeZone, today: store.today)
                 let places = try ASURSOLessonPlaces.load(store)
-                let assignments = try ASURSOAssignmentLookup(storePath: store.path)
-                try blockingAwait {
-                    await c.setLessonLocator { places[$0] }
-                    await c.setAssignmentLocator { assignments.find($0) }
-                }
+                try blockingAwait { await c.setLessonPlaces(places) }
                 return c
             }
         },
     ]
-}
-
-/// The lesson, type and weight of an АСУ РСО assignment the store holds marks of (a mark's
-/// id there is `ASSIGNMENT:STUDENT`): read on demand, through a read-only store of its own,
-/// from what is committed. The use case owns it; the adapter is handed only the function
-/// (`setAssignmentLocator`), no store. On demand rather than a map loaded before the run:
-/// a night names a few hundred assignments, while the map would read every mark's identity.
-final class ASURSOAssignmentLookup: @unchecked Sendable {
-    private let lock = NSLock()
-    private let store: JournalStore
-
-    init(storePath: String) throws { store = try JournalStore.open(at: storePath, readOnly: true) }
-
-    func find(_ assignment: Int) -> (lesson: Int, type: Int, weight: Int)? {
-        lock.withLock {
-            // ":" < ";": the range holds exactly the ids "A:…" of this assignment.
-            guard let m = try? store.markPlace(counterpart: "asu-rso", externalIDFrom: "\(assignment):", below: "\(assignment);"),
-                  let l = Int(m.lesson), let t = Int(m.workType) else { return nil }
-            return (l, t, m.weight)
-        }
-    }
 }
 
 /// Where each lesson the store shares with АСУ РСО is (class id there, date), so the

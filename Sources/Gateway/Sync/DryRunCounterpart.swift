@@ -17,4 +17,5 @@ struct DryRunCounterpart: Counterpart {
     var warnings: [String] { get async { await inner.warnings } }
     var adopted: [AdoptedCode] { get async { await inner.adopted } }
     func remap(_ record: RemoteRecord) -> RemoteRecord { inner.remap(record) }
+    func answer(_ answers: [PullNeed: PullAnswer]) async { await inner.answer(answers) }
 }
