@@ -162,13 +162,6 @@ final class Database {
         }
     }
 
-    /// All rows.
-    func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
-        var out: [[SQLValue]] = []
-        try forEach(sql, args) { out.append($0) }
-        return out
-    }
-
     /// The first column of the first row, or nil.
     func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue? {
         var out: SQLValue?
