@@ -15,8 +15,10 @@ public struct PDFTable: Sendable {
     public var header: [[String]]
     public var rows: [[String]]
     public var fontSize: Double
-    public init(columns: [PDFColumn], header: [[String]], rows: [[String]], fontSize: Double = 8) {
-        self.columns = columns; self.header = header; self.rows = rows; self.fontSize = fontSize
+    /// Body rows set in the bold face (totals).
+    public var boldRows: Set<Int>
+    public init(columns: [PDFColumn], header: [[String]], rows: [[String]], fontSize: Double = 8, boldRows: Set<Int> = []) {
+        self.columns = columns; self.header = header; self.rows = rows; self.fontSize = fontSize; self.boldRows = boldRows
     }
 }
 
@@ -151,13 +153,14 @@ public final class PageFlow {
         func drawHeader() { for h in headers { drawRow(h, font: bold, shaded: true) } }
         if y - headerHeight - (table.rows.isEmpty ? 0 : leading + 2 * pad) < bottom { newPage() }
         drawHeader()
-        for row in table.rows {
-            let laid = layout(row, font: 0)
+        for (i, row) in table.rows.enumerated() {
+            let font = table.boldRows.contains(i) ? bold : 0
+            let laid = layout(row, font: font)
             if y - laid.height < bottom {
                 newPage()
                 drawHeader()
             }
-            drawRow(laid, font: 0, shaded: false)
+            drawRow(laid, font: font, shaded: false)
         }
         y -= 6
     }

@@ -18,10 +18,10 @@ import TestSupport
     }
 
     /// 24 pupils, school year 2025/2026 (every period closed by now), one movement added.
-    static func school() throws -> School {
+    static func school(students: Int = 24) throws -> School {
         let dir = try TempDir(prefix: "archive")
         let out = dir.path("school")
-        #expect(cli(["generate", "school", "--students", "24", "--year", "2025", "--seed", "5", "--out", out], store: dir.path("unused.sqlite")).code == 0)
+        #expect(cli(["generate", "school", "--students", "\(students)", "--year", "2025", "--seed", "5", "--out", out], store: dir.path("unused.sqlite")).code == 0)
         let store = dir.path("journal.sqlite")
         #expect(cli(["init", "--school", "МБОУ «Школа № 122»", "--timezone", "Europe/Samara"], store: store).code == 0)
         #expect(cli(["journal", "import", out + "/pupils.jsonl"], store: store).code == 0)
@@ -53,9 +53,11 @@ import TestSupport
         #expect(built.code == 0, "\(built.err)")
         let dir = a + "/2025-2026_1-четверть"
         let manifest = try JSON.parse(String(contentsOfFile: dir + "/manifest.json", encoding: .utf8))
-        let files = try #require(manifest["files"]?.array)
+        let allFiles = try #require(manifest["files"]?.array)
+        let files = allFiles.filter { $0["kind"]?.string == "journal" }
         let classes = Set(pupils.compactMap { $0["class"]?.string })
         #expect(files.count == classes.count, "one file per class with pupils")
+        #expect(allFiles.count == 2 * classes.count, "and one summary sheet per class")
 
         // Independent figures: the marks of 1 четверть per class, counted from journal.jsonl.
         let journal = try Self.lines(s.school + "/journal.jsonl")
@@ -103,7 +105,7 @@ import TestSupport
         // Byte-stable: a second build of the same journal gives the same PDFs.
         let again = s.dir.path("again")
         #expect(cli(["archive", "build", "--period", "1 четверть", "--out", again], store: s.store).code == 0)
-        for f in files {
+        for f in allFiles {
             let n = f["name"]!.string!
             #expect(FileManager.default.contents(atPath: dir + "/" + n) == FileManager.default.contents(atPath: again + "/2025-2026_1-четверть/" + n))
         }

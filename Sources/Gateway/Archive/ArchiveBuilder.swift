@@ -9,7 +9,8 @@ enum ArchiveScope: Sendable {
     case year
 }
 
-/// `archive build`: per class the class journal PDF, its detached signature, then the
+/// `archive build`: per class the class journal PDF and the summary sheets PDF, each with its
+/// detached signature, then the
 /// manifest (size, SHA-256, Стрибог-256 when available, record counts, per-course digests,
 /// the previous manifest's hash) and the manifest's signature — last, so that a directory
 /// with a manifest is complete. With `--copy-to` the same bytes go to a second place.
@@ -68,6 +69,35 @@ struct ArchiveBuilder {
         return out
     }
 
+    /// A file of the archive, rendered, with its manifest entry (given whether it is signed).
+    struct Document {
+        let className: String
+        let name: String
+        let pdf: Data
+        let entry: (_ signed: Bool) -> JSON
+    }
+
+    /// Every file of the period in order: per class its journal, then its summary sheets
+    /// (`…_5А_сводная-ведомость.pdf`, kind `summary`).
+    func documents(for period: ArchivePeriod) throws -> [Document] {
+        let journals = try journals(for: period)
+        let sheets = try ArchiveSummarySheets.compute(store: store, period: period, classes: journals.map(\.journal.classUnit.name))
+        var out: [Document] = []
+        for (journal, pdf, name) in journals {
+            let c = journal.classUnit.name
+            out.append(Document(className: c, name: name, pdf: pdf) {
+                ArchiveManifest.entry(name: name, kind: "journal", pdf: pdf, signed: $0, journal: journal)
+            })
+            guard let s = sheets[c] else { continue }
+            let sheetName = ArchiveSummarySheets.fileName(period, className: c)
+            let sheetPDF = try s.render(school: store.school.name, period: period, fonts: fonts)
+            out.append(Document(className: c, name: sheetName, pdf: sheetPDF) {
+                ArchiveManifest.summaryEntry(name: sheetName, pdf: sheetPDF, signed: $0, sheets: s)
+            })
+        }
+        return out
+    }
+
     func build(_ period: ArchivePeriod, out root: String, copyTo: String?, progress: (String) -> Void) throws -> Result {
         let stem = Self.stem(period)
         let dirs = [root] + (copyTo.map { [$0] } ?? [])
@@ -79,15 +109,16 @@ struct ArchiveBuilder {
         }
         var result = Result(directory: root + "/" + stem)
         var entries: [JSON] = []
-        for (journal, pdf, name) in try journals(for: period) {
-            progress("\(journal.classUnit.name): \(pdf.count) bytes")
+        for document in try documents(for: period) {
+            let (pdf, name) = (document.pdf, document.name)
+            progress("\(name): \(pdf.count) bytes")
             let sig = try signer?.sign(pdf)
             for d in dirs {
                 try ArchiveFiles.write(pdf, to: "\(d)/\(stem)/\(name)")
                 if let sig { try ArchiveFiles.write(sig, to: "\(d)/\(stem)/\(name).sig") }
             }
             result.files.append((name, pdf.count))
-            entries.append(ArchiveManifest.entry(name: name, kind: "journal", pdf: pdf, signed: sig != nil, journal: journal))
+            entries.append(document.entry(sig != nil))
         }
         let previous = try previousManifest(period, root: root)
         let manifest = ArchiveManifest.document(school: store.school.name, period: period, files: entries,

@@ -43,6 +43,7 @@ struct ArchiveVerifier {
             let signed = !(m["signer"]?.isNull ?? true)
             checkSignature(dir + "/manifest.json", bytes, required: signed, &r)
             var listed: Set<String> = ["manifest.json", "manifest.json.sig"]
+            var sheets: [String: ArchiveSummarySheets]?   // computed once per manifest, when needed
             for f in m["files"]?.array ?? [] {
                 guard let name = f["name"]?.string else { continue }
                 r.files += 1
@@ -62,7 +63,10 @@ struct ArchiveVerifier {
                     listed.insert(sig)
                     checkSignature(path, data, required: true, &r)
                 }
-                if let store { compareWithStore(store, manifest: m, file: f, path: path, &r) }
+                if let store {
+                    if f["kind"]?.string == "summary" { compareSheets(store, manifest: m, file: f, path: path, &sheets, &r) }
+                    else { compareWithStore(store, manifest: m, file: f, path: path, &r) }
+                }
             }
             let present = Set(((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") })
             for extra in present.subtracting(listed).sorted() { r.problems.append("\(dir)/\(extra): not listed in the manifest") }
@@ -110,17 +114,49 @@ struct ArchiveVerifier {
         if !CMSSigner.verify(sig, of: data) { r.problems.append("\(path).sig: the signature does not match the file") }
     }
 
+    /// The period a manifest archived, as the store holds it (or from the manifest's dates).
+    static func period(of m: JSON, store: JournalStore) throws -> ArchivePeriod? {
+        let year = m["year"]?.string ?? "", periodName = m["period"]?.string ?? ""
+        if periodName != "год", let p = try store.archivePeriods().first(where: { $0.yearName == year && $0.name == periodName }) {
+            return p
+        }
+        guard let start = m["periodStart"]?.string, let end = m["periodEnd"]?.string else { return nil }
+        return ArchivePeriod(id: "", yearName: year, yearStart: start, yearEnd: m["yearEnd"]?.string ?? end,
+                             name: periodName, start: start, end: end)
+    }
+
+    /// A summary-sheet file: the sheets computed again from the store must print the same
+    /// figures (the digest of every cell) and the same record counts.
+    private func compareSheets(_ store: JournalStore, manifest m: JSON, file f: JSON, path: String,
+                               _ cache: inout [String: ArchiveSummarySheets]?, _ r: inout Report) {
+        guard let className = f["class"]?.string else { return }
+        do {
+            guard let period = try Self.period(of: m, store: store) else { return }
+            if cache == nil {
+                let names = (m["files"]?.array ?? []).filter { $0["kind"]?.string == "summary" }.compactMap { $0["class"]?.string }
+                cache = try ArchiveSummarySheets.compute(store: store, period: period, classes: names)
+            }
+            guard let now = cache?[className] else {
+                r.problems.append("\(path): the class \(className) is no longer in the journal"); return
+            }
+            var counts: [String] = []
+            for key in ["pupils", "finalMarks", "missedLessons"] {
+                let a = f["records"]?[key]?.int ?? -1, b = now.records[key]?.int ?? -1
+                if a != b { counts.append("\(key) \(a) archived, \(b) in the journal now") }
+            }
+            if now.digest != f["digest"]?.string {
+                r.problems.append("\(path): the summary sheets changed in the journal after archiving"
+                                  + (counts.isEmpty ? "" : " (" + counts.joined(separator: "; ") + ")"))
+            }
+        } catch {
+            r.problems.append("\(path): cannot compare with the journal: \(error)")
+        }
+    }
+
     private func compareWithStore(_ store: JournalStore, manifest m: JSON, file f: JSON, path: String, _ r: inout Report) {
         guard f["kind"]?.string == "journal", let className = f["class"]?.string else { return }
         do {
-            let year = m["year"]?.string ?? "", periodName = m["period"]?.string ?? ""
-            let period: ArchivePeriod
-            if let p = try store.archivePeriods().first(where: { $0.yearName == year && $0.name == periodName }) {
-                period = p
-            } else if let start = m["periodStart"]?.string, let end = m["periodEnd"]?.string {
-                period = ArchivePeriod(id: "", yearName: year, yearStart: start, yearEnd: m["yearEnd"]?.string ?? end,
-                                       name: periodName, start: start, end: end)
-            } else { return }
+            guard let period = try Self.period(of: m, store: store) else { return }
             guard let c = try store.archiveClasses().first(where: { $0.name == className }) else {
                 r.problems.append("\(path): the class \(className) is no longer in the journal"); return
             }

@@ -45,17 +45,18 @@ extension CLI {
         let builder = ArchiveBuilder(store: store, fonts: fonts, signer: signer, today: today)
         let period = try builder.resolve(scope)
         if a.flag("--dry-run") {
-            let journals = try builder.journals(for: period)
-            let lines = journals.map { "would write \(out)/\(ArchiveBuilder.stem(period))/\($0.name) (\($0.pdf.count) bytes)" }
+            let documents = try builder.documents(for: period)
+            let lines = documents.map { "would write \(out)/\(ArchiveBuilder.stem(period))/\($0.name) (\($0.pdf.count) bytes)" }
             if a.flag("--json") {
                 ctx.console.out(JSON.object([("directory", .string(out + "/" + ArchiveBuilder.stem(period))),
-                                             ("files", .array(journals.map { .object([("name", .string($0.name)), ("size", .int($0.pdf.count))]) }))]).pretty())
+                                             ("files", .array(documents.map { .object([("name", .string($0.name)), ("size", .int($0.pdf.count))]) }))]).pretty())
             } else { lines.forEach(ctx.console.out) }
             return ExitCode.ok
         }
         let result = try builder.build(period, out: out, copyTo: a.option("--copy-to")) { ctx.console.progress($0) }
         ctx.console.progressDone()
         let total = result.files.reduce(0) { $0 + $1.size }
+        let sheets = result.files.filter { $0.name.hasSuffix(ArchiveSummarySheets.suffix) }.count
         if a.flag("--json") {
             ctx.console.out(JSON.object([
                 ("directory", .string(result.directory)), ("period", .string(period.name)), ("year", .string(period.yearName)),
@@ -63,7 +64,7 @@ extension CLI {
                 ("totalBytes", .int(total)), ("signed", .bool(signer != nil)), ("manifestSHA256", .string(result.manifestSHA256)),
             ]).pretty())
         } else {
-            ctx.console.out("archived \(period.name) \(period.yearName): \(result.files.count) class journals, \(total) bytes, in \(result.directory)"
+            ctx.console.out("archived \(period.name) \(period.yearName): \(result.files.count - sheets) class journals and \(sheets) summary sheets, \(total) bytes, in \(result.directory)"
                             + (signer == nil ? " (unsigned: no --sign-key)" : ", signed"))
         }
         return ExitCode.ok
