@@ -15,19 +15,7 @@ import TestSupport
 struct NightE2ETests {
     /// Runs `binary` with `args` in `cwd`, with only `environment` (no inherited variables).
     static func run(_ binary: String, _ args: [String], cwd: String, environment: [String: String] = [:], launcher: [String] = []) throws -> CLIResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
-        p.arguments = launcher.isEmpty ? args : Array(launcher.dropFirst()) + [binary] + args
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        p.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIResult(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        try runBinary(args, environment: ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }, launcher: launcher, binary: binary, cwd: cwd)
     }
 
     static func secret(_ path: String, _ value: String) throws {

@@ -54,17 +54,21 @@ func copyOfStore(_ prepared: String, in dir: TempDir) throws -> String {
     return path
 }
 
-/// Runs the real binary as a child process; `launcher` (e.g. `setpriv --reuid=…`) runs it
-/// through another program, the binary's path then its arguments following.
-func runBinary(_ args: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> CLIResult {
+/// Runs the real binary (or `binary`, an installed copy) as a child process, in `cwd` when
+/// given; `launcher` (e.g. `setpriv --reuid=…`) runs it through another program, the binary's
+/// path then its arguments following.
+func runBinary(_ args: [String], environment: [String: String] = [:], launcher: [String] = [],
+               binary: String? = nil, cwd: String? = nil) throws -> CLIResult {
     let p = Process()
+    let path = try binary ?? gatewayBinary().path
     if let first = launcher.first {
         p.executableURL = URL(fileURLWithPath: first)
-        p.arguments = Array(launcher.dropFirst()) + [try gatewayBinary().path] + args
+        p.arguments = Array(launcher.dropFirst()) + [path] + args
     } else {
-        p.executableURL = try gatewayBinary()
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
     }
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
     p.environment = environment
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
