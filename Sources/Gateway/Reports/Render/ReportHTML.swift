@@ -43,17 +43,6 @@ enum ReportHTML {
         return Data(h.utf8)
     }
 
-    static func esc(_ s: String) -> String {
-        var o = ""
-        for ch in s {
-            switch ch {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            default: o.append(ch)
-            }
-        }
-        return o
-    }
+    /// Text escaped for HTML: the weekly extract's escaping, one place for both pages.
+    static func esc(_ s: String) -> String { WeeklyExtract.esc(s) }
 }
