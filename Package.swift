@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CPostgreSQL", path: "Sources/CPostgreSQL", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "JournalModel"),
-        .target(name: "JournalStore", dependencies: ["CSQLite", "CPostgreSQL", "JournalModel"]),
+        .target(name: "JournalStore", dependencies: ["CSQLite", "CPostgreSQL", "CCrypto", "JournalModel"]),
         .target(name: "Formats", dependencies: ["CZlib", "JournalModel"]),
         .target(name: "Transport", dependencies: ["CCrypto"]),
         // The PDF/A writer (subset TrueType fonts, layout): zlib only, nothing of the store or engine.

@@ -49,6 +49,13 @@ extension JournalStore {
     /// Whether `location` names a store on a server (`postgresql://…`) rather than a file.
     public static func isServerLocation(_ location: String) -> Bool { PGLocation.isPostgres(location) }
 
+    /// `location` as it may be printed (messages, logs, JSON, run records): a PostgreSQL URL
+    /// with its password (`user:password@`, `password=`) replaced by `***`; a file path as it is.
+    public static func printable(_ location: String) -> String {
+        guard PGLocation.isPostgres(location) else { return location }
+        return (try? PGLocation(parsing: location))?.redacted ?? PGLocation.redacted(location)
+    }
+
     /// Whether `location` may hold a store: an existing file, or any PostgreSQL location
     /// (opening it says whether the school has a store there).
     public static func mayExist(at location: String) -> Bool {

@@ -25,7 +25,7 @@ final class Database {
     /// trusting that nobody changes the database while it is open.
     init(path: String, readOnly: Bool = false, immutable: Bool = false) throws {
         self.path = path
-        if !readOnly && !FileManager.default.fileExists(atPath: path) {
+        if !readOnly && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
             // Create the file ourselves so that it is 0600 from the first byte (personal data).
             let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
             if fd >= 0 { close(fd) }

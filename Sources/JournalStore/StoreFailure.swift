@@ -56,3 +56,11 @@ public struct StoreFailure: Error, CustomStringConvertible, Sendable {
     /// A rule of the journal refused the record (the store's gate, SQLITE_CONSTRAINT_CHECK).
     public var isRuleViolation: Bool { code == 275 }
 }
+
+extension StoreFailure {
+    /// The database refused a value or a row (a constraint, or PostgreSQL's data exceptions,
+    /// SQLSTATE class 22, e.g. U+0000 in a text): the data is at fault, not the server.
+    var refusesData: Bool {
+        category == .constraint || (code & 0xff) == 20 || message.hasPrefix("PostgreSQL 22")
+    }
+}

@@ -63,6 +63,10 @@ import Glibc
         let escaped = try PGLocation(parsing: "postgres://%2Fvar%2Frun%2Fpostgresql/region?school=63%2D0003")
         #expect(escaped.school == "63-0003" && escaped.conninfo == "postgres://%2Fvar%2Frun%2Fpostgresql/region")
         #expect(PGLocation.redacted("postgresql:///r?user=a&password=p&school=1") == "postgresql:///r?user=a&password=***&school=1")
+        #expect(PGLocation.redacted("postgresql://u:p@h/r?sslpassword=k&password=p") == "postgresql://u:***@h/r?sslpassword=***&password=***")
+        #expect(PGLocation.redacted("postgresql://h:5432/r?options=a@b:c") == "postgresql://h:5432/r?options=a@b:c", "no userinfo: nothing to hide")
+        #expect(JournalStore.printable("postgresql://gw:secret@h/r?school=63-0002") == "postgresql://gw:***@h/r?school=63-0002")
+        #expect(JournalStore.printable("/var/lib/journal-gateway/journal.sqlite") == "/var/lib/journal-gateway/journal.sqlite")
         for bad in ["postgresql:///r?school=", "postgresql:///r?school=a\"b", "postgresql:///r?school=1&school=2", "/var/lib/school.sqlite",
                     "postgresql:///r?school=" + String(repeating: "x", count: 41)] {
             #expect(throws: StoreError.self, "\(bad)") { try PGLocation(parsing: bad) }

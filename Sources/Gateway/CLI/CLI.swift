@@ -46,7 +46,7 @@ public struct CommandContext: Sendable {
 
 /// The `journal-gateway` command line: global options, dispatch, help, exit codes.
 public enum CLI {
-    static let commands: [Command] = storeCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + reportCommands + rulesCommands + archiveCommands + [demoCommand]
+    static let commands: [Command] = storeCommands + storeCopyCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + reportCommands + rulesCommands + archiveCommands + [demoCommand]
 
     /// Runs the command line `args` (without the program name) and returns the exit code.
     public static func run(_ args: [String], console: Console = .standard,
@@ -115,7 +115,7 @@ public enum CLI {
             }
             return (code, ["error: \(e.message)"])
         case let e as StoreFailure:
-            let path = e.path ?? storePath
+            let path = JournalStore.printable(e.path ?? storePath)
             switch e.category {
             case .busy:
                 return (ExitCode.tempFailure, ["error: the store \(path) is busy (\(e.message)); run again later"])

@@ -41,9 +41,9 @@ struct ConfigCheck {
         if JournalStore.mayExist(at: ctx.storePath) {
             do {
                 let store = try JournalStore.open(at: ctx.storePath, readOnly: true)
-                c.ok("store", "\(ctx.storePath): \(store.school.name) (\(store.school.timeZoneID))")
+                c.ok("store", "\(store.path): \(store.school.name) (\(store.school.timeZoneID))")
                 if let tz = config.timeZone, tz != store.school.timeZoneID {
-                    c.fail("timezone", "the configuration says \(tz) but the store \(ctx.storePath) keeps \(store.school.timeZoneID)", ExitCode.usage)
+                    c.fail("timezone", "the configuration says \(tz) but the store \(store.path) keeps \(store.school.timeZoneID)", ExitCode.usage)
                 }
             } catch {
                 c.fail("store", CLI.outcome(of: error, storePath: ctx.storePath).1.joined(separator: " "), CLI.outcome(of: error, storePath: ctx.storePath).0)
@@ -53,7 +53,7 @@ struct ConfigCheck {
                 c.fail("store", "the store's folder is not writable by this user: the night needs it for the run lock and the store's journal", ExitCode.cannotCreate)
             }
         } else {
-            c.fail("store", "\(ctx.storePath) does not exist: run `journal-gateway --config \(config.path) init --school NAME --timezone \(config.timeZone ?? "ZONE")`", ExitCode.usage)
+            c.fail("store", "\(JournalStore.printable(ctx.storePath)) does not exist: run `journal-gateway --config \(config.path) init --school NAME --timezone \(config.timeZone ?? "ZONE")`", ExitCode.usage)
         }
         // Folders the night writes into.
         for (key, dir) in [("inbox", config.inbox), ("extracts", config.extracts), ("archive", config.archive)] {

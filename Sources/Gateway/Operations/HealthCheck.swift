@@ -31,7 +31,7 @@ enum HealthCheck {
             parked = try store.parkedReasons().count
             if let t = try store.oldestOpenConflictCreatedAt() { oldestConflict = parseStamp(t) }
         } catch {
-            return (2, Message.checkUnreadableStore(path: storePath, error: "\(error)").text(l))
+            return (2, Message.checkUnreadableStore(path: JournalStore.printable(storePath), error: "\(error)").text(l))
         }
         let t = now.timeIntervalSince1970
         guard let success = state.lastSuccess else {

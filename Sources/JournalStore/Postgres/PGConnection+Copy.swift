@@ -7,6 +7,15 @@ extension PGConnection {
     /// (nothing of it is kept).
     @discardableResult
     func copy(into table: String, columns: [String], rows: some Sequence<[SQLValue]>) throws -> Int {
+        try copy(into: table, columns: columns) { put in for row in rows { try put(row) } }
+    }
+
+    /// The same load, with the rows pushed by `produce` (which calls its argument once per row,
+    /// e.g. from another database's `forEach`): nothing is held in memory but a 256 KB chunk.
+    /// When `produce` throws, the COPY is ended with an error (the server keeps none of it)
+    /// and its error is rethrown.
+    @discardableResult
+    func copy(into table: String, columns: [String], produce: (_ put: ([SQLValue]) throws -> Void) throws -> Void) throws -> Int {
         let sql = "COPY " + pgIdentifier(table) + " (" + columns.map(pgIdentifier).joined(separator: ", ") + ") FROM STDIN"
         let start = PQexec(conn, sql)
         let status = PQresultStatus(start)
@@ -27,24 +36,32 @@ extension PGConnection {
             if rc != 1 { sendError = String(cString: PQerrorMessage(conn)) }
             buffer.removeAll(keepingCapacity: true)
         }
+        /// Stops the producer once the COPY cannot go on.
+        struct Stop: Error {}
         var count = 0
-        for row in rows {
-            if row.count != columns.count {
-                sendError = "row \(count + 1) has \(row.count) values for \(columns.count) columns"
-                break
+        var producerError: (any Error)?
+        do {
+            try produce { row in
+                if row.count != columns.count {
+                    sendError = "row \(count + 1) has \(row.count) values for \(columns.count) columns"
+                }
+                for case .text(let t) in row where t.utf8.contains(0) {
+                    sendError = "row \(count + 1) of \(table) holds U+0000 in a text value, which PostgreSQL cannot store"
+                }
+                if sendError != nil { throw Stop() }
+                for (i, v) in row.enumerated() {
+                    if i > 0 { buffer.append(9) }
+                    PGConnection.appendCopyText(v, to: &buffer)
+                }
+                buffer.append(10)
+                count += 1
+                if buffer.count >= 1 << 18 { flush() }
+                if sendError != nil { throw Stop() }
             }
-            for case .text(let t) in row where t.utf8.contains(0) {
-                sendError = "row \(count + 1) holds U+0000 in a text value, which PostgreSQL cannot store"
-            }
-            if sendError != nil { break }
-            for (i, v) in row.enumerated() {
-                if i > 0 { buffer.append(9) }
-                PGConnection.appendCopyText(v, to: &buffer)
-            }
-            buffer.append(10)
-            count += 1
-            if buffer.count >= 1 << 18 { flush() }
-            if sendError != nil { break }
+        } catch is Stop {
+        } catch {
+            producerError = error
+            if sendError == nil { sendError = "the rows could not be read: \(error)" }
         }
         flush()
         // Ending the COPY with an error message makes the server refuse (and undo) all of it.
@@ -54,6 +71,7 @@ extension PGConnection {
             if PQresultStatus(result) != PGRES_COMMAND_OK, failureSeen == nil { failureSeen = failure(result, sql) }
             PQclear(result)
         }
+        if let producerError { throw producerError }
         if let failureSeen {
             if let sendError { throw StoreFailure.postgres(sqlstate: "22P04", message: sendError, sql: sql, location: location.redacted) }
             throw failureSeen

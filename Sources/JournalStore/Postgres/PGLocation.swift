@@ -76,20 +76,24 @@ struct PGLocation: Sendable, Equatable {
         PGLocation.redacted(school.map { conninfo + (conninfo.contains("?") ? "&" : "?") + "school=" + $0 } ?? conninfo)
     }
 
-    /// `text` with the password of `user:password@` and of a `password=` parameter hidden.
+    /// `text` with the password of `user:password@` and of every `password=` parameter hidden
+    /// (`sslpassword=` too: the key ends in `password`).
     static func redacted(_ text: String) -> String {
         var out = text
-        if let scheme = out.range(of: "://"), let at = out[scheme.upperBound...].firstIndex(of: "@") {
-            let userinfo = out[scheme.upperBound..<at]
-            if let colon = userinfo.firstIndex(of: ":") {
+        if let scheme = out.range(of: "://") {
+            // The authority ends at the path or the query; its userinfo ends at its last `@`.
+            let authorityEnd = out[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? out.endIndex
+            if let at = out[scheme.upperBound..<authorityEnd].lastIndex(of: "@"),
+               let colon = out[scheme.upperBound..<at].firstIndex(of: ":") {
                 out.replaceSubrange(out.index(after: colon)..<at, with: "***")
             }
         }
-        if let r = out.range(of: "password=") {
-            let end = out[r.upperBound...].firstIndex(of: "&") ?? out.endIndex
-            out.replaceSubrange(r.upperBound..<end, with: "***")
+        guard let query = out.firstIndex(of: "?") else { return out }
+        let items = out[out.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            guard let eq = item.firstIndex(of: "="), item[..<eq].lowercased().hasSuffix("password") else { return String(item) }
+            return item[...eq] + "***"
         }
-        return out
+        return out[...query] + items.joined(separator: "&")
     }
 }
 
