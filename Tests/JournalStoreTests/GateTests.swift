@@ -32,7 +32,7 @@ struct GateTests {
             try store.transaction { _ = try store.write(r, origin: origin) }
             Issue.record("\(r.kind.rawValue) \(r.id) was accepted", sourceLocation: sourceLocation)
         } catch let e as StoreFailure {
-            #expect(e.code == 275, "SQLITE_CONSTRAINT_CHECK: the journal refuses it", sourceLocation: sourceLocation)
+            #expect(e.category == .constraint && e.isRuleViolation, "a rule of the journal refuses it", sourceLocation: sourceLocation)
             #expect(e.message.hasPrefix("\(r.kind.rawValue) \(r.id): "), "\(e.message)", sourceLocation: sourceLocation)
             #expect(e.message.contains(expected), "\(e.message)", sourceLocation: sourceLocation)
         }
