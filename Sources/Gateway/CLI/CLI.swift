@@ -26,6 +26,8 @@ public struct CommandContext: Sendable {
     public var logFormat: String = "text"
     /// Set by `night`, which holds the run lock for all its steps.
     var holdsRunLock = false
+    /// Set by `region worker` for the job it runs: the store's commits check its fencing token.
+    var regionJob: RegionJobHooks? = nil
 
     /// Opens the store for a command that only reads: read-only, no run lock, nothing
     /// written (not even to an empty file), readable on read-only media.
@@ -34,19 +36,25 @@ public struct CommandContext: Sendable {
     /// Opens the store under the exclusive run lock for a writing command.
     public func withLockedStore<T>(_ command: String, _ body: (JournalStore) throws -> T) throws -> T {
         // No store yet: opening it throws the "run init first" error before anything else.
-        if holdsRunLock || !JournalStore.mayExist(at: storePath) { return try body(try JournalStore.open(at: storePath)) }
+        if holdsRunLock || !JournalStore.mayExist(at: storePath) { return try body(try fenced(JournalStore.open(at: storePath))) }
         let lock = try RunLock(storePath: storePath, command: command)
         defer { lock.release() }
         if let dead = lock.tookOverFrom {
             console.err("note: took over the run lock left by \(dead), which is no longer running")
         }
-        return try body(try JournalStore.open(at: storePath))
+        return try body(try fenced(JournalStore.open(at: storePath)))
+    }
+
+    /// `store` checking the region job's fencing token at every commit, when run as one.
+    private func fenced(_ store: JournalStore) throws -> JournalStore {
+        if let f = regionJob?.fence { try store.fence(f) }
+        return store
     }
 }
 
 /// The `journal-gateway` command line: global options, dispatch, help, exit codes.
 public enum CLI {
-    static let commands: [Command] = storeCommands + storeCopyCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + reportCommands + rulesCommands + archiveCommands + [demoCommand]
+    static let commands: [Command] = storeCommands + storeCopyCommands + journalCommands + contingentCommands + syncCommands + eposSyncCommands + conflictCommands + mappingsCommands + emulatorCommands + generateCommands + diaryCommands + reportCommands + rulesCommands + archiveCommands + regionCommands + [demoCommand]
 
     /// Runs the command line `args` (without the program name) and returns the exit code.
     public static func run(_ args: [String], console: Console = .standard,

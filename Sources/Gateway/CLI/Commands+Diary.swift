@@ -32,7 +32,11 @@ extension CLI {
             let tokenFile = a.option("--token-file"), env = ctx.environment
             let readToken = { try Credentials.secret(file: tokenFile, env: "JOURNAL_GATEWAY_DIARY_TOKEN", environment: env, what: "token") }
             _ = try readToken()
-            let client = HTTPClient(onRetry: { attempt, reason, delay in console.progress("retry \(attempt): \(reason); waiting \(delay)") })
+            let region = ctx.regionJob
+            let client = HTTPClient(onRetry: { attempt, reason, delay in
+                console.progress("retry \(attempt): \(reason); waiting \(delay)")
+                region?.onHTTPRetry(reason, delay)
+            })
             makeSink = { _ in try HTTPDiarySink(url: url, client: client, readToken: readToken) }
         case (nil, let dir?):
             makeSink = { _ in try FileDiarySink(directory: dir) }

@@ -24,8 +24,11 @@ struct SyncRunner {
 
     /// A retrying HTTP client whose retries show on a terminal.
     func client() -> HTTPClient {
-        let console = ctx.console
-        return HTTPClient(onRetry: { attempt, reason, delay in console.progress("retry \(attempt): \(reason); waiting \(delay)") })
+        let console = ctx.console, region = ctx.regionJob
+        return HTTPClient(onRetry: { attempt, reason, delay in
+            console.progress("retry \(attempt): \(reason); waiting \(delay)")
+            region?.onHTTPRetry(reason, delay)
+        })
     }
 
     func run(command: String, makeCounterpart: (JournalStore) throws -> any Counterpart) throws -> Int32 {
@@ -53,6 +56,8 @@ struct SyncRunner {
             var engine = SyncEngine(store: store, counterpart: counterpart, policy: policy)
             engine.command = command + (dryRun ? " --dry-run" : "")
             engine.allowDeletions = allowDeletions
+            // A region job stops at the next page boundary when its worker asks (SIGTERM, lost lease).
+            if let region = ctx.regionJob { engine.crash = region.engineHook }
             // The engine runs on a task while this thread waits: one user of the store at a time.
             nonisolated(unsafe) let running = engine
             let summary = try blockingAwait { try await running.run() }

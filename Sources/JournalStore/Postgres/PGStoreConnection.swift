@@ -7,6 +7,9 @@ final class PGStoreConnection: StoreConnection {
     private var translations: [String: SQLDialect.Translated] = [:]
     private(set) var changes = 0
     private(set) var lastInsertRowID: Int64 = 0
+    /// A region job's fencing token (``CommitFence``): checked in every transaction before
+    /// its COMMIT, and a write outside a transaction is made one, so nothing commits unchecked.
+    var fence: CommitFence?
 
     init(_ pg: PGConnection) { self.pg = pg }
 
@@ -29,6 +32,7 @@ final class PGStoreConnection: StoreConnection {
     }
 
     func run(_ sql: String, _ args: [SQLValue]) throws {
+        if fence != nil, !pg.inTransaction { return try transaction { try run(sql, args) } }
         let t = try translated(sql)
         guard let text = t.sql else { return }
         if t.returning != nil {
@@ -54,6 +58,11 @@ final class PGStoreConnection: StoreConnection {
     /// A writing transaction: `READ COMMITTED` is enough while the writer holds the school's
     /// run lock (one writer per school, as SQLite's `BEGIN IMMEDIATE` gave).
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try pg.transaction(.readCommitted, body)
+        guard let fence else { return try pg.transaction(.readCommitted, body) }
+        return try pg.transaction(.readCommitted) {
+            let v = try body()
+            try RegionFenceCheck.check(pg, fence, location: path)
+            return v
+        }
     }
 }
