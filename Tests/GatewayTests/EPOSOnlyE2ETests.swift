@@ -77,11 +77,12 @@ struct EPOSOnlyE2ETests {
         let faults = "500=0.01,503=0.01,504=0.01,429=0.01,drop=0.005,truncate=0.005,mutate-while-paging=0.2,retry-after=0"
         let env = ["JOURNAL_GATEWAY_EPOS_PER_PAGE": "10"]
         var moved = 0
-        for point in 0..<PortalHarness.killPoints(backend, sqlite: 12) {
-            let dir = try TempDir()
-            let store = try h.freshStore(dir, backend)
+        for point in 0..<12 {
             let target = point % 2 == 0 ? 1 + rng.below(h.reference.requests * 2) : nil
             let delay = Double(rng.below(1000)) / 1000 * h.reference.seconds * 2
+            guard PortalHarness.tries(point, on: backend, every: 2) else { continue }   // PostgreSQL: 6 of the 12
+            let dir = try TempDir()
+            let store = try h.freshStore(dir, backend)
             let child = Mutex<Int32?>(nil), seen = Mutex(0)
             let e = try PortalHarness.startEPOS(faults: faults, seed: UInt64(100 + point)) { _ in
                 let n = seen.withLock { $0 += 1; return $0 }
