@@ -35,7 +35,7 @@ let package = Package(
                                                 "SchoolGeneration"]),
         // Shared by the test targets only (test doubles, temporary directories, the binary's runner):
         // no product target may depend on it (ModuleGraphTests pins this).
-        .target(name: "TestSupport", dependencies: ["JournalModel", "SyncModel"]),
+        .target(name: "TestSupport", dependencies: ["JournalModel", "SyncModel", "JournalStore"]),
         .executableTarget(name: "journal-gateway", dependencies: ["Gateway"]),
         .executableTarget(name: "gateway-bench", dependencies: ["Gateway", "JournalModel", "CSQLite", "SyncEngine", "SyncModel", "SchoolGeneration"]),
         .testTarget(name: "JournalModelTests", dependencies: ["JournalModel"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -98,14 +99,32 @@ public final class PostgresCluster: Sendable {
         "postgresql:///\(database)?host=\(socketDirectory)&user=\(superuser)" + (school.map { "&school=\($0)" } ?? "")
     }
 
-    /// Creates a fresh database (named after `prefix` and a random suffix) and returns its name.
-    public func createDatabase(prefix: String = "t") throws -> String {
+    /// Creates a fresh database (named after `prefix` and a random suffix) and returns its name;
+    /// a copy of `template` when given (nobody may be connected to it meanwhile).
+    public func createDatabase(prefix: String = "t", template: String? = nil) throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
         let log = directory + "/createdb-\(name).log"
-        let rc = try PostgresCluster.run(asServer: nil, [binDirectory + "/createdb", "-h", socketDirectory, "-U", superuser, name], log: log)
+        let rc = try PostgresCluster.run(asServer: nil, [binDirectory + "/createdb", "-h", socketDirectory, "-U", superuser]
+                                             + (template.map { ["-T", $0] } ?? []) + [name], log: log)
         guard rc == 0 else { throw TestSupportError("createdb \(name) exited \(rc): \(PostgresCluster.tail(log))") }
         try? FileManager.default.removeItem(atPath: log)
         return name
+    }
+
+    /// The database the tests' schools share (made on first use): each test's store is a
+    /// school of its own there, a schema and a role, as in a region's database.
+    private let schoolsDatabase = Mutex<String?>(nil)
+
+    /// A URL for a new school (a code no other test has) in the shared database. The school's
+    /// schema is made by the store's `create`, as for a region's new school.
+    public func newSchoolURL() throws -> String {
+        let database = try schoolsDatabase.withLock { name in
+            if let name { return name }
+            let made = try createDatabase(prefix: "schools")
+            name = made
+            return made
+        }
+        return url(database: database, school: "t" + UUID().uuidString.prefix(18).lowercased().replacingOccurrences(of: "-", with: ""))
     }
 
     /// Runs `psql` as the superuser on `database` with `sql`; returns its output (unaligned, tuples only).

@@ -11,11 +11,12 @@ import TestSupport
 @Suite(.serialized) struct CrashTests {
     static let points = ["after-plan", "before-send", "after-send", "after-ack"]
 
-    @Test func killedAtThirtySeededPointsAndRunAgainLosesNothingAndSendsNothingTwice() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func killedAtThirtySeededPointsAndRunAgainLosesNothingAndSendsNothingTwice(_ backend: StoreBackend) async throws {
         let seed: UInt64 = 20260907
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let expected = try await referenceIDs(dir)
-        let path = try sampleStore(dir)
+        let expected = try await referenceIDs(dir, backend)
+        let path = try sampleStore(dir, backend)
         let faults = try FaultSpec(parsing: "500=0.01,503=0.01,429=0.01,drop=0.01,truncate=0.01,retry-after=0")
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions(faults: faults, seed: seed))
         defer { portal.stop() }

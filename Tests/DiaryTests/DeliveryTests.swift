@@ -11,9 +11,10 @@ import TestSupport
 
 /// The feed against the portal emulator over real loopback HTTP.
 @Suite(.serialized) struct DeliveryTests {
-    @Test func cleanDeliveryIsAcceptedOnceAndTheNextRunSendsNothing() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func cleanDeliveryIsAcceptedOnceAndTheNextRunSendsNothing(_ backend: StoreBackend) async throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions())
         defer { portal.stop() }
         let token = try tokenFile(dir, portal.token)
@@ -30,10 +31,11 @@ import TestSupport
         #expect(portal.stats()["events_accepted"]?.int == 401)
     }
 
-    @Test func fivePercentFaultsStillDeliverEveryEventExactlyOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func fivePercentFaultsStillDeliverEveryEventExactlyOnce(_ backend: StoreBackend) async throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
-        let expected = try await referenceIDs(dir)
+        let path = try sampleStore(dir, backend)
+        let expected = try await referenceIDs(dir, backend)
         let faults = try FaultSpec(parsing: "500=0.01,503=0.01,429=0.01,drop=0.01,truncate=0.01,retry-after=0")
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions(faults: faults, seed: 7))
         defer { portal.stop() }
@@ -49,9 +51,10 @@ import TestSupport
         #expect((stats["duplicates"]?.int ?? 0) > 0, "\(stats.serialized())")
     }
 
-    @Test func unknownGuardiansAreRejectedKeptAndRetriedWhenTheirDataChanges() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func unknownGuardiansAreRejectedKeptAndRetriedWhenTheirDataChanges(_ backend: StoreBackend) async throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let store = try JournalStore.open(at: path)
         var all = Set<String>()
         try store.forEachRecord(.guardian) { all.insert($0.id) }
@@ -81,9 +84,10 @@ import TestSupport
         #expect(portal.stats()["events_accepted"]?.int == 401)
     }
 
-    @Test func anExpiredTokenIsReadAgainAndAWrongOneStopsWithExit77() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anExpiredTokenIsReadAgainAndAWrongOneStopsWithExit77(_ backend: StoreBackend) async throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         // Seed 3 expires the token three times, never twice in a row.
         let portal = try DiaryEmulator.start(DiaryEmulatorOptions(faults: try FaultSpec(parsing: "expire-token=0.2"), seed: 3))
         defer { portal.stop() }
@@ -93,7 +97,7 @@ import TestSupport
         #expect(portal.stats()["events_accepted"]?.int == 401)
         #expect(portal.stats()["faults_injected"]?.int == 3)
 
-        let other = try sampleStore(dir, name: "other.sqlite")
+        let other = try sampleStore(dir, backend, name: "other.sqlite")
         let bad = dir.path("bad.token")
         try #require(FileManager.default.createFile(atPath: bad, contents: Data("nope\n".utf8), attributes: [.posixPermissions: 0o600]))
         let refused = await cliOffPool(feedArgs(portal, token: bad), store: other)
@@ -158,8 +162,8 @@ import TestSupport
 }
 
 /// The ids a clean delivery of the sample school gives (another store, another portal).
-func referenceIDs(_ dir: TempDir) async throws -> Set<String> {
-    let path = try sampleStore(dir, name: "reference-\(UUID().uuidString).sqlite")
+func referenceIDs(_ dir: TempDir, _ backend: StoreBackend) async throws -> Set<String> {
+    let path = try sampleStore(dir, backend, name: "reference-\(UUID().uuidString).sqlite")
     let portal = try DiaryEmulator.start(DiaryEmulatorOptions())
     defer { portal.stop() }
     let r = await cliOffPool(feedArgs(portal, token: try tokenFile(dir, portal.token)), store: path)

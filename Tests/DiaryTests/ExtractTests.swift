@@ -52,9 +52,10 @@ final class ExtractReader: NSObject, XMLParserDelegate {
 }
 
 struct ExtractTests {
-    @Test func aClassExtractIsOnePagePerChildWithOnlyThatChildsData() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aClassExtractIsOnePagePerChildWithOnlyThatChildsData(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let out = dir.path("5А.html")
         let r = cli(["extract", "weekly", "--class", "5 а", "--week", "2026-W37", "--out", out], store: path)
         #expect(r.code == 0, "\(r.err)")
@@ -92,9 +93,10 @@ struct ExtractTests {
         #expect(!varvara.text.contains("Ex. 207 p. 7"))   // the other English group's homework
     }
 
-    @Test func gradeOneHasNoMarksOrHomework() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func gradeOneHasNoMarksOrHomework(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let out = dir.path("one.html")
         #expect(cli(["extract", "weekly", "--student", "stu-01-1003", "--week", "2026-W37", "--out", out], store: path).code == 0)
         let x = try ExtractReader.read(out)
@@ -105,9 +107,10 @@ struct ExtractTests {
         #expect(page.text.contains("безотметочное"))
     }
 
-    @Test func badArgumentsAreUsageErrors() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func badArgumentsAreUsageErrors(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         #expect(cli(["extract", "weekly", "--class", "5А", "--week", "2026-37", "--out", dir.path("x.html")], store: path).code == ExitCode.usage)
         #expect(cli(["extract", "weekly", "--class", "7В", "--week", "2026-W37", "--out", dir.path("x.html")], store: path).code == ExitCode.usage)
         #expect(cli(["extract", "weekly", "--week", "2026-W37", "--out", dir.path("x.html")], store: path).code == ExitCode.usage)

@@ -19,9 +19,10 @@ struct FeedTests {
         return (sink, summary)
     }
 
-    @Test func firstDeliveryCarriesTheYearSoFarToLinkedGuardiansOnly() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func firstDeliveryCarriesTheYearSoFarToLinkedGuardiansOnly(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let out = dir.path("batches")
         let r = cli(["feed", "diary", "--out", out, "--school-id", "63-0002", "--json", "--batch-size", "150"], store: path)
         #expect(r.code == 0, "\(r.err)")
@@ -70,18 +71,20 @@ struct FeedTests {
         #expect(try JSON.parse(again.out)["planned"]?["events"]?.int == 0)
     }
 
-    @Test func theSameChangesGiveTheSameIDs() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func theSameChangesGiveTheSameIDs(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let a = try deliver(try sampleStore(dir, name: "a.sqlite")).0.events.compactMap { $0["eventId"]?.string }
-        let b = try deliver(try sampleStore(dir, name: "b.sqlite"), batchSize: 7).0.events.compactMap { $0["eventId"]?.string }
+        let a = try deliver(try sampleStore(dir, backend, name: "a.sqlite")).0.events.compactMap { $0["eventId"]?.string }
+        let b = try deliver(try sampleStore(dir, backend, name: "b.sqlite"), batchSize: 7).0.events.compactMap { $0["eventId"]?.string }
         #expect(a.count == 401)
         #expect(a == b)
         #expect(Set(a).count == a.count)
     }
 
-    @Test func laterDeliveriesCarryTheChanges() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func laterDeliveriesCarryTheChanges(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         _ = try deliver(path)
         let today = try JournalStore.open(at: path).today
         try importLines([
@@ -114,9 +117,10 @@ struct FeedTests {
         #expect(cli(["status"], store: path).out.contains("Diary feed: nothing waiting"))
     }
 
-    @Test func aForecastMovedTodayGoesOutInTheNextRun() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aForecastMovedTodayGoesOutInTheNextRun(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         _ = try deliver(path)
         let store = try JournalStore.open(at: path)
         let before = try store.diaryForecast(student: "stu-05-1016", subject: "sub-math", period: "p-2026-1") ?? nil
@@ -137,9 +141,10 @@ struct FeedTests {
         #expect(sink.events.filter { $0["type"]?.string == "mark.created" }.count == 2)
     }
 
-    @Test func aWithdrawnStudentsGuardiansGetNothingAfterTheDate() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aWithdrawnStudentsGuardiansGetNothingAfterTheDate(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         try importLines([
             #"{"type": "student", "id": "stu-05-1008", "file_number": "05-1008", "surname": "Соколова", "name": "Варвара", "patronymic": "Дмитриевна", "birth_date": "2015-07-21", "snils": "10006410159", "gender": "Ж", "class": "cls-5А", "status": "withdrawn"}"#,
             #"{"type": "movement", "id": "mv-1008-w", "student": "stu-05-1008", "kind": "withdrawal", "date": "2026-09-08", "from_class": "5А"}"#,
@@ -151,9 +156,10 @@ struct FeedTests {
         #expect(summary.plan.skippedWithdrawn > 0)
     }
 
-    @Test func dryRunLeavesTheStoreAsItWas() throws {
+    @Test(arguments: StoreBackend.allCases)
+    func dryRunLeavesTheStoreAsItWas(_ backend: StoreBackend) throws {
         let dir = try TempDir(prefix: "jg-diary", tmpfs: true)
-        let path = try sampleStore(dir)
+        let path = try sampleStore(dir, backend)
         let r = cli(["feed", "diary", "--out", dir.path("x"), "--school-id", "63-0002", "--dry-run", "--json"], store: path)
         #expect(r.code == 0)
         #expect(try JSON.parse(r.out)["planned"]?["events"]?.int == 401)

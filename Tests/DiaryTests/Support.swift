@@ -30,9 +30,9 @@ func cliOffPool(_ args: [String], store: String, environment: [String: String] =
     }
 }
 
-/// A store holding the sample contingent and week.
-func sampleStore(_ dir: TempDir, name: String = "journal.sqlite") throws -> String {
-    let store = try testStoreLocation(dir, name)
+/// A store holding the sample contingent and week, on `backend` (the diary's tests run on both).
+func sampleStore(_ dir: TempDir, _ backend: StoreBackend, name: String = "journal.sqlite") throws -> String {
+    let store = try testStoreLocation(backend, dir, name)
     try #require(cli(["init", "--school", "МБОУ «Школа № 122» г. о. Самара", "--timezone", "Europe/Samara"], store: store).code == 0)
     try #require(cli(["journal", "import", samples + "/journal/contingent.jsonl"], store: store).code == 0)
     try #require(cli(["journal", "import", samples + "/journal/week.jsonl"], store: store).code == 0)

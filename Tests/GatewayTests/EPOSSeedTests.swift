@@ -103,6 +103,6 @@ import TestSupport
         // Nothing is left to do.
         let second = try runBinary(args, environment: env)
         #expect(second.code == 0, "\(second.err.prefix(2000))")
-        #expect(try EPOSSyncE2ETests.pushed(second.out) == 0)
+        #expect(try PortalHarness.pushed(second.out) == 0)
     }
 }

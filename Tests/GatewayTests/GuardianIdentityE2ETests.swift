@@ -19,13 +19,13 @@ import TestSupport
     }
 
     static func sync(_ e: RunningEmulator, _ store: String) throws -> CLIResult {
-        try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store), environment: ASURSOSyncE2ETests.env(e))
+        try PortalHarness.asuRSO.sync(e, store: store)
     }
 
     @Test func theListThenThePortalKeepOneGuardianPerParent() async throws {
         let dir = try TempDir()
-        let path = try ASURSOSyncE2ETests.freshStore(dir)   // the list, the week, then the sync: the demo's order
-        let e = try ASURSOSyncE2ETests.emulator()
+        let path = try PortalHarness.asuRSO.freshStore(dir)   // the list, the week, then the sync: the demo's order
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
         let r = try Self.sync(e, path)
         #expect(r.code == 0, "\(r.err)")
@@ -63,7 +63,7 @@ import TestSupport
         let dir = try TempDir()
         let path = dir.path("journal.sqlite")
         #expect(cli(["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"], store: path).code == 0)
-        let e = try ASURSOSyncE2ETests.emulator()
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
         let r = try Self.sync(e, path)
         #expect(r.code == 0, "\(r.err)")

@@ -80,9 +80,9 @@ import TestSupport
             case .eposEdit:
                 r = CLIResult(code: Self.editMarks(epos, school: school, &rng) ? 0 : 1, out: "", err: "no ЭПОС mark to edit")
             case .syncASU:
-                r = try runBinary(ASURSOSyncE2ETests.syncArgs(asu, store: store), environment: ASURSOSyncE2ETests.env(asu))
+                r = try PortalHarness.asuRSO.sync(asu, store: store)
             case .syncEPOS:
-                r = try runBinary(EPOSSyncE2ETests.syncArgs(epos, store: store), environment: EPOSSyncE2ETests.env(epos))
+                r = try PortalHarness.epos.sync(epos, store: store)
             case .feed:
                 r = try runBinary(["--store", store, "feed", "diary", "--url", diary.url.absoluteString, "--token-file", token,
                                    "--school-id", diary.schoolID, "--json"])

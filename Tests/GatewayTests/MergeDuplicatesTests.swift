@@ -13,7 +13,7 @@ import TestSupport
     /// capitals, as a portal might spell them) and linked to the same pupils, as the sync
     /// before issue 15 left them; and a teacher spelt with «ё» besides the one with «е».
     static func doubled(_ dir: TempDir) throws -> (path: String, guardians: Int, links: Int) {
-        let path = try ASURSOSyncE2ETests.freshStore(dir)
+        let path = try PortalHarness.asuRSO.freshStore(dir)
         let store = try JournalStore.open(at: path)
         let origin = Origin(source: "asu-rso")
         let guardians = try store.records(.guardian), links = try store.records(.guardianship)
@@ -68,7 +68,7 @@ import TestSupport
 
     @Test func namesakesOfTwoFamiliesAreNotMerged() throws {
         let dir = try TempDir()
-        let path = try ASURSOSyncE2ETests.freshStore(dir)
+        let path = try PortalHarness.asuRSO.freshStore(dir)
         let store = try JournalStore.open(at: path)
         let students = try store.records(.student).prefix(2).map(\.id)
         try store.transaction {

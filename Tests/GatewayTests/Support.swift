@@ -28,32 +28,6 @@ func sampleStore(_ dir: TempDir, week: Bool = true) throws -> String {
     return store
 }
 
-/// A store with the sample contingent list, the sample week and `extraLines` (journal
-/// JSON Lines only this side has) in the school's `timezone`, prepared once per suite and
-/// copied per test; the WAL is folded in so that a byte copy is the whole store.
-func preparedSyncStore(name: String, timezone: String, extraLines: [String]) -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jg-\(name)-\(getpid())-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let store = dir.appendingPathComponent("prepared.sqlite").path
-    let extra = dir.appendingPathComponent("extra.jsonl").path
-    try! (extraLines.joined(separator: "\n") + "\n").write(toFile: extra, atomically: false, encoding: .utf8)
-    for args in [["init", "--school", "Школа № 122", "--timezone", timezone],
-                 ["import", "contingent", samples + "/contingent/list-2026-09-01.csv"],
-                 ["journal", "import", samples + "/journal/week.jsonl"],
-                 ["journal", "import", extra]] {
-        precondition(cli(args, store: store).code == 0, "preparing \(args)")
-    }
-    _ = try? JournalStore.open(at: store).checkpoint()
-    return store
-}
-
-/// A copy of a prepared store in `dir`.
-func copyOfStore(_ prepared: String, in dir: TempDir) throws -> String {
-    let path = dir.path("journal.sqlite")
-    try FileManager.default.copyItem(atPath: prepared, toPath: path)
-    return path
-}
-
 /// Runs the real binary (or `binary`, an installed copy) as a child process, in `cwd` when
 /// given; `launcher` (e.g. `setpriv --reuid=…`) runs it through another program, the binary's
 /// path then its arguments following.

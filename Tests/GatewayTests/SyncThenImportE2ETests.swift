@@ -25,9 +25,9 @@ struct SyncThenImportE2ETests {
         let store = dir.path("journal.sqlite")
         #expect(cli(["init", "--school", "Школа № 122", "--timezone", "Europe/Samara"], store: store).code == 0)
         #expect(cli(["import", "contingent", samples + "/contingent/list-2026-09-01.csv"], store: store).code == 0)
-        let e = try ASURSOSyncE2ETests.emulator()
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
-        let sync = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store), environment: ASURSOSyncE2ETests.env(e))
+        let sync = try PortalHarness.asuRSO.sync(e, store: store)
         #expect(sync.code == 0, "\(sync.err)")
 
         let week = samples + "/journal/week.jsonl"
@@ -49,7 +49,7 @@ struct SyncThenImportE2ETests {
         #expect(j["bound"]?.array?.isEmpty == true)
         #expect(try JournalStore.open(at: store).lastSeq == seq, "no change-log entries on re-import")
 
-        let next = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store), environment: ASURSOSyncE2ETests.env(e))
+        let next = try PortalHarness.asuRSO.sync(e, store: store)
         #expect(next.code == 0, "\(next.err)")
         #expect(try Self.duplicateKeys(JournalStore.open(at: store)) == [])
     }
@@ -58,10 +58,10 @@ struct SyncThenImportE2ETests {
     /// have; a later file of the school's enters one of them under its own id.
     @Test func aLaterLessonAtThePortalsKeyBindsToIt() throws {
         let dir = try TempDir()
-        let store = try copyOfStore(ASURSOSyncE2ETests.prepared, in: dir)
-        let e = try ASURSOSyncE2ETests.emulator()
+        let store = try PortalHarness.asuRSO.freshStore(dir)
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
-        let sync = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: store), environment: ASURSOSyncE2ETests.env(e))
+        let sync = try PortalHarness.asuRSO.sync(e, store: store)
         #expect(sync.code == 0, "\(sync.err)")
         let s = try JournalStore.open(at: store)
         let portal = try #require(try s.records(.lesson).first { $0.id.hasPrefix("lesson-") && $0["class"] == .text("cls-5А") })

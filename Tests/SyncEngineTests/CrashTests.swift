@@ -31,8 +31,8 @@ struct CrashTests {
     /// whose push could not reach the counterpart (a batch left in the outbox), then
     /// changes on both sides: several pages to pull and several batches to push,
     /// a queued conflict, a record waiting for its reference, a deletion.
-    func scenario(_ dir: TempDir) async throws -> (String, InMemoryCounterpart) {
-        let path = dir.path("journal.sqlite")
+    func scenario(_ dir: TempDir, _ backend: StoreBackend) async throws -> (String, InMemoryCounterpart) {
+        let path = try testStoreLocation(backend, dir)
         var faults = InMemoryCounterpart.Faults()
         faults.pageSize = 3
         let cp = InMemoryCounterpart(name: "asu-rso", faults: faults)
@@ -68,10 +68,11 @@ struct CrashTests {
         return (path, cp)
     }
 
-    @Test func everyInterruptionResumesToTheUninterruptedResult() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func everyInterruptionResumesToTheUninterruptedResult(_ backend: StoreBackend) async throws {
         // The uninterrupted run, counting every boundary it passes.
         let refDir = try TempDir()
-        let (refPath, refCP) = try await scenario(refDir)
+        let (refPath, refCP) = try await scenario(refDir, backend)
         let counter = Crasher(nil)
         let refStore = try JournalStore.open(at: refPath)
         let ref = try await sync(refStore, refCP, policy: CrashTests.policy, batchSize: 2, crash: counter.hook, runID: "run")
@@ -87,7 +88,7 @@ struct CrashTests {
         #expect(boundaries.count >= 20)
         for (point, occurrence) in boundaries {
             let dir = try TempDir()
-            let (path, cp) = try await scenario(dir)
+            let (path, cp) = try await scenario(dir, backend)
             do {
                 let store = try JournalStore.open(at: path)
                 _ = try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, crash: Crasher((point, occurrence)).hook, runID: "killed")
@@ -110,9 +111,10 @@ struct CrashTests {
         }
     }
 
-    @Test func theRunJournalRecordsCheckpoints() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func theRunJournalRecordsCheckpoints(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let (path, cp) = try await scenario(dir)
+        let (path, cp) = try await scenario(dir, backend)
         let store = try JournalStore.open(at: path)
         try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, runID: "journaled")
         let kinds = try store.checkpoints(runID: "journaled").map(\.kind)

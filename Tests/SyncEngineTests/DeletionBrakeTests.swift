@@ -48,8 +48,9 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         return try await engine.run()
     }
 
-    @Test func aFullPullThatListsNoRecordOfAKindDeletesNone() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func aFullPullThatListsNoRecordOfAKindDeletesNone(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         seedRemote(cp, students: 3, lessons: 3)
         #expect(try await sync(store, cp).exitCode == 0)
@@ -69,8 +70,9 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(store.lastSeq == log)
     }
 
-    @Test func aPersonMayAllowTheDeletionsAfterLooking() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func aPersonMayAllowTheDeletionsAfterLooking(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         seedRemote(cp, students: 3, lessons: 3)
         _ = try await sync(store, cp)
@@ -80,8 +82,9 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(try store.count(.lesson) == 0)
     }
 
-    @Test func aFullPullMissingMoreThanTheThresholdHoldsThatKindWhole() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func aFullPullMissingMoreThanTheThresholdHoldsThatKindWhole(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         let lessons = seedLessons(cp, 30)
         _ = try await sync(store, cp)
@@ -93,7 +96,7 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(try store.count(.lesson) == 30)
         #expect(s.held.first?.contains("25 lesson record(s)") == true)
         // A few missing are within the brake: 2 of 30.
-        let dir2 = try TempDir(), store2 = try newStore(dir2)
+        let dir2 = try TempDir(), store2 = try newStore(dir2, backend)
         let cp2 = InMemoryCounterpart(name: "portal")
         let lessons2 = seedLessons(cp2, 30)
         _ = try await sync(store2, cp2)
@@ -104,8 +107,9 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(try store2.count(.lesson) == 28)
     }
 
-    @Test func theFeedDeletingTooManyIsHeldUntilAllowed() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func theFeedDeletingTooManyIsHeldUntilAllowed(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         let lessons = seedLessons(cp, 30)
         _ = try await sync(store, cp)
@@ -127,8 +131,9 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(try store.parkedItems(counterpart: cp.name).isEmpty)
     }
 
-    @Test func aFewDeletionsFromTheFeedFlow() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func aFewDeletionsFromTheFeedFlow(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         let lessons = seedLessons(cp, 30)
         _ = try await sync(store, cp)
@@ -138,9 +143,10 @@ func seedLessons(_ cp: InMemoryCounterpart, _ n: Int) -> [String] {
         #expect(try store.count(.lesson) == 27)
     }
 
-    @Test(arguments: [(StopReason.badData, Int32(65)), (.credentialsRefused, 77), (.retryLater, 75), (.unavailable, 69)])
-    func aStoppedRunExitsWithItsReason(reason: StopReason, code: Int32) async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases, [(StopReason.badData, Int32(65)), (.credentialsRefused, 77), (.retryLater, 75), (.unavailable, 69)])
+    func aStoppedRunExitsWithItsReason(_ backend: StoreBackend, _ stop: (reason: StopReason, code: Int32)) async throws {
+        let (reason, code) = stop
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "portal")
         seedRemote(cp)
         let s = try await run(store, HidingCounterpart(inner: cp, pullError: BadAnswer(stopReason: reason)))

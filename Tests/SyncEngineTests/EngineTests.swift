@@ -9,9 +9,10 @@ import TestSupport
 /// The engine against the in-memory counterpart: identity, bases, push, echo, renames,
 /// losers, parking, failures, full pulls.
 struct EngineTests {
-    @Test func firstPullMatchesByNaturalKeyAndCreatesTheRestWithDeterministicIDs() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func firstPullMatchesByNaturalKeyAndCreatesTheRestWithDeterministicIDs(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         try edit(store, .subject, "math", ["name": .text("Математика")])
         let cp = InMemoryCounterpart(name: "asu-rso", faults: { var f = InMemoryCounterpart.Faults(); f.pageSize = 4; return f }())
         let school = seedRemote(cp)
@@ -28,9 +29,10 @@ struct EngineTests {
         #expect(again.exitCode == 0 && again.total.applied == 0 && again.total.pushed == 0)
     }
 
-    @Test func localChangesArePushedAndTheirEchoIsSilent() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func localChangesArePushedAndTheirEchoIsSilent(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -52,9 +54,10 @@ struct EngineTests {
         #expect(cp.violations.isEmpty)
     }
 
-    @Test func aKeyChangeOnEitherSideIsARename() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aKeyChangeOnEitherSideIsARename(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -71,9 +74,10 @@ struct EngineTests {
         #expect(cp.records(.student).count == 3)
     }
 
-    @Test func theLosingRemoteValueIsKeptInTheChangeLog() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func theLosingRemoteValueIsKeptInTheChangeLog(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -95,9 +99,10 @@ struct EngineTests {
         #expect(overwritten?.origin.source == "sync:asu-rso" && overwritten?.changes.first?.old == .text("Иванов-Л"))
     }
 
-    @Test func aConflictAnswerToAPushIsMergedAndPushedAgain() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aConflictAnswerToAPushIsMergedAndPushedAgain(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -113,9 +118,10 @@ struct EngineTests {
         #expect(summary.entities[.lesson]?.pushed == 1 && summary.entities[.lesson]?.unchanged == 1)
     }
 
-    @Test func aRejectedOperationFailsTheRunAndIsNotSentAgainUnchanged() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRejectedOperationFailsTheRunAndIsNotSentAgainUnchanged(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso", faults: { var f = InMemoryCounterpart.Faults(); f.rejectValues = ["2"]; return f }())
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -134,9 +140,10 @@ struct EngineTests {
         #expect(cp.violations.isEmpty)
     }
 
-    @Test func itemsWaitForReferencesThatArriveLater() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func itemsWaitForReferencesThatArriveLater(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso", faults: { var f = InMemoryCounterpart.Faults(); f.pageSize = 1; return f }())
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -151,9 +158,10 @@ struct EngineTests {
 
     /// A value the journal refuses is kept (parked) and the cursor moves on: one odd row
     /// never holds back the night (it used to keep the cursor before its page).
-    @Test func aRefusedItemIsKeptAndTheCursorMovesOn() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRefusedItemIsKeptAndTheCursorMovesOn(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -171,9 +179,10 @@ struct EngineTests {
         #expect(store.record(.mark, id: try local(store, cp, .mark, bad))?["value"] == .text("5"))
     }
 
-    @Test func anUnreachableCounterpartKeepsTheOutboxForTheNextRunUnderTheSameKeys() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anUnreachableCounterpartKeepsTheOutboxForTheNextRunUnderTheSameKeys(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         try await sync(store, cp)
@@ -192,9 +201,10 @@ struct EngineTests {
         #expect(cp.appliedOperations == 1 && cp.violations.isEmpty, "applied once, answered twice")
     }
 
-    @Test func aFullPullTreatsRecordsItNoLongerListsAsDeleted() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aFullPullTreatsRecordsItNoLongerListsAsDeleted(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso", faults: { var f = InMemoryCounterpart.Faults(); f.pageSize = 5; return f }())
         let school = seedRemote(cp)
         try await sync(store, cp)

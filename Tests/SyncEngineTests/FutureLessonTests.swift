@@ -10,9 +10,10 @@ import TestSupport
 struct FutureLessonTests {
     private func at(_ iso: String) -> () -> Date { { ISO8601DateFormatter().date(from: iso)! } }
 
-    @Test func aFutureLessonWaitsForItsDateAndIsAppliedThen() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aFutureLessonWaitsForItsDateAndIsAppliedThen(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         store.now = at("2026-11-20T10:00:00Z")
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)

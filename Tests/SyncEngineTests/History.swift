@@ -27,11 +27,11 @@ final class History {
     static let topics = ["Дроби", "Уравнения", "Повторение"]
     static let surnames = ["Зайцева", "Орлова", "Кузнецова"]
 
-    init(seed: UInt64) async throws {
+    init(seed: UInt64, backend: StoreBackend) async throws {
         self.seed = seed
         random = SeededRandom(seed: seed)
         dir = try TempDir()
-        store = try newStore(dir)
+        store = try newStore(dir, backend)
         cp = InMemoryCounterpart(name: "test")
         school = seedRemote(cp, students: 2, lessons: 2)
         let first = try await sync(store, cp, policy: policy)

@@ -41,8 +41,8 @@ struct PolicyAndConflictTests {
 
     /// A synced school where the counterpart and the journal both changed a lesson's topic
     /// and the policy queues topics.
-    func conflicted(_ dir: TempDir) async throws -> (JournalStore, InMemoryCounterpart, String, String, PolicyTable) {
-        let store = try newStore(dir)
+    func conflicted(_ dir: TempDir, _ backend: StoreBackend) async throws -> (JournalStore, InMemoryCounterpart, String, String, PolicyTable) {
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         let policy = PolicyTable.defaults.setting(.lesson, "topic", .queue)
@@ -55,9 +55,10 @@ struct PolicyAndConflictTests {
         return (store, cp, lesson, school.lessons[0], policy)
     }
 
-    @Test func aQueuedConflictBlocksTheFieldUntilResolvedThenTheNextRunPushes() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aQueuedConflictBlocksTheFieldUntilResolvedThenTheNextRunPushes(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let (store, cp, lesson, ext, policy) = try await conflicted(dir)
+        let (store, cp, lesson, ext, policy) = try await conflicted(dir, backend)
         let items = try ConflictQueue.list(store: store)
         #expect(items.count == 1)
         let c = try #require(items.first)
@@ -87,9 +88,10 @@ struct PolicyAndConflictTests {
         #expect(throws: ConflictError.self) { try ConflictQueue.show(store: store, id: 999) }
     }
 
-    @Test func resolvingWithTheRemoteValueOrATypedValue() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func resolvingWithTheRemoteValueOrATypedValue(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let (store, cp, lesson, ext, policy) = try await conflicted(dir)
+        let (store, cp, lesson, ext, policy) = try await conflicted(dir, backend)
         let id = try #require(try ConflictQueue.list(store: store).first?.conflict.id)
         try ConflictQueue.resolve(store: store, id: id, take: .remote)
         #expect(store.record(.lesson, id: lesson)?["topic"] == .text("Портал"))
@@ -98,7 +100,7 @@ struct PolicyAndConflictTests {
         #expect(after.total.pushed == 0 && after.exitCode == 0)
 
         let dir2 = try TempDir()
-        let (store2, cp2, lesson2, ext2, _) = try await conflicted(dir2)
+        let (store2, cp2, lesson2, ext2, _) = try await conflicted(dir2, backend)
         let id2 = try #require(try ConflictQueue.list(store: store2).first?.conflict.id)
         try ConflictQueue.resolve(store: store2, id: id2, take: .value("Обе темы"))
         #expect(store2.record(.lesson, id: lesson2)?["topic"] == .text("Обе темы"))
@@ -110,9 +112,10 @@ struct PolicyAndConflictTests {
 
     /// Issue 15, case 1: `conflicts resolve --value 6` stored «6» as a final mark. The
     /// rules hold on this path too: refused naming the values a final mark takes, nothing changed.
-    @Test func aFinalMarkOutsideItsSetIsRefusedAndChangesNothing() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aFinalMarkOutsideItsSetIsRefusedAndChangesNothing(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         let fm = cp.create(.finalMark, ["student": .text(school.students[0]), "subject": .text(school.subject),
@@ -146,9 +149,10 @@ struct PolicyAndConflictTests {
         #expect(try ConflictQueue.parse("∅", field: "topic", kind: .lesson) == .null)
     }
 
-    @Test func deleteAgainstEditIsQueuedForTheWholeRecord() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func deleteAgainstEditIsQueuedForTheWholeRecord(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)
         let policy = PolicyTable.defaults.setting(.lesson, "*", .queue)

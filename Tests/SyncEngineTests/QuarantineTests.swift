@@ -22,8 +22,8 @@ struct QuarantineTests {
         let ids: (lesson: String, lesson2: String, student: String, oral: String)
     }
 
-    func fixture(_ dir: TempDir) async throws -> Fixture {
-        let store = try newStore(dir)
+    func fixture(_ dir: TempDir, _ backend: StoreBackend) async throws -> Fixture {
+        let store = try newStore(dir, backend)
         let clock = Clock()
         store.now = { clock.now }
         let cp = InMemoryCounterpart(name: "asu-rso")
@@ -34,9 +34,10 @@ struct QuarantineTests {
         return Fixture(store: store, cp: cp, school: school, clock: clock, ids: ids)
     }
 
-    @Test func restoresEveryFieldTheAccountChangedAndQueuesFieldsOthersChangedLater() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func restoresEveryFieldTheAccountChangedAndQueuesFieldsOthersChangedLater(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let f = try await fixture(dir)
+        let f = try await fixture(dir, backend)
         let (store, clock) = (f.store, f.clock)
         let ivanova = Origin(source: "journal-import", account: "ivanova")
         let petrov = Origin(source: "journal-import", account: "petrov")
@@ -102,9 +103,10 @@ struct QuarantineTests {
         #expect(f.cp.records(.attendance).count == 1)
     }
 
-    @Test func aLaterChangeByAnotherAccountToTheSameFieldIsQueuedNotOverwritten() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aLaterChangeByAnotherAccountToTheSameFieldIsQueuedNotOverwritten(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let f = try await fixture(dir)
+        let f = try await fixture(dir, backend)
         let (store, clock) = (f.store, f.clock)
         try edit(store, .mark, "m1", ["lesson": .text(f.ids.lesson), "student": .text(f.ids.student), "work_type": .text(f.ids.oral),
                                       "value": .text("5")], origin: Origin(source: "journal-import", account: "ivanova"))
@@ -126,9 +128,10 @@ struct QuarantineTests {
 
     /// Issue 15, item 1: the quarantine writes through the store's gate too; a state before
     /// the breach that breaks a rule now is queued for a person, not written, not a crash.
-    @Test func aRestorationTheGateRefusesIsQueued() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRestorationTheGateRefusesIsQueued(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let f = try await fixture(dir)
+        let f = try await fixture(dir, backend)
         let (store, clock) = (f.store, f.clock)
         let ivanova = Origin(source: "journal-import", account: "ivanova")
         try edit(store, .mark, "m1", ["lesson": .text(f.ids.lesson), "student": .text(f.ids.student), "work_type": .text(f.ids.oral),

@@ -8,9 +8,10 @@ import TestSupport
 /// One record the journal refuses never stops a night: it is kept with the reason, the
 /// cursor moves on, everything else flows, and the run exits 65 naming it.
 struct RefusedItemTests {
-    @Test func aRefusedItemIsKeptAndTheRestFlows() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRefusedItemIsKeptAndTheRestFlows(_ backend: StoreBackend) async throws {
         let dir = try TempDir()
-        let store = try newStore(dir)
+        let store = try newStore(dir, backend)
         store.now = { ISO8601DateFormatter().date(from: "2026-11-20T10:00:00Z")! }
         let cp = InMemoryCounterpart(name: "asu-rso")
         let school = seedRemote(cp)

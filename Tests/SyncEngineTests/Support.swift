@@ -9,8 +9,10 @@ import TestSupport
 /// The package root, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-func newStore(_ dir: TempDir, _ name: String = "journal.sqlite") throws -> JournalStore {
-    try JournalStore.create(at: try testStoreLocation(dir, name), school: "Школа № 122", timeZone: "Europe/Samara")
+/// A new store on `backend`: a file in `dir`, or a school of its own in the test process's
+/// PostgreSQL cluster. The engine's tests run on both (`@Test(arguments: StoreBackend.allCases)`).
+func newStore(_ dir: TempDir, _ backend: StoreBackend, _ name: String = "journal.sqlite") throws -> JournalStore {
+    try JournalStore.create(at: try testStoreLocation(backend, dir, name), school: "Школа № 122", timeZone: "Europe/Samara")
 }
 
 /// The ids, at the counterpart, of a small school seeded there.

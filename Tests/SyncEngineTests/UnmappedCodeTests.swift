@@ -43,8 +43,9 @@ final class MappingCounterpart: Counterpart {
 @Suite struct UnmappedCodeTests {
     /// A mark whose value has no line is kept (parked), everything else flows; the run exits 65
     /// naming the line; every later run tries it again; once the line is there it flows, exit 0.
-    @Test func aValueWithoutALineIsParkedAndFlowsOnceTheLineIsThere() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func aValueWithoutALineIsParkedAndFlowsOnceTheLineIsThere(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let inner = InMemoryCounterpart(name: "portal")
         let school = seedRemote(inner, students: 2, lessons: 1)
         let cp = MappingCounterpart(inner: inner)
@@ -82,8 +83,9 @@ final class MappingCounterpart: Counterpart {
 
     /// The journal's own record with the key of a parked one is not pushed as new meanwhile
     /// (it would meet the counterpart's record); once the line is there they bind and merge.
-    @Test func theJournalsTwinWaitsForTheParkedRecord() async throws {
-        let dir = try TempDir(), store = try newStore(dir)
+    @Test(arguments: StoreBackend.allCases)
+    func theJournalsTwinWaitsForTheParkedRecord(_ backend: StoreBackend) async throws {
+        let dir = try TempDir(), store = try newStore(dir, backend)
         let inner = InMemoryCounterpart(name: "portal")
         let school = seedRemote(inner, students: 1, lessons: 1)
         let cp = MappingCounterpart(inner: inner)
