@@ -30,10 +30,10 @@ struct StoreCopyCLITests {
     @Test func aSyncedSchoolMovesOntoTheServerAndSyncsOnWithNothingSentTwice() throws {
         let dir = try TempDir()
         let file = try ASURSOSyncE2ETests.freshStore(dir)
-        let e = try ASURSOSyncE2ETests.emulator()
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
-        let env = ASURSOSyncE2ETests.env(e)
-        let first = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: file), environment: env)
+        let env = PortalHarness.asuRSO.env(e)
+        let first = try runBinary(PortalHarness.asuRSO.syncArgs(e, store: file), environment: env)
         #expect(first.code == 0, "\(first.err)")
         let applied = try #require(e.stats()["operations_applied"]?.int)
         #expect(applied > 0, "the file's sync pushed its local mark")
@@ -72,7 +72,7 @@ struct StoreCopyCLITests {
         }
 
         // The next sync runs on the copy and sends nothing again: outbox, keys and bases came along.
-        let again = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: pg), environment: env)
+        let again = try runBinary(PortalHarness.asuRSO.syncArgs(e, store: pg), environment: env)
         #expect(again.code == 0, "\(again.err)")
         let summary = try JSON.parse(again.out)
         let pushed = (summary["entities"]?.pairs ?? []).reduce(0) { $0 + ($1.1["pushed"]?.int ?? 0) }
@@ -88,7 +88,7 @@ struct StoreCopyCLITests {
             .write(toFile: extra, atomically: false, encoding: .utf8)
         let imported = cli(["journal", "import", extra], store: pg)
         #expect(imported.code == 0, "\(imported.out) \(imported.err)")
-        let third = try runBinary(ASURSOSyncE2ETests.syncArgs(e, store: pg), environment: env)
+        let third = try runBinary(PortalHarness.asuRSO.syncArgs(e, store: pg), environment: env)
         #expect(third.code == 0, "\(third.err)")
         #expect(try JSON.parse(third.out)["entities"]?["mark"]?["pushed"]?.int == 1)
         #expect(e.stats()["operations_applied"]?.int == applied + 1)
