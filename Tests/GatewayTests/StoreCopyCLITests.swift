@@ -176,6 +176,9 @@ struct StoreCopyCLITests {
         #expect(cli(["store", "copy", "--from", pg, "--to", back], store: file).code == 0)
         #expect(cli(["journal", "export"], store: back).out == cli(["journal", "export"], store: file).out)
         #expect(cli(["store", "copy", "--from", pg, "--to", back], store: file).code == ExitCode.usage)
+        #expect(cli(["store", "copy", "--from", pg, "--to", dir.path("other.sqlite"), "--replace"], store: file).code == ExitCode.usage)
+        #expect(cli(["store", "copy", "--from", file, "--to", file], store: file).code == ExitCode.usage)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("other.sqlite")))
     }
 
     /// A password in a PostgreSQL `--store` never shows: messages, errors, status, JSON, copies.

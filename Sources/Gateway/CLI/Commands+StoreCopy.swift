@@ -10,6 +10,10 @@ extension CLI {
                 options: ["--from", "--to"], flags: ["--replace", "--dry-run", "--verify", "--json"]) { a, ctx in
             let from = try a.required("--from"), to = try a.required("--to")
             guard !(a.flag("--dry-run") && a.flag("--verify")) else { throw GatewayError.usage("store copy: --dry-run or --verify, not both") }
+            guard JournalStore.printable(from) != JournalStore.printable(to) else { throw GatewayError.usage("store copy: --from and --to are the same store") }
+            guard !a.flag("--replace") || JournalStore.isServerLocation(to) else {
+                throw GatewayError.usage("store copy: --replace is for a PostgreSQL target; an SQLite target is always a new file (move the old one away)")
+            }
             let mode: StoreCopyReport.Mode = a.flag("--dry-run") ? .dryRun : a.flag("--verify") ? .verify : .copy
             let report = try StoreCopy.run(from: from, to: to, options: .init(mode: mode, replace: a.flag("--replace"))) { ctx.console.progress($0) }
             ctx.console.progressDone()
