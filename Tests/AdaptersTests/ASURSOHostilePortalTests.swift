@@ -4,6 +4,7 @@ import JournalModel
 import PortalEmulator
 import SyncModel
 import Transport
+import Synchronization
 @testable import Adapters
 
 /// АСУ РСО answers that break asu-rso.md: each fails its request with `.malformed` naming
@@ -244,6 +245,34 @@ struct ASURSOHostilePortalTests {
             #expect(e.kind == .loginRefused && e.status == 409, "\(e)")
         }
         #expect(p.requests.filter { $0 == "POST /webapi/login" }.count == 1)
+    }
+
+    /// The `lt` of auth/getdata is good for one login: a login whose answer was lost and whose
+    /// retry found it used (400) signs in again with a fresh one; only a repeated refusal (or a
+    /// 409) is a refused login. Seen in the region's fleet test under 5% faults.
+    @Test func aUsedLoginTokenIsFetchedAgain() async throws {
+        let p = try Self.portal()
+        defer { p.stop() }
+        let logins = Atomic<Int>(0)
+        p.set("POST /webapi/login") { _ in
+            logins.add(1, ordering: .relaxed).newValue == 1
+                ? .json(#"{"message": "Сеанс входа устарел: запросите auth/getdata заново"}"#, status: 400)
+                : .json(#"{"at": "b4c1", "timeOut": 2700000, "accountInfo": {"userId": 301}}"#)
+        }
+        _ = try await Self.counterpart(p).pull(cursor: nil)
+        #expect(p.requests.filter { $0 == "POST /webapi/login" }.count == 2)
+        #expect(p.requests.filter { $0 == "POST /webapi/auth/getdata" }.count == 2)
+
+        let q = try Self.portal()
+        defer { q.stop() }
+        q.set("POST /webapi/login", json: #"{"message": "Сеанс входа устарел: запросите auth/getdata заново"}"#, status: 400)
+        do {
+            _ = try await Self.counterpart(q).pull(cursor: nil)
+            Issue.record("expected a refused login")
+        } catch let e as PortalError {
+            #expect(e.kind == .loginRefused && e.status == 400, "\(e)")
+        }
+        #expect(q.requests.filter { $0 == "POST /webapi/login" }.count == 3)
     }
 
     /// A violation names the field and the JSON type, never what the portal sent there.

@@ -171,9 +171,11 @@ struct RegionFleetTests {
             let code = Self.code(i)
             let fleet = cli(["journal", "export"], store: cluster.url(database: fleetDB, school: code))
             let reference = cli(["journal", "export"], store: cluster.url(database: refDB, school: code))
-            #expect(fleet.code == 0 && fleet.out.count > 10_000 && fleet.out == reference.out, "\(code): the journal differs from the reference")
+            let sameJournal = fleet.out == reference.out
+            #expect(fleet.code == 0 && fleet.out.count > 10_000 && sameJournal, "\(code): the journal differs from the reference")
             let (f, r) = (fleetPortals[i - 1], refPortals[i - 1])
-            #expect(f.asu.stateDocument(content: true) == r.asu.stateDocument(content: true), "\(code): АСУ РСО's content differs")
+            let sameContent = f.asu.stateDocument(content: true).serialized() == r.asu.stateDocument(content: true).serialized()
+            #expect(sameContent, "\(code): АСУ РСО's content differs from the reference's")
             let fs = f.asu.stats()
             #expect(fs["operations_applied"]?.int == r.asu.stats()["operations_applied"]?.int && (fs["operations_applied"]?.int ?? 0) > 0,
                     "\(code): \(fs.serialized()) against \(r.asu.stats().serialized())")

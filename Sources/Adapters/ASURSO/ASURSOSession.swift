@@ -85,6 +85,19 @@ public actor ASURSOSession {
     ///   or another 4xx); `.malformed` when its answers break the document; `.unexpected`
     ///   when `auth/getdata` gives no salt (a server that allows only ЕСИА sign-in).
     public func login() async throws {
+        // The `lt` of `auth/getdata` is good for one login: when a login's answer was lost (a
+        // dropped connection, a cut body) the client's retry finds it used (400, "request
+        // auth/getdata again"). Only 409 says the credentials are wrong (formats/asu-rso.md):
+        // another 4xx is tried again with a fresh `lt`, twice, before it counts as a refusal.
+        var attempt = 1
+        while true {
+            do { return try await loginOnce() } catch let e as PortalError where e.kind == .loginRefused && e.status != 409 && e.status != 200 && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func loginOnce() async throws {
         let getdataEndpoint = "POST /webapi/auth/getdata"
         let getdata = try await client.send(HTTPRequestSpec(method: "POST", url: url("webapi/auth/getdata"), idempotent: true))
         guard getdata.status == 200 else {

@@ -18,7 +18,7 @@ extension CLI {
         },
         Command(words: ["region", "worker"],
                 summary: "run the region's queued jobs on this machine: leases with a heartbeat, fencing, retries, per-host limits",
-                usage: "region worker [--concurrency N] [--lease 60s] [--per-host N] [--night DATE] [--max-attempts N] [--backoff 5s] [--exit-when-done]   (--store postgresql://…/region)",
+                usage: "region worker [--concurrency N] [--lease 60s] [--per-host N] [--night DATE] [--max-attempts N] [--backoff 5s] [--poll 1s] [--exit-when-done]   (--store postgresql://…/region)",
                 options: ["--concurrency", "--lease", "--per-host", "--night", "--max-attempts", "--backoff", "--poll"], flags: ["--exit-when-done"]) { a, ctx in
             var o = RegionWorker.Options()
             o.concurrency = try a.int("--concurrency") ?? 1

@@ -35,6 +35,10 @@ final class RegionWorker: Sendable {
     let environment: [String: String]
     let console: Console
     private let stopping = Atomic<Bool>(false)
+    /// The worker's exit code: 0, or 75 when the region's database stopped answering.
+    private let exitCode = Atomic<Int32>(ExitCode.ok)
+    /// Claims that failed in a row (the region's database unreachable): at 5 the worker stops.
+    private let claimFailures = Atomic<Int>(0)
     /// The jobs running here: their fence, and whether the heartbeat found the lease lost.
     private let held = Mutex<[Int64: (fence: CommitFence, lost: Bool)]>([:])
     private let counts = Mutex<(done: Int, failed: Int, retried: Int, released: Int)>((0, 0, 0, 0))
@@ -84,7 +88,7 @@ final class RegionWorker: Sendable {
         heartbeatDone.wait()
         let c = counts.withLock { $0 }
         log("exiting: \(c.done) done, \(c.failed) failed, \(c.retried) to retry, \(c.released) released")
-        return ExitCode.ok
+        return exitCode.load(ordering: .sequentiallyConsistent)
     }
 
     /// One slot: claim, run, report; again.
@@ -95,9 +99,17 @@ final class RegionWorker: Sendable {
                 job = try queue.claim(worker: identity, night: options.night, lease: options.lease, perHost: options.perHost)
             } catch {
                 log("cannot claim a job: \(error)")
+                // The connection is not made again: a worker that lost its database exits 75
+                // (its service manager starts it again), its jobs' leases run out for the others.
+                if claimFailures.add(1, ordering: .sequentiallyConsistent).newValue >= 5 {
+                    log("the region's database does not answer; stopping (exit 75)")
+                    exitCode.store(ExitCode.tempFailure, ordering: .sequentiallyConsistent)
+                    stop()
+                }
                 pause()
                 continue
             }
+            claimFailures.store(0, ordering: .sequentiallyConsistent)
             guard let job else {
                 if options.exitWhenDone, (try? queue.unfinished(night: options.night)) == 0 { return }
                 pause()
