@@ -25,7 +25,11 @@ import TestSupport
         var rng = SeededRandom(seed: seed)
         var kills: [String] = []
         var attempts = 0
-        while kills.count < 32 && attempts < 80 {
+        // PostgreSQL: the first 12 of the same seeded kills (each is a start of the binary, a
+        // connection and a killed run; 32 would double the target's time), which still
+        // reach every point and leave the feed to a clean run.
+        let wanted = backend == .sqlite ? 32 : 12
+        while kills.count < wanted && attempts < 80 {
             attempts += 1
             // The sample is one planning chunk: after-plan is reached by the first run only;
             // the other points once a batch.
@@ -40,7 +44,7 @@ import TestSupport
                 break
             }
         }
-        #expect(kills.count >= 30, "seed \(seed): only \(kills.count) kills before the feed was through: \(kills)")
+        #expect(kills.count >= wanted - 2, "seed \(seed): only \(kills.count) kills before the feed was through: \(kills)")
         let last = try await runBinary(args)
         #expect(last.status == 0, "seed \(seed): \(last.err)")
         let ids = acceptedIDs(portal)
