@@ -104,7 +104,7 @@ struct ArchiveBuilder {
         for d in dirs {
             try ArchiveFiles.makeDirectory(d + "/" + stem)
             if FileManager.default.fileExists(atPath: d + "/" + stem + "/manifest.json") {
-                throw GatewayError(ExitCode.cannotCreate, "\(d)/\(stem) is already archived (manifest.json exists); an archive is never overwritten")
+                throw OutputError(.alreadyArchived, path: d + "/" + stem)
             }
         }
         var result = Result(directory: root + "/" + stem)

@@ -8,7 +8,7 @@ extension CLI {
 
     static let archiveBuildCommand = Command(
         words: ["archive", "build"],
-        summary: "archive a closed period (or year): per class the journal as PDF/A, detached CMS signatures, a chained manifest",
+        summary: CommandText.archiveBuild.says(),
         usage: "archive build (--period NAME | --year) --out DIR [--copy-to DIR2] [--sign-key KEY --sign-cert CERT] [--sign-pass-file F] [--font FILE.ttf] [--today DATE] [--dry-run] [--json]",
         options: ["--period", "--out", "--copy-to", "--sign-key", "--sign-cert", "--sign-pass-file", "--font", "--today"],
         flags: ["--year", "--dry-run", "--json"]
@@ -17,7 +17,7 @@ extension CLI {
         switch (a.option("--period"), a.flag("--year")) {
         case (let p?, false): scope = .period(p)
         case (nil, true): scope = .year
-        default: throw GatewayError.usage("give either --period NAME or --year")
+        default: throw GatewayError.usage(.giveEither, ["first": "--period NAME", "second": "--year"])
         }
         let out = try a.required("--out")
         let password = try a.option("--sign-pass-file").map { f -> String in
@@ -35,11 +35,11 @@ extension CLI {
         }
         let fonts: [TrueTypeFont]
         do { fonts = try FontLocator.load(override: a.option("--font")) } catch let e as PDFError {
-            throw GatewayError(e.kind == .fontNotFound ? ExitCode.usage : ExitCode.dataError, e.message)
+            throw e
         }
         let store = try ctx.openStore()
         let today = try a.option("--today").map { d -> String in
-            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage(.takesDate, ["option": "--today", "value": d]) }
             return d
         } ?? store.today.description
         let builder = ArchiveBuilder(store: store, fonts: fonts, signer: signer, today: today)
@@ -72,7 +72,7 @@ extension CLI {
 
     static let archiveVerifyCommand = Command(
         words: ["archive", "verify"],
-        summary: "check an archive: signatures, hashes, the manifest chain, the two copies, the figures against the store",
+        summary: CommandText.archiveVerify.says(),
         usage: "archive verify DIR [DIR2] [--json]",
         options: [], flags: ["--json"]
     ) { a, ctx in
@@ -95,13 +95,13 @@ extension CLI {
 
     static let archiveRetentionCommand = Command(
         words: ["archive", "retention"],
-        summary: "list the archived files whose keeping time has run out (journals 5 years, summary sheets 25); never deletes",
+        summary: CommandText.archiveRetention.says(),
         usage: "archive retention DIR [--today DATE] [--json]",
         options: ["--today"], flags: ["--json"]
     ) { a, ctx in
-        guard a.positionals.count == 1 else { throw GatewayError.usage("archive retention takes one DIR") }
+        guard a.positionals.count == 1 else { throw GatewayError.usage(.takesOne, ["command": "archive retention", "what": "DIR"]) }
         let today = try a.option("--today").map { d -> String in
-            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage(.takesDate, ["option": "--today", "value": d]) }
             return d
         } ?? ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         let paths = try ArchiveRetention.expired(a.positionals[0], today: today)

@@ -6,10 +6,10 @@ import JournalStore
 extension CLI {
     static let contingentCommands: [Command] = [
         Command(words: ["import", "contingent"],
-                summary: "import a secretary's class list (CSV in any encoding, or .xlsx): students, classes, guardians, movements",
+                summary: CommandText.importContingent.says(),
                 usage: "import contingent FILE [--mode snapshot|delta] [--date YYYY-MM-DD] [--sheet NAME] [--columns FILE] [--dry-run] [--confirm-withdrawals] [--json]",
                 options: ["--mode", "--date", "--sheet", "--columns"], flags: ["--dry-run", "--confirm-withdrawals", "--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("import contingent takes one FILE") }
+            guard a.positionals.count == 1 else { throw GatewayError.usage(.takesOne, ["command": "import contingent", "what": "FILE"]) }
             let modeText = a.option("--mode") ?? "snapshot"
             guard let mode = ContingentMode(rawValue: modeText) else { throw GatewayError.usage("--mode is snapshot or delta, not «\(modeText)»") }
             var date: CivilDate?

@@ -11,7 +11,7 @@ extension CLI {
 
     static let feedDiaryCommand = Command(
         words: ["feed", "diary"],
-        summary: "deliver the parents' diary feed (marks, absences, homework, final marks, forecasts) to the portal, or list rejected events",
+        summary: CommandText.feedDiary.says(),
         usage: "feed diary (--url URL [--token-file F] | --out DIR) [--school-id ID] [--batch-size N] [--dry-run] [--json] | feed diary --rejected [--json]",
         options: ["--url", "--token-file", "--out", "--school-id", "--batch-size"], flags: ["--json", "--dry-run", "--rejected"]
     ) { a, ctx in
@@ -121,18 +121,18 @@ extension CLI {
 
     static let emulatorDiaryCommand = Command(
         words: ["emulator", "diary"],
-        summary: "serve the parents' diary portal protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
+        summary: CommandText.emulatorDiary.says(),
         usage: "emulator diary [--port N] [--faults SPEC] [--seed N] [--guardians FILE]",
         options: ["--port", "--faults", "--seed", "--guardians"]
     ) { a, ctx in
         let port = try a.int("--port") ?? 0
-        guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+        guard (0...65535).contains(port) else { throw GatewayError.usage(.portRange) }
         var options = DiaryEmulatorOptions(port: UInt16(port), faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1))
         do {
             if let file = a.option("--guardians") { options.knownGuardians = try DiaryEmulatorOptions.guardians(fromFile: file) }
         } catch { throw GatewayError.usage("\(error)") }
         let emulator: RunningDiaryEmulator
-        do { emulator = try DiaryEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
+        do { emulator = try DiaryEmulator.start(options) } catch { throw EmulatorError(portal: "diary", reason: "\(error)") }
         ctx.console.out(emulator.readyLine)
         ctx.console.err("Diary portal emulator ready; stop it with Ctrl-C or SIGTERM.")
         waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
@@ -141,7 +141,7 @@ extension CLI {
 
     static let extractWeeklyCommand = Command(
         words: ["extract", "weekly"],
-        summary: "R12: the printable weekly extract (A4, Russian) for one student or every student of a class",
+        summary: CommandText.extractWeekly.says(),
         usage: "extract weekly (--student ID | --student FILE-NUMBER | --class 5А) --week 2026-W37 --out FILE.html",
         options: ["--student", "--class", "--week", "--out"]
     ) { a, ctx in
@@ -159,7 +159,7 @@ extension CLI {
         let html = WeeklyExtract.html(pages, school: store.school.name, week: weekText, monday: monday)
         let tmp = out + ".part"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(html.utf8), attributes: [.posixPermissions: 0o600]),
-              rename(tmp, out) == 0 else { throw GatewayError(ExitCode.failure, "cannot write \(out)") }
+              rename(tmp, out) == 0 else { throw OutputError(.write, path: out) }
         ctx.console.out("Wrote \(out): \(pages.count) page(s), week \(weekText) (\(monday.russian)–\(monday.adding(days: 6).russian)).")
         return ExitCode.ok
     }

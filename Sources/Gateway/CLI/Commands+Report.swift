@@ -5,7 +5,7 @@ import JournalStore
 extension CLI {
     static let reportCommands: [Command] = [
         Command(words: ["report"],
-                summary: "print a report: summary-marks, summary-attendance, movement, class-sizes, quality, journal-control",
+                summary: CommandText.report.says(),
                 usage: "report NAME [--class 5А | --grade 5 | --all] [--period NAME | --year] [--date YYYY-MM-DD] [--from D --to D] "
                     + "[--by pupils|marks] [--format xlsx|html|csv|json] [--out FILE] [--dry-run]",
                 options: ["--class", "--grade", "--period", "--date", "--from", "--to", "--by", "--format", "--out"],
@@ -98,7 +98,7 @@ enum ReportFile {
         let tmp = path + ".part-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
-            throw GatewayError(ExitCode.cannotCreate, "cannot create \(tmp) for \(path): \(String(cString: strerror(errno))) (check that \(dir) exists and is writable)")
+            throw OutputError(.write, path: tmp, reason: String(cString: strerror(errno)))
         }
         var ok = data.withUnsafeBytes { buf -> Bool in
             var off = 0
@@ -115,7 +115,7 @@ enum ReportFile {
         guard ok, rename(tmp, path) == 0 else {
             let e = ok ? errno : err
             unlink(tmp)
-            throw GatewayError(ExitCode.cannotCreate, "cannot write \(path): \(String(cString: strerror(e))); nothing was written")
+            throw OutputError(.write, path: path, reason: String(cString: strerror(e)))
         }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 { fsync(dfd); close(dfd) }

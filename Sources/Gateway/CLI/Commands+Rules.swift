@@ -6,7 +6,7 @@ extension CLI {
     /// The school's rule settings (docs/reports.md): R3 on or off, the minimum of current marks,
     /// the deadlines of topics and absence reasons.
     static let rulesCommands: [Command] = [
-        Command(words: ["rules", "show"], summary: "show the school's rule settings (R3, minimum current marks, deadlines)",
+        Command(words: ["rules", "show"], summary: CommandText.rulesShow.says(),
                 usage: "rules show [--json]", flags: ["--json"]) { a, ctx in
             let store = try ctx.openStore()
             let values = try JournalStore.ruleSettings.map { ($0.key, try store.meta($0.key) ?? $0.fallback) }
@@ -17,7 +17,7 @@ extension CLI {
             }
             return ExitCode.ok
         },
-        Command(words: ["rules", "set"], summary: "set one rule setting: rules.r3 on|off, rules.min_current_marks N, rules.topic_deadline HH:MM, rules.reason_deadline HH:MM",
+        Command(words: ["rules", "set"], summary: CommandText.rulesSet.says(),
                 usage: "rules set KEY VALUE [--dry-run]", flags: ["--dry-run"]) { a, ctx in
             guard a.positionals.count == 2 else { throw GatewayError.usage("rules set takes KEY VALUE") }
             let key = a.positionals[0].hasPrefix("rules.") ? a.positionals[0] : "rules." + a.positionals[0]

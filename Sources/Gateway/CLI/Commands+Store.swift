@@ -4,7 +4,7 @@ import JournalStore
 
 extension CLI {
     static let storeCommands: [Command] = [
-        Command(words: ["init"], summary: "create a new store for a school",
+        Command(words: ["init"], summary: CommandText.initStore.says(),
                 usage: "init --school NAME --timezone ZONE [--json]", options: ["--school", "--timezone"], flags: ["--json"]) { a, ctx in
             let store = try JournalStore.create(at: ctx.storePath, school: try a.required("--school"), timeZone: try a.required("--timezone"))
             if a.flag("--json") {
@@ -15,20 +15,20 @@ extension CLI {
             }
             return ExitCode.ok
         },
-        Command(words: ["status"], summary: "counts, open conflicts, pending outbox, last runs and movements",
+        Command(words: ["status"], summary: CommandText.status.says(),
                 usage: "status [--json]", flags: ["--json"]) { a, ctx in
             let report = try StatusReport.gather(try ctx.openStore())
-            ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report))
+            ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report, language: ctx.language))
             return ExitCode.ok
         },
-        Command(words: ["merge-duplicates"], summary: "merge guardians and teachers the store holds twice under two ids",
+        Command(words: ["merge-duplicates"], summary: CommandText.mergeDuplicates.says(),
                 usage: "merge-duplicates [--dry-run] [--json]", flags: ["--dry-run", "--json"]) { a, ctx in
             let dry = a.flag("--dry-run")
             let report = try ctx.withLockedStore("merge-duplicates") { store in try DuplicateMerge.run(store, dryRun: dry) }
             ctx.console.out(a.flag("--json") ? report.json.pretty() : DuplicateMerge.text(report, dryRun: dry))
             return ExitCode.ok
         },
-        Command(words: ["history"], summary: "the change log of one record",
+        Command(words: ["history"], summary: CommandText.history.says(),
                 usage: "history (RECORD-ID | FILE-NUMBER | CLASS | SUBJECT) [--json]", flags: ["--json"]) { a, ctx in
             guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID (or a pupil's personal-file number)") }
             let store = try ctx.openStore()

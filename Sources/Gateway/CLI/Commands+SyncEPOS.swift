@@ -7,12 +7,12 @@ import SyncEngine
 extension CLI {
     static let eposSyncCommands: [Command] = [
         Command(words: ["sync", "epos"],
-                summary: "nightly sync with ЭПОС.Школа: pull, three-way merge, push, queue conflicts",
+                summary: CommandText.syncEpos.says(),
                 usage: "sync epos --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--requests-per-second N] [--full] [--allow-deletions N] [--dry-run] [--json]",
                 options: ["--url", "--school-id", "--login", "--password-file", "--session-file", "--allow-deletions", "--requests-per-second"],
                 flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
-                throw GatewayError.usage("--url must be an http(s) address")
+                throw GatewayError.usage(.urlHTTP)
             }
             // The portal allows 10 requests a second per token; a lower pace leaves room for other tools.
             let pace = try a.int("--requests-per-second") ?? 10

@@ -28,7 +28,7 @@ struct GlobalOptions {
             // --store keeps its old place anywhere on the line; the others come before the command.
             if names.contains(name), beforeCommand || name == "--store" {
                 if a.contains("=") { given[name] = String(a.dropFirst(name.count + 1)); i += 1; continue }
-                guard i + 1 < args.count else { throw GatewayError.usage("\(name) needs a value") }
+                guard i + 1 < args.count else { throw GatewayError.usage(.needsValue, ["option": name]) }
                 given[name] = args[i + 1]; i += 2; continue
             }
             if !a.hasPrefix("-") { beforeCommand = false }
@@ -45,7 +45,7 @@ struct GlobalOptions {
                                 config: config, environment: env)
         out.metricsFile = given["--metrics-file"] ?? config?.metricsFile
         out.logFormat = given["--log-format"] ?? environment["JOURNAL_GATEWAY_LOG_FORMAT"] ?? config?.logFormat ?? "text"
-        guard ["text", "json"].contains(out.logFormat) else { throw GatewayError.usage("--log-format is text or json, not «\(out.logFormat)»") }
+        guard ["text", "json"].contains(out.logFormat) else { throw GatewayError.usage(.logFormat, ["value": out.logFormat]) }
         return out
     }
 

@@ -31,7 +31,7 @@ struct ConfigCheck {
     }
 
     func lines(_ l: Language) -> [String] {
-        findings.map { "\(Message.finding($0.status).text(l).padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.check): \($0.message)" }
+        findings.map { "\(NightText.finding($0.status, l).padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.check): \($0.message)" }
     }
 
     static func run(_ config: SchoolConfig, _ ctx: CommandContext) -> ConfigCheck {

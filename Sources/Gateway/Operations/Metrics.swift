@@ -93,14 +93,14 @@ struct Metrics {
     func write(to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = Glibc.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot write the metrics file \(tmp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw OutputError(.write, path: tmp, reason: String(cString: strerror(errno))) }
         fchmod(fd, 0o644)   // the collector's user reads it, whatever the service's umask
         let bytes = Array(text.utf8)
         let ok = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count && fsync(fd) == 0
         Glibc.close(fd)
         guard ok, rename(tmp, path) == 0 else {
             unlink(tmp)
-            throw GatewayError(ExitCode.cannotCreate, "cannot write the metrics file \(path): \(String(cString: strerror(errno)))")
+            throw OutputError(.write, path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

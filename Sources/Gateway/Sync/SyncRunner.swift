@@ -57,7 +57,7 @@ struct SyncRunner {
             nonisolated(unsafe) let running = engine
             let summary = try blockingAwait { try await running.run() }
             ctx.console.progressDone()
-            for w in summary.warnings { ctx.console.err("warning: " + w) }
+            for w in summary.warnings { ctx.console.err(ErrorText.warning.text(ctx.language, ["message": w])) }
             if json {
                 var j = summary.json
                 if case .object(var pairs) = j {
@@ -68,7 +68,7 @@ struct SyncRunner {
                 ctx.console.out(j.pretty())
             } else {
                 for line in summary.lines { ctx.console.out(line) }
-                if dryRun { ctx.console.out("(dry run: nothing was written to the store or sent)") }
+                if dryRun { ctx.console.out(CommandText.dryRunSync.text(ctx.language)) }
             }
             return summary.exitCode
         }
