@@ -110,10 +110,10 @@ public enum CLI {
             return (ExitCode.usage, say(e.line > 0 ? .config : .configWhole, args), [])
         case let e as OutputError:
             return (ExitCode.cannotCreate, .phrase { l in ErrorText.output(e, l) }, [])
-        case let e as EmulatorError:
+        case let e as EmulatorStartFailure:
             return (ExitCode.failure, .phrase { l in ErrorText.emulator(e, l) }, [])
         case let e as DemoFailure:
-            let code = e.exitCode.map { $0 == ExitCode.ok ? ExitCode.failure : $0 } ?? ExitCode.failure
+            let code = e.stepExit.map { $0 == ExitCode.ok ? ExitCode.failure : $0 } ?? ExitCode.failure
             return (code, .phrase { l in ErrorText.demo(e, l) }, [])
         case let e as PortalStop:
             let args = ["portal": e.portal, "detail": e.detail]

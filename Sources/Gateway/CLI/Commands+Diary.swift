@@ -132,7 +132,7 @@ extension CLI {
             if let file = a.option("--guardians") { options.knownGuardians = try DiaryEmulatorOptions.guardians(fromFile: file) }
         } catch { throw GatewayError.usage("\(error)") }
         let emulator: RunningDiaryEmulator
-        do { emulator = try DiaryEmulator.start(options) } catch { throw EmulatorError(portal: "diary", reason: "\(error)") }
+        do { emulator = try DiaryEmulator.start(options) } catch { throw EmulatorStartFailure(portal: "diary", reason: "\(error)") }
         ctx.console.out(emulator.readyLine)
         ctx.console.err("Diary portal emulator ready; stop it with Ctrl-C or SIGTERM.")
         waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })

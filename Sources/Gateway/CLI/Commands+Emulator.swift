@@ -43,7 +43,7 @@ extension CLI {
             options.novelCodes = a.flag("--novel-codes")
             options.extensions = a.flag("--extensions")
             let emulator: RunningEmulator
-            do { emulator = try ASURSOEmulator.start(options) } catch { throw EmulatorError(portal: "АСУ РСО", reason: "\(error)") }
+            do { emulator = try ASURSOEmulator.start(options) } catch { throw EmulatorStartFailure(portal: "АСУ РСО", reason: "\(error)") }
             ctx.console.out(emulator.readyLine)
             ctx.console.err("АСУ РСО emulator ready; stop it with Ctrl-C or SIGTERM.")
             waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
@@ -66,7 +66,7 @@ extension CLI {
             // What formats/epos.md does not have (teachers list, extra fields, lists without a class): off unless asked for.
             options.extensions = a.flag("--extensions")
             let emulator: RunningEPOSEmulator
-            do { emulator = try EPOSEmulator.start(options) } catch { throw EmulatorError(portal: "ЭПОС.Школа", reason: "\(error)") }
+            do { emulator = try EPOSEmulator.start(options) } catch { throw EmulatorStartFailure(portal: "ЭПОС.Школа", reason: "\(error)") }
             ctx.console.out(emulator.readyLine)
             ctx.console.err("ЭПОС.Школа emulator ready; stop it with Ctrl-C or SIGTERM.")
             waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })

@@ -15,7 +15,7 @@ extension CLI {
         func step(_ title: String, _ args: [String], expect: Int32 = ExitCode.ok) throws {
             ctx.console.out("\n$ journal-gateway " + args.joined(separator: " ") + "    # " + title)
             let code = CLI.run(["--store", store] + args, console: ctx.console, environment: env)
-            guard code == expect else { throw DemoFailure(step: title, exitCode: code) }
+            guard code == expect else { throw DemoFailure(step: title, stepExit: code) }
         }
         ctx.console.out("Demo store: \(store)")
         try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. о. Самара", "--timezone", "Europe/Samara"])
@@ -27,7 +27,7 @@ extension CLI {
         // The regional portal, in-process, on loopback.
         let emulator: RunningEmulator
         do { emulator = try ASURSOEmulator.start(EmulatorOptions(seedDir: samples + "/asu-rso")) } catch {
-            throw EmulatorError(portal: "АСУ РСО", reason: "\(error)", forDemo: true)
+            throw EmulatorStartFailure(portal: "АСУ РСО", reason: "\(error)", forDemo: true)
         }
         defer { emulator.stop() }
         ctx.console.out("\nАСУ РСО emulator: \(emulator.url) (school \(emulator.schoolID))")
@@ -38,7 +38,7 @@ extension CLI {
 
         // The same final mark changed on both sides: a person decides (mappings/policy.tsv).
         let s = try JournalStore.open(at: store)
-        guard var fm = s.record(.finalMark, id: "fm-1") else { throw DemoFailure(step: "sample final mark fm-1 missing", exitCode: nil) }
+        guard var fm = s.record(.finalMark, id: "fm-1") else { throw DemoFailure(step: "sample final mark fm-1 missing", stepExit: nil) }
         fm[FinalMark.value] = .text("5")
         try JournalLine.record(fm).encoded().write(toFile: dir.appendingPathComponent("teacher.jsonl").path, atomically: false, encoding: .utf8)
         try step("the teacher raises a final mark to 5 in the school's journal", ["journal", "import", dir.appendingPathComponent("teacher.jsonl").path])
@@ -48,7 +48,7 @@ extension CLI {
         try step("sync: the two values disagree, so the conflict is queued", sync)
         try step("the conflict queue", ["conflicts", "list"])
         let queued = try ConflictIDs.open(store)
-        guard let first = queued.first else { throw DemoFailure(step: "expected a queued conflict", exitCode: nil) }
+        guard let first = queued.first else { throw DemoFailure(step: "expected a queued conflict", stepExit: nil) }
         try step("one conflict in full", ["conflicts", "show", String(first)])
         try step("the administrator keeps the journal's value", ["conflicts", "resolve", String(first), "--take", "local"])
         try step("sync: the decision is pushed to the portal", sync)
@@ -74,7 +74,7 @@ extension CLI {
     static func demoDiary(_ step: (String, [String], Int32) throws -> Void, dir: URL, _ ctx: CommandContext) throws {
         let portal: RunningDiaryEmulator
         do { portal = try DiaryEmulator.start(DiaryEmulatorOptions()) } catch {
-            throw EmulatorError(portal: "diary", reason: "\(error)", forDemo: true)
+            throw EmulatorStartFailure(portal: "diary", reason: "\(error)", forDemo: true)
         }
         defer { portal.stop() }
         ctx.console.out("\nDiary portal emulator: \(portal.url) (school \(portal.schoolID))")

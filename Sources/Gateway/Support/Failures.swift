@@ -27,7 +27,7 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A portal's emulator (rehearsals, tests, the demo) that would not start. Exit 1.
-public struct EmulatorError: Error, CustomStringConvertible, Sendable {
+public struct EmulatorStartFailure: Error, CustomStringConvertible, Sendable {
     public let portal: String
     public let reason: String
     /// Started by `demo` (the message says so).
@@ -52,7 +52,7 @@ public struct PortalStop: Error, CustomStringConvertible, Sendable {
 /// expectation about the sample data that did not hold.
 public struct DemoFailure: Error, CustomStringConvertible, Sendable {
     public let step: String
-    public let exitCode: Int32?
-    public init(step: String, exitCode: Int32?) { self.step = step; self.exitCode = exitCode }
+    public let stepExit: Int32?
+    public init(step: String, stepExit: Int32?) { self.step = step; self.stepExit = stepExit }
     public var description: String { ErrorText.demo(self, .english) }
 }

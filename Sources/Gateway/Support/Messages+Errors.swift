@@ -80,7 +80,7 @@ enum ErrorText: Phrasebook {
         case .fontNotFound: ("{message}", "шрифт не найден: {message}; укажите файл TrueType через --font")
         case .fontBad: ("{message}", "не удаётся подготовить PDF: {message}")
         case .generation: ("{message}", "генератор школы: {message}")
-        case .emulator: ("emulator: {reason}", "эмулятор портала {portal} не запустился: {reason}")
+        case .emulator: ("cannot start the {portal} emulator: {reason}", "эмулятор портала {portal} не запустился: {reason}")
         case .emulatorDemo: ("demo: cannot start the {portal} emulator: {reason}", "демонстрация: эмулятор портала {portal} не запустился: {reason}")
         case .demoStep: ("demo step failed: {step} (exit {code})", "шаг демонстрации не удался: {step} (код {code})")
         case .demoExpectation: ("demo: {step}", "демонстрация: не выполнено ожидание «{step}»")
@@ -98,12 +98,12 @@ enum ErrorText: Phrasebook {
         }
     }
 
-    static func emulator(_ e: EmulatorError, _ l: Language) -> String {
+    static func emulator(_ e: EmulatorStartFailure, _ l: Language) -> String {
         (e.forDemo ? emulatorDemo : emulator).text(l, ["portal": e.portal, "reason": e.reason])
     }
 
     static func demo(_ e: DemoFailure, _ l: Language) -> String {
-        guard let code = e.exitCode else { return demoExpectation.text(l, ["step": e.step]) }
+        guard let code = e.stepExit else { return demoExpectation.text(l, ["step": e.step]) }
         return demoStep.text(l, ["step": e.step, "code": "\(code)"])
     }
 }
