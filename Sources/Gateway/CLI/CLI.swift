@@ -30,6 +30,13 @@ public struct CommandContext: Sendable {
     /// Set by `night`, which holds the run lock for all its steps.
     var holdsRunLock = false
 
+    /// The same context writing to `console`.
+    func with(console: Console) -> CommandContext {
+        var c = CommandContext(console: console, storePath: storePath, environment: environment)
+        (c.config, c.metricsFile, c.logFormat, c.holdsRunLock) = (config, metricsFile, logFormat, holdsRunLock)
+        return c
+    }
+
     /// Opens the store for a command that only reads: read-only, no run lock, nothing
     /// written (not even to an empty file), readable on read-only media.
     public func openStore() throws -> JournalStore { try JournalStore.open(at: storePath, readOnly: true) }
@@ -56,38 +63,56 @@ public enum CLI {
     public static func run(_ args: [String], console: Console = .standard,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         let language = Language(environment: environment)
-        do {
-            let global = try GlobalOptions.parse(args, environment: environment)
-            var rest = global.rest
-            if rest.isEmpty || rest == ["help"] || rest == ["--help"] || rest == ["-h"] {
-                console.out(overview(language))
-                return rest.isEmpty ? ExitCode.usage : ExitCode.ok
-            }
-            if rest.first == "help" { rest.removeFirst(); rest.append("--help") }
-            guard let cmd = match(rest) else {
-                throw GatewayError.usage(.unknownCommand, ["command": rest.prefix(2).joined(separator: " ")])
-            }
-            let tail = Array(rest.dropFirst(cmd.words.count))
-            if tail.contains("--help") || tail.contains("-h") {
-                console.out(help(cmd, language))
-                return ExitCode.ok
-            }
-            let parsed: Arguments
+        // Where failures are written: the console, or its log when a log format is asked for.
+        var errors = console
+        var finished: ((Int32) -> Void)?
+        let code = dispatch()
+        finished?(code)
+        return code
+
+        func dispatch() -> Int32 {
             do {
-                parsed = try Arguments.parse(tail, options: cmd.options, flags: cmd.flags)
-            } catch let e as GatewayError {
-                let words = cmd.words.joined(separator: " ")
-                throw GatewayError(kind: .usage, says: .phrase { l in
-                    UsageText.commandUsage.text(l, ["command": words, "message": e.says.text(l)]) + "\n" + UsageText.usageLine.text(l, ["usage": cmd.usage])
-                })
+                let global = try GlobalOptions.parse(args, environment: environment)
+                var rest = global.rest
+                if rest.isEmpty || rest == ["help"] || rest == ["--help"] || rest == ["-h"] {
+                    console.out(overview(language))
+                    return rest.isEmpty ? ExitCode.usage : ExitCode.ok
+                }
+                if rest.first == "help" { rest.removeFirst(); rest.append("--help") }
+                guard let cmd = match(rest) else {
+                    throw GatewayError.usage(.unknownCommand, ["command": rest.prefix(2).joined(separator: " ")])
+                }
+                let tail = Array(rest.dropFirst(cmd.words.count))
+                if tail.contains("--help") || tail.contains("-h") {
+                    console.out(help(cmd, language))
+                    return ExitCode.ok
+                }
+                let parsed: Arguments
+                do {
+                    parsed = try Arguments.parse(tail, options: cmd.options, flags: cmd.flags)
+                } catch let e as GatewayError {
+                    let words = cmd.words.joined(separator: " ")
+                    throw GatewayError(kind: .usage, says: .phrase { l in
+                        UsageText.commandUsage.text(l, ["command": words, "message": e.says.text(l)]) + "\n" + UsageText.usageLine.text(l, ["usage": cmd.usage])
+                    })
+                }
+                var ctx = CommandContext(console: console, storePath: global.storePath, environment: global.environment)
+                (ctx.config, ctx.metricsFile, ctx.logFormat) = (global.config, global.metricsFile, global.logFormat)
+                if global.logFormatAsked, cmd.words != ["night"] {
+                    let log = NightLog(console: console, json: global.logFormat == "json", runID: CommandLog.runID(cmd.words))
+                    let name = cmd.words.joined(separator: " ")
+                    errors = CommandLog.console(console, log: log, command: name)
+                    ctx = ctx.with(console: errors)
+                    log.event("info", step: name, NightText.stepStarted.text(language))
+                    finished = { code in log.event(code == 0 ? "info" : "error", step: name, NightText.stepFinished.text(language, ["code": "\(code)"])) }
+                }
+                let args = GlobalOptions.completed(parsed, words: cmd.words, accepts: cmd.options, config: global.config)
+                return try StepMetrics.around(cmd.words, args, ctx) { try cmd.run(args, ctx) }
+            } catch {
+                let (code, lines) = outcome(of: error, storePath: storePathOf(args, environment), language: language)
+                for l in lines { errors.err(l) }
+                return code
             }
-            var ctx = CommandContext(console: console, storePath: global.storePath, environment: global.environment)
-            (ctx.config, ctx.metricsFile, ctx.logFormat) = (global.config, global.metricsFile, global.logFormat)
-            return try cmd.run(GlobalOptions.completed(parsed, words: cmd.words, accepts: cmd.options, config: global.config), ctx)
-        } catch {
-            let (code, lines) = outcome(of: error, storePath: storePathOf(args, environment), language: language)
-            for l in lines { console.err(l) }
-            return code
         }
     }
 

@@ -14,6 +14,9 @@ struct GlobalOptions {
     var environment: [String: String]
     var metricsFile: String?
     var logFormat: String = "text"
+    /// Whether a log format was asked for (flag, environment or configuration): then every
+    /// command's standard error is events (``CommandLog``); else plain lines for a person.
+    var logFormatAsked = false
 
     static let names = ["--store", "--config", "--mappings", "--metrics-file", "--log-format"]
 
@@ -44,7 +47,9 @@ struct GlobalOptions {
         var out = GlobalOptions(rest: rest, storePath: given["--store"] ?? environment["JOURNAL_GATEWAY_STORE"] ?? config?.store ?? "journal.sqlite",
                                 config: config, environment: env)
         out.metricsFile = given["--metrics-file"] ?? config?.metricsFile
-        out.logFormat = given["--log-format"] ?? environment["JOURNAL_GATEWAY_LOG_FORMAT"] ?? config?.logFormat ?? "text"
+        let asked = given["--log-format"] ?? environment["JOURNAL_GATEWAY_LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? config?.logFormat
+        out.logFormat = asked ?? "text"
+        out.logFormatAsked = asked != nil
         guard ["text", "json"].contains(out.logFormat) else { throw GatewayError.usage(.logFormat, ["value": out.logFormat]) }
         return out
     }
