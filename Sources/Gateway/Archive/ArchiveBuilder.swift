@@ -34,7 +34,7 @@ struct ArchiveBuilder {
             let named = periods.filter { $0.name == name }
             guard !named.isEmpty else {
                 let known = Array(Set(periods.map(\.name))).sorted().map { "«\($0)»" }.joined(separator: ", ")
-                throw GatewayError.usage("no period «\(name)» in the journal (periods: \(known.isEmpty ? "none" : known))")
+                throw GatewayError.usage(.noPeriod, ["period": name, "periods": known.isEmpty ? "—" : known])
             }
             guard let closed = named.filter({ $0.end < today }).last else {
                 throw GatewayError.badInput("the period «\(name)» is not closed yet: it ends \(named.last!.end) (today \(today))")

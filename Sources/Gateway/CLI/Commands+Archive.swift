@@ -21,7 +21,7 @@ extension CLI {
         }
         let out = try a.required("--out")
         let password = try a.option("--sign-pass-file").map { f -> String in
-            guard let s = try? String(contentsOfFile: f, encoding: .utf8) else { throw GatewayError.usage("\(f): cannot read --sign-pass-file") }
+            guard let s = try? String(contentsOfFile: f, encoding: .utf8) else { throw GatewayError.usage(.signPass, ["path": f]) }
             return s.trimmingCharacters(in: .newlines)
         }
         var signer: CMSSigner?
@@ -31,7 +31,7 @@ extension CLI {
             do { signer = try CMSSigner(keyPath: k, certPath: c, password: password) } catch let e as ArchiveCryptoError {
                 throw GatewayError.usage(e.message)
             }
-        case (nil, _?): throw GatewayError.usage("--sign-cert needs --sign-key")
+        case (nil, _?): throw GatewayError.usage(.signCertNeedsKey)
         }
         let fonts: [TrueTypeFont]
         do { fonts = try FontLocator.load(override: a.option("--font")) } catch let e as PDFError {
@@ -76,7 +76,7 @@ extension CLI {
         usage: "archive verify DIR [DIR2] [--json]",
         options: [], flags: ["--json"]
     ) { a, ctx in
-        guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage("archive verify takes DIR and optionally DIR2") }
+        guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage(.verifyDirs) }
         let store = JournalStore.mayExist(at: ctx.storePath) ? try ctx.openStore() : nil
         let report = try ArchiveVerifier(store: store).verify(a.positionals[0], copy: a.positionals.count == 2 ? a.positionals[1] : nil)
         if a.flag("--json") {

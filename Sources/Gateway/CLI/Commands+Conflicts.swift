@@ -65,7 +65,7 @@ extension CLI {
             let sinceText = try a.required("--since")
             return try ctx.withLockedStore("quarantine") { store in
                 guard let since = Quarantine.parseTime(sinceText, timeZone: store.school.timeZone) else {
-                    throw GatewayError.usage("--since takes a time such as 2026-09-07T10:00 (school time) or 2026-09-07T06:00:00Z, not «\(sinceText)»")
+                    throw GatewayError.usage(.since, ["value": sinceText])
                 }
                 let report = try Quarantine.run(store: store, account: account, since: since, dryRun: a.flag("--dry-run"), by: ctx.environment["USER"])
                 ctx.console.out(a.flag("--json") ? report.json.pretty() : report.lines.joined(separator: "\n"))

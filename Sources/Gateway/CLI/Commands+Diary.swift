@@ -19,7 +19,7 @@ extension CLI {
         let json = a.flag("--json"), dry = a.flag("--dry-run")
         var options = DiaryFeedOptions()
         options.batchSize = try a.int("--batch-size") ?? DiaryBatch.maxEvents
-        guard (1...DiaryBatch.maxEvents).contains(options.batchSize) else { throw GatewayError.usage("--batch-size is 1…\(DiaryBatch.maxEvents)") }
+        guard (1...DiaryBatch.maxEvents).contains(options.batchSize) else { throw GatewayError.usage(.batchSize, ["max": "\(DiaryBatch.maxEvents)"]) }
         let console = ctx.console
         options.progress = { console.progress($0) }
         options.checkpoint = crashCheckpoint(ctx.environment["JOURNAL_GATEWAY_CRASH_AT"])
@@ -27,7 +27,7 @@ extension CLI {
         switch (a.option("--url"), a.option("--out")) {
         case (let u?, nil):
             guard let url = URL(string: u), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw GatewayError.usage("--url must be an http(s) address, not «\(u)»")
+                throw GatewayError.usage(.urlHTTPNot, ["value": u])
             }
             let tokenFile = a.option("--token-file"), env = ctx.environment
             let readToken = { try Credentials.secret(file: tokenFile, env: "JOURNAL_GATEWAY_DIARY_TOKEN", environment: env, what: "token") }
@@ -37,7 +37,7 @@ extension CLI {
         case (nil, let dir?):
             makeSink = { _ in try FileDiarySink(directory: dir) }
         default:
-            throw GatewayError.usage("give either --url URL (with --token-file F) or --out DIR")
+            throw GatewayError.usage(.giveEither, ["first": "--url URL (with --token-file F)", "second": "--out DIR"])
         }
         return try ctx.withLockedStore("feed diary") { real in
             options.schoolID = try schoolID(a, ctx, real, remember: !dry)
@@ -63,13 +63,13 @@ extension CLI {
     /// The portal's id of the school: `--school-id` (remembered in the store), else the remembered one.
     static func schoolID(_ a: Arguments, _ ctx: CommandContext, _ store: JournalStore, remember: Bool) throws -> String {
         if let id = a.option("--school-id") {
-            guard !id.isBlank else { throw GatewayError.usage("--school-id is empty") }
+            guard !id.isBlank else { throw GatewayError.usage(.schoolIDEmpty) }
             if remember { try store.setMeta("diary_school_id", id) }
             return id
         }
         if let id = try store.meta("diary_school_id") { return id }
         if let id = ctx.environment["JOURNAL_GATEWAY_DIARY_SCHOOL_ID"], !id.isEmpty { return id }
-        throw GatewayError.usage("the portal's school id is not known yet: pass --school-id ID once (it is remembered in the store)")
+        throw GatewayError.usage(.schoolIDUnknown)
     }
 
     /// Plans on a copy of the store and reports what would be sent; nothing is written or sent.
@@ -146,7 +146,7 @@ extension CLI {
         options: ["--student", "--class", "--week", "--out"]
     ) { a, ctx in
         let weekText = try a.required("--week")
-        guard let monday = ISOWeek.monday(weekText) else { throw GatewayError.usage("--week takes an ISO week such as 2026-W37, not «\(weekText)»") }
+        guard let monday = ISOWeek.monday(weekText) else { throw GatewayError.usage(.week, ["value": weekText]) }
         let out = try a.required("--out")
         let store = try ctx.openStore()
         let extract = WeeklyExtract(store: store)
@@ -154,7 +154,7 @@ extension CLI {
         switch (a.option("--student"), a.option("--class")) {
         case (let ref?, nil): pages = [try extract.page(student: try RecordReference.student(ref, in: store), week: monday)]
         case (nil, let cls?): pages = try extract.pages(className: cls, week: monday)
-        default: throw GatewayError.usage("give either --student ID or --class NAME")
+        default: throw GatewayError.usage(.giveEither, ["first": "--student ID", "second": "--class NAME"])
         }
         let html = WeeklyExtract.html(pages, school: store.school.name, week: weekText, monday: monday)
         let tmp = out + ".part"

@@ -13,10 +13,10 @@ extension CLI {
                 usage: "mappings check asu-rso|epos --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--json]",
                 options: ["--url", "--school-id", "--login", "--password-file", "--session-file"], flags: ["--json"]) { a, ctx in
             guard let portal = a.positionals.first, ["asu-rso", "epos"].contains(portal), a.positionals.count == 1 else {
-                throw GatewayError.usage("mappings check takes one portal: asu-rso or epos")
+                throw GatewayError.usage(.mappingsPortal)
             }
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
-                throw GatewayError.usage("--url must be an http(s) address")
+                throw GatewayError.usage(.urlHTTP)
             }
             let dir = Resources.mappings(ctx.environment) + "/" + portal
             // The journal's names, when there is a store, so adoptions show the record they would match (read-only).

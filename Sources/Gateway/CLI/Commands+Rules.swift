@@ -19,11 +19,11 @@ extension CLI {
         },
         Command(words: ["rules", "set"], summary: CommandText.rulesSet.says(),
                 usage: "rules set KEY VALUE [--dry-run]", flags: ["--dry-run"]) { a, ctx in
-            guard a.positionals.count == 2 else { throw GatewayError.usage("rules set takes KEY VALUE") }
+            guard a.positionals.count == 2 else { throw GatewayError.usage(.rulesSet) }
             let key = a.positionals[0].hasPrefix("rules.") ? a.positionals[0] : "rules." + a.positionals[0]
             let value = a.positionals[1]
             guard let spec = JournalStore.ruleSettings.first(where: { $0.key == key }) else {
-                throw GatewayError.usage("unknown setting «\(a.positionals[0])»; settings: \(JournalStore.ruleSettings.map(\.key).joined(separator: ", "))")
+                throw GatewayError.usage(.unknownSetting, ["key": a.positionals[0], "keys": JournalStore.ruleSettings.map(\.key).joined(separator: ", ")])
             }
             let valid: Bool
             switch key {
@@ -31,7 +31,7 @@ extension CLI {
             case "rules.min_current_marks": valid = Int(value).map { (0...20).contains($0) } ?? false
             default: valid = JournalControlReport.Settings.minutes(value) != nil && value.count == 5
             }
-            guard valid else { throw GatewayError.usage("\(key) takes \(spec.takes), not «\(value)»") }
+            guard valid else { throw GatewayError.usage(.settingValue, ["key": key, "takes": spec.takes, "value": value]) }
             if a.flag("--dry-run") { ctx.console.out("Would set \(key) = \(value)."); return ExitCode.ok }
             return try ctx.withLockedStore("rules set") { store in
                 try store.setMeta(key, value)

@@ -30,14 +30,14 @@ extension CLI {
         },
         Command(words: ["history"], summary: CommandText.history.says(),
                 usage: "history (RECORD-ID | FILE-NUMBER | CLASS | SUBJECT) [--json]", flags: ["--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID (or a pupil's personal-file number)") }
+            guard a.positionals.count == 1 else { throw GatewayError.usage(.historyOne) }
             let store = try ctx.openStore()
             // The id as written (a deleted record keeps its history), else what a person knows the record by.
             var entries = try store.history(recordID: a.positionals[0])
             if entries.isEmpty {
                 let found = try RecordReference.resolve(a.positionals[0], in: store)
                 guard found.count <= 1 else {
-                    throw GatewayError.usage("«\(a.positionals[0])» names \(found.count) records (\(found.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", "))): give the id")
+                    throw GatewayError.usage(.ambiguous, ["reference": a.positionals[0], "n": "\(found.count)", "records": found.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", ")])
                 }
                 if let one = found.first { entries = try store.history(recordID: one.id) }
             }

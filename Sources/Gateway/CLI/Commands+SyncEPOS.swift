@@ -16,7 +16,7 @@ extension CLI {
             }
             // The portal allows 10 requests a second per token; a lower pace leaves room for other tools.
             let pace = try a.int("--requests-per-second") ?? 10
-            guard pace >= 1 else { throw GatewayError.usage("--requests-per-second takes a whole number from 1") }
+            guard pace >= 1 else { throw GatewayError.usage(.pace) }
             // A password, or in Госуслуги-only regions a session saved from a browser.
             let account = try eposAccount(a, ctx, url)
             let codes: EPOSCodes

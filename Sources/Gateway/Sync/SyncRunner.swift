@@ -18,7 +18,7 @@ struct SyncRunner {
     /// `--allow-deletions N`: a whole number from 0.
     static func allowDeletions(_ a: Arguments) throws -> Int? {
         guard let n = try a.int("--allow-deletions") else { return nil }
-        guard n >= 0 else { throw GatewayError.usage("--allow-deletions takes a whole number of records from 0") }
+        guard n >= 0 else { throw GatewayError.usage(.allowDeletions) }
         return n
     }
 
