@@ -64,8 +64,9 @@ extension CLI {
                 ("totalBytes", .int(total)), ("signed", .bool(signer != nil)), ("manifestSHA256", .string(result.manifestSHA256)),
             ]).pretty())
         } else {
-            ctx.console.out("archived \(period.name) \(period.yearName): \(result.files.count - sheets) class journals and \(sheets) summary sheets, \(total) bytes, in \(result.directory)"
-                            + (signer == nil ? " (unsigned: no --sign-key)" : ", signed"))
+            ctx.console.out(ResultText.archived.text(ctx.language, ["period": period.name, "year": period.yearName, "journals": "\(result.files.count - sheets)",
+                                                                    "sheets": "\(sheets)", "bytes": "\(total)", "directory": result.directory])
+                            + (signer == nil ? ResultText.unsigned : ResultText.signed).text(ctx.language))
         }
         return ExitCode.ok
     }
@@ -89,7 +90,7 @@ extension CLI {
             throw GatewayError.badInput("the archive does not verify: \(report.problems.count) discrepanc\(report.problems.count == 1 ? "y" : "ies")",
                                         details: report.problems)
         }
-        if !a.flag("--json") { ctx.console.out("ok: \(report.manifests) manifests, \(report.files) files verified") }
+        if !a.flag("--json") { ctx.console.out(ResultText.verified.text(ctx.language, ["manifests": "\(report.manifests)", "files": "\(report.files)"])) }
         return ExitCode.ok
     }
 

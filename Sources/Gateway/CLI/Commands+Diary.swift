@@ -87,7 +87,7 @@ extension CLI {
             ctx.console.out(j.pretty())
         } else {
             summary.lines(dryRun: true).forEach(ctx.console.out)
-            ctx.console.out("(dry run: nothing was written to the store or sent)")
+            ctx.console.out(ResultText.diaryDryRun.text(ctx.language))
         }
         return ExitCode.ok
     }
@@ -97,12 +97,12 @@ extension CLI {
         if a.flag("--json") {
             ctx.console.out(JSON.array(items.map(\.json)).pretty())
         } else if items.isEmpty {
-            ctx.console.out("No rejected diary events.")
+            ctx.console.out(ResultText.noRejected.text(ctx.language))
         } else {
             for r in items {
                 ctx.console.out("\(r.rejectedAt)  \(r.eventID)  \(r.type)  \(r.studentName) (\(r.studentID))  → \(r.guardians.joined(separator: ", "))  reason: \(r.reason)")
             }
-            ctx.console.out("\(items.count) rejected event(s); each is sent again when the student's or a guardian's data changes.")
+            ctx.console.out(ResultText.rejectedCount.text(ctx.language, ["n": "\(items.count)"]))
         }
         return ExitCode.ok
     }
@@ -160,7 +160,8 @@ extension CLI {
         let tmp = out + ".part"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(html.utf8), attributes: [.posixPermissions: 0o600]),
               rename(tmp, out) == 0 else { throw OutputError(.write, path: out) }
-        ctx.console.out("Wrote \(out): \(pages.count) page(s), week \(weekText) (\(monday.russian)–\(monday.adding(days: 6).russian)).")
+        ctx.console.out(ResultText.extractWrote.text(ctx.language, ["path": out, "pages": "\(pages.count)", "week": weekText,
+                                                             "from": monday.russian, "to": monday.adding(days: 6).russian]))
         return ExitCode.ok
     }
 }

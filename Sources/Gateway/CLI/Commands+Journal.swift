@@ -20,7 +20,9 @@ extension CLI {
                     ctx.console.out(j.pretty())
                 } else {
                     let t = result.total
-                    ctx.console.out("\(dry ? "Would import" : "Imported") \(result.lines) records from \(a.positionals[0]): \(t.created) created, \(t.updated) updated, \(t.unchanged) unchanged, \(t.deleted) deleted.")
+                    ctx.console.out((dry ? ResultText.wouldImport : ResultText.imported).text(ctx.language, [
+                        "n": "\(result.lines)", "file": a.positionals[0], "created": "\(t.created)", "updated": "\(t.updated)",
+                        "unchanged": "\(t.unchanged)", "deleted": "\(t.deleted)"]))
                     if let line = result.boundLine(dryRun: dry) { ctx.console.out(line) }
                 }
                 return ExitCode.ok

@@ -111,19 +111,14 @@ extension CLI {
         let actions = installer.plan(binary: binary, mappings: mappings, samples: samples, config: ctx.config)
         if a.flag("--dry-run") {
             actions.forEach { ctx.console.out("would " + $0.line) }
-            ctx.console.out("(dry run: nothing was written)")
+            ctx.console.out(ResultText.installDryRun.text(ctx.language))
             return ExitCode.ok
         }
         do { try installer.perform(actions) } catch let e as OutputError { throw e } catch {
             throw OutputError(.write, path: prefix, reason: "\(error)")
         }
         actions.forEach { ctx.console.out($0.line) }
-        ctx.console.out("""
-            Installed. Next: create the service's user (useradd --system --home-dir /var/lib/journal-gateway journal-gateway),
-            copy \(installer.share)/school.conf.example to \(installer.configPath) and fill it in, then
-            `\(installer.bin) --config \(installer.configPath) config check`, and
-            `systemctl daemon-reload && systemctl enable --now journal-gateway-night.timer`.
-            """)
+        ctx.console.out(ResultText.installed.text(ctx.language, ["share": installer.share, "config": installer.configPath, "bin": installer.bin]))
         return ExitCode.ok
     }
 }

@@ -32,10 +32,10 @@ extension CLI {
             default: valid = JournalControlReport.Settings.minutes(value) != nil && value.count == 5
             }
             guard valid else { throw GatewayError.usage(.settingValue, ["key": key, "takes": spec.takes, "value": value]) }
-            if a.flag("--dry-run") { ctx.console.out("Would set \(key) = \(value)."); return ExitCode.ok }
+            if a.flag("--dry-run") { ctx.console.out(ResultText.ruleWouldSet.text(ctx.language, ["key": key, "value": value])); return ExitCode.ok }
             return try ctx.withLockedStore("rules set") { store in
                 try store.setMeta(key, value)
-                ctx.console.out("Set \(key) = \(value).")
+                ctx.console.out(ResultText.ruleSet.text(ctx.language, ["key": key, "value": value]))
                 return ExitCode.ok
             }
         },

@@ -11,7 +11,7 @@ extension CLI {
                 ctx.console.out(JSON.object([("store", .string(store.path)), ("school", .string(store.school.name)),
                                              ("time_zone", .string(store.school.timeZoneID)), ("schema_version", .int(store.schemaVersion))]).pretty())
             } else {
-                ctx.console.out("Created \(store.path) for «\(store.school.name)» (\(store.school.timeZoneID)).")
+                ctx.console.out(ResultText.created.text(ctx.language, ["path": store.path, "school": store.school.name, "zone": store.school.timeZoneID]))
             }
             return ExitCode.ok
         },
@@ -44,7 +44,7 @@ extension CLI {
             if a.flag("--json") {
                 ctx.console.out(JSON.array(entries.map(historyJSON)).pretty())
             } else if entries.isEmpty {
-                ctx.console.out("No changes recorded for «\(a.positionals[0])».")
+                ctx.console.out(ResultText.noHistory.text(ctx.language, ["reference": a.positionals[0]]))
             } else {
                 for e in entries { ctx.console.out(historyText(e)) }
             }
