@@ -80,6 +80,15 @@ struct CatalogueTests {
         #expect(code(ConfigError("school.conf", 3, "x")) == 64)
     }
 
+    /// A mistake in a file carries its place, written before the words in both languages.
+    @Test func badInputCarriesItsPlace() {
+        let e = GatewayError.badInput(.calendarKind, ["kind": "feast"], at: .init("y.tsv", line: 1, column: 12))
+        #expect(e.place == .init("y.tsv", line: 1, column: 12))
+        #expect(e.message == "y.tsv:1:12: unknown kind «feast» (holiday, dayoff, workday or vacation)")
+        #expect(CLI.outcome(of: e, storePath: "/x", language: .russian)
+                == (65, ["ошибка: y.tsv:1:12: неизвестный вид дня «feast» (holiday, dayoff, workday или vacation)"]))
+    }
+
     /// An error's words follow the locale; its exit code does not.
     @Test func errorsAndTheirAdviceInBothLanguages() {
         let e = OutputError(.write, path: "/srv/out/weekly.html", reason: "Permission denied")

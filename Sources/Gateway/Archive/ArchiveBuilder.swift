@@ -37,13 +37,13 @@ struct ArchiveBuilder {
                 throw GatewayError.usage(.noPeriod, ["period": name, "periods": known.isEmpty ? "—" : known])
             }
             guard let closed = named.filter({ $0.end < today }).last else {
-                throw GatewayError.badInput("the period «\(name)» is not closed yet: it ends \(named.last!.end) (today \(today))")
+                throw GatewayError.badInput(.periodOpen, ["period": name, "end": named.last!.end, "today": today])
             }
             return closed
         case .year:
             let years = Dictionary(grouping: periods, by: \.yearName).values.compactMap(\.first).sorted { $0.yearEnd < $1.yearEnd }
             guard let y = years.filter({ $0.yearEnd < today }).last else {
-                throw GatewayError.badInput("no school year in the journal has ended by \(today)")
+                throw GatewayError.badInput(.noYearEnded, ["today": today])
             }
             return ArchivePeriod(id: "", yearName: y.yearName, yearStart: y.yearStart, yearEnd: y.yearEnd,
                                  name: "год", start: y.yearStart, end: y.yearEnd)

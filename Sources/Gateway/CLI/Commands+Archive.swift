@@ -87,7 +87,7 @@ extension CLI {
             report.notes.forEach { ctx.console.err("note: " + $0) }
         }
         guard report.problems.isEmpty else {
-            throw GatewayError.badInput("the archive does not verify: \(report.problems.count) discrepanc\(report.problems.count == 1 ? "y" : "ies")",
+            throw GatewayError.badInput(.archiveDiscrepancies, ["n": "\(report.problems.count)"],
                                         details: report.problems)
         }
         if !a.flag("--json") { ctx.console.out(ResultText.verified.text(ctx.language, ["manifests": "\(report.manifests)", "files": "\(report.files)"])) }

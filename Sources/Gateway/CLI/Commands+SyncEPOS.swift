@@ -57,7 +57,7 @@ enum EPOSTeacherBook {
         var book = try load(store)
         let path = mappings + "/epos/teachers.tsv"
         if FileManager.default.fileExists(atPath: path) {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput("\(path): not UTF-8 text") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput(.notUTF8, at: .init(path)) }
             book.named = try named(text, path: path)
         }
         return book
@@ -72,9 +72,9 @@ enum EPOSTeacherBook {
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") || line.hasPrefix("teacher_id\t") { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard f.count == 3 || f.count == 4, !f[0].isEmpty, !f[1].isEmpty, !f[2].isEmpty else {
-                throw GatewayError.badInput("\(path):\(i + 1): expected teacher_id, surname, name and patronymic separated by tabs")
+                throw GatewayError.badInput(.teacherLine, at: .init(path, line: i + 1))
             }
-            guard out[f[0]] == nil else { throw GatewayError.badInput("\(path):\(i + 1): \(f[0]) is named twice") }
+            guard out[f[0]] == nil else { throw GatewayError.badInput(.teacherTwice, ["id": f[0]], at: .init(path, line: i + 1)) }
             out[f[0]] = FieldValues(.teacher, [Teacher.surname: .text(f[1]), Teacher.name: .text(f[2]),
                                                Teacher.patronymic: f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null])
         }

@@ -13,16 +13,34 @@ public struct GatewayError: Error, CustomStringConvertible, Sendable {
         case badInput
     }
 
+    /// Where in a file, when the mistake is in one: `FILE`, `FILE:LINE` or `FILE:LINE:COLUMN`.
+    public struct Place: Sendable, Equatable, CustomStringConvertible {
+        public let path: String
+        public let line: Int?
+        public let column: Int?
+        public init(_ path: String, line: Int? = nil, column: Int? = nil) { self.path = path; self.line = line; self.column = column }
+        public var description: String { path + (line.map { ":\($0)" } ?? "") + (column.map { ":\($0)" } ?? "") }
+    }
+
     public let kind: Kind
+    /// The file (and line, column) the mistake is in, when it is in one.
+    public let place: Place?
     let says: Says
     /// Every problem found, one a line (`FILE:LINE: message`), when there are several.
     public let details: [String]
 
-    init(kind: Kind, says: Says, details: [String] = []) { self.kind = kind; self.says = says; self.details = details }
+    init(kind: Kind, says: Says, place: Place? = nil, details: [String] = []) {
+        self.kind = kind; self.place = place; self.details = details
+        // The place leads the words in every language.
+        self.says = place.map { p in Says.phrase { l in "\(p): " + says.text(l) } } ?? says
+    }
 
     public static func usage(_ m: String) -> GatewayError { GatewayError(kind: .usage, says: .english(m)) }
     static func usage(_ m: UsageText, _ args: [String: String] = [:]) -> GatewayError { GatewayError(kind: .usage, says: m.says(args)) }
     public static func badInput(_ m: String, details: [String] = []) -> GatewayError { GatewayError(kind: .badInput, says: .english(m), details: details) }
+    static func badInput(_ m: InputText, _ args: [String: String] = [:], at place: Place? = nil, details: [String] = []) -> GatewayError {
+        GatewayError(kind: .badInput, says: m.says(args), place: place, details: details)
+    }
 
     /// The message in English (what logs and tests read).
     public var message: String { says.text(.english) }
