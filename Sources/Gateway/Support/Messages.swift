@@ -35,11 +35,12 @@ extension Phrasebook {
 
 /// Words for a person that are rendered when the language is known: a catalogue message, or
 /// text written in English only (a command added without catalogue entries; the fallback).
-public enum Says: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public enum Says: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     case english(String)
     case phrase(@Sendable (Language) -> String)
 
     public init(stringLiteral value: String) { self = .english(value) }
+    public init(stringInterpolation: DefaultStringInterpolation) { self = .english(String(stringInterpolation: stringInterpolation)) }
 
     func text(_ l: Language) -> String {
         switch self {
