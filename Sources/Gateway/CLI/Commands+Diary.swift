@@ -50,12 +50,12 @@ extension CLI {
             } catch let e as GatewayError {
                 console.progressDone()
                 try? run.save(real, status: "failed", summary: feed.summary.json)
-                for line in feed.summary.lines(dryRun: false) { console.err(line) }
+                for line in feed.summary.lines(dryRun: false, ctx.language) { console.err(line) }
                 throw e
             }
             console.progressDone()
             try run.save(real, status: summary.exitCode == 0 ? "ok" : "partial", summary: summary.json)
-            if json { console.out(summary.json.pretty()) } else { summary.lines(dryRun: false).forEach(console.out) }
+            if json { console.out(summary.json.pretty()) } else { summary.lines(dryRun: false, ctx.language).forEach(console.out) }
             return summary.exitCode
         }
     }
@@ -86,7 +86,7 @@ extension CLI {
             if case .object(var p) = j { p.insert(("dry_run", .bool(true)), at: 0); j = .object(p) }
             ctx.console.out(j.pretty())
         } else {
-            summary.lines(dryRun: true).forEach(ctx.console.out)
+            summary.lines(dryRun: true, ctx.language).forEach(ctx.console.out)
             ctx.console.out(ResultText.diaryDryRun.text(ctx.language))
         }
         return ExitCode.ok

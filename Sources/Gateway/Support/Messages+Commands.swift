@@ -11,7 +11,7 @@ enum CommandText: Phrasebook {
         case .dryRunSync: ("(dry run: nothing was written to the store or sent)", "(пробный запуск: в хранилище ничего не записано и ничего не отправлено)")
         case .archiveBuild:
             ("archive a closed period (or year): per class the journal as PDF/A, detached CMS signatures, a chained manifest",
-             "архив закрытого периода (или года): по каждому классу журнал в PDF/A, открепленные подписи CMS, цепочка манифестов")
+             "архив закрытого периода (или года): по каждому классу журнал в PDF/A, откреплённые подписи CMS, цепочка манифестов")
         case .archiveVerify:
             ("check an archive: signatures, hashes, the manifest chain, the two copies, the figures against the store",
              "проверка архива: подписи, хэши, цепочка манифестов, две копии, цифры в сравнении с хранилищем")
@@ -62,7 +62,7 @@ enum CommandText: Phrasebook {
              "чтение справочников портала: что примет синхронизация и каких строк не хватает в таблицах кодов (ничего не меняет)")
         case .night:
             ("the whole night under one run lock: inbox import, sync each platform, diary feed, weekly extracts, archive (school.conf)",
-             "вся ночная работа под одной блокировкой: приём списков из входящей папки, синхронизация с каждой платформой, электронный дневник, недельные выписки, архив (school.conf)")
+             "вся ночная работа под одной блокировкой: приём списков из входящего каталога, синхронизация с каждой платформой, электронный дневник, недельные выписки, архив (school.conf)")
         case .check:
             ("one line for Nagios/Zabbix: OK (0), WARNING (1) or CRITICAL (2) about the last nights",
              "одна строка для Nagios/Zabbix: OK (0), WARNING (1) или CRITICAL (2) о последних ночах")

@@ -8,7 +8,7 @@ enum HelpText: Phrasebook {
         switch self {
         case .intro:
             ("journal-gateway: keeps a school's electronic class journal in step with regional and state portals.",
-             "journal-gateway: поддерживает электронный классный журнал школы в согласии с региональными и государственными порталами.")
+             "journal-gateway: синхронизирует электронный классный журнал школы с региональными и федеральными порталами.")
         case .usage:
             ("usage: journal-gateway [--store PATH] [--config FILE] [--mappings DIR] [--metrics-file PATH] [--log-format text|json] COMMAND [OPTIONS]",
              "использование: journal-gateway [--store ПУТЬ] [--config ФАЙЛ] [--mappings КАТАЛОГ] [--metrics-file ПУТЬ] [--log-format text|json] КОМАНДА [ПАРАМЕТРЫ]")

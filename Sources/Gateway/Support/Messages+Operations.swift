@@ -44,7 +44,7 @@ enum NightText: Phrasebook {
              "для команды {command} нужна конфигурация: укажите --config ФАЙЛ перед командой или создайте {path}")
         case .tookOverLock:
             ("took over the run lock left by {holder}, which is no longer running",
-             "блокировка запуска, оставленная {holder}, снята: этот процесс больше не работает")
+             "блокировка запуска, оставленная {holder}, перехвачена: этот процесс уже не работает")
         case .stepStarted: ("started", "начат")
         case .stepFinished: ("finished: exit {code}", "завершён: код {code}")
         }

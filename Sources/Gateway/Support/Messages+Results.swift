@@ -46,3 +46,38 @@ enum ResultText: Phrasebook {
         }
     }
 }
+
+/// The catalogue's messages of `feed diary`'s summary (the text form).
+enum DiaryText: Phrasebook {
+    case planned, wouldPlan, firstDelivery, notSent, grade1, afterWithdrawal, noGuardian, earlierYears, unrendered, unrenderedCode
+    case retried, delivered, unanswered, cursor, rejectedHint, speed
+
+    var texts: (en: String, ru: String) {
+        switch self {
+        case .planned: ("Planned {n} event(s){first}{types}", "Подготовлено событий: {n}{first}{types}")
+        case .wouldPlan: ("Would plan {n} event(s){first}{types}", "Было бы подготовлено событий: {n}{first}{types}")
+        case .firstDelivery: (" (first delivery: the year so far)", " (первая отправка: весь учебный год до сегодняшнего дня)")
+        case .notSent: ("Not sent: {items}.", "Не отправлено: {items}.")
+        case .grade1: ("{n} grade-1 mark/homework (R1)", "отметки и домашние задания 1 класса — {n} (R1)")
+        case .afterWithdrawal: ("{n} after a withdrawal", "после выбытия — {n}")
+        case .noGuardian: ("{n} about students with no guardian on record", "об учащихся без законных представителей в хранилище — {n}")
+        case .earlierYears: ("{n} from earlier years", "за прошлые учебные годы — {n}")
+        case .unrendered:
+            ("Sent with a code that has no words for parents (shown as it is, check the journal's codes): {codes}.",
+             "Отправлено с кодом, для которого нет текста для родителей (показан как есть; проверьте коды журнала): {codes}.")
+        case .unrenderedCode: ("{code} in {n} event(s)", "{code} — событий: {n}")
+        case .retried: ("Rejected events retried because their data changed: {retried}; dropped: {dropped}.",
+                        "Отклонённые события, отправленные снова, потому что изменились их данные: {retried}; снятые: {dropped}.")
+        case .delivered:
+            ("Delivered to {target} in {batches} batch(es): {accepted} accepted, {duplicates} duplicate(s), {rejected} rejected{unanswered}.",
+             "Отправлено на {target}, пакетов: {batches}; принято {accepted}, повторов {duplicates}, отклонено {rejected}{unanswered}.")
+        case .unanswered: (", {n} unanswered (kept, sent again next run)", ", без ответа {n} (остались в очереди, уйдут при следующем запуске)")
+        case .cursor:
+            ("Cursor: planned #{planned}, delivered #{delivered} of change log #{log}; outbox: {pending} pending, {rejected} rejected{hint}.",
+             "Положение: подготовлено до #{planned}, отправлено до #{delivered} из #{log} журнала изменений; очередь: ждут {pending}, отклонено {rejected}{hint}.")
+        case .rejectedHint: (" (`journal-gateway feed diary --rejected` lists them)", " (список: `journal-gateway feed diary --rejected`)")
+        case .speed: ("{seconds} s, {rate} events/s; largest batch {events} events, {bytes} bytes.",
+                      "{seconds} с, {rate} событий/с; самый большой пакет: событий {events}, байт {bytes}.")
+        }
+    }
+}
