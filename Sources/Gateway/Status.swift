@@ -50,38 +50,33 @@ public enum StatusReport {
         ])
     }
 
-    /// The same, for people.
-    public static func text(_ j: JSON) -> String {
-        var lines = ["School: \(j["school"]?.string ?? "") (\(j["time_zone"]?.string ?? ""))",
-                     "Store: \(j["store"]?.string ?? "") (schema \(j["schema_version"]?.int ?? 0), change log at #\(j["change_log_seq"]?.int ?? 0))"]
+    /// The same, for people, in language `l`.
+    public static func text(_ j: JSON, language l: Language = .english) -> String {
+        typealias T = StatusText
+        var lines = [T.school.text(l, ["name": j["school"]?.string ?? "", "zone": j["time_zone"]?.string ?? ""]),
+                     T.store.text(l, ["path": j["store"]?.string ?? "", "schema": "\(j["schema_version"]?.int ?? 0)", "seq": "\(j["change_log_seq"]?.int ?? 0)"])]
         if case .object(let counts)? = j["counts"] {
-            lines.append("Records: " + counts.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \($0.1.int ?? 0)" }.joined(separator: ", "))
+            lines.append(T.records.text(l, ["counts": counts.map { "\(T.countName($0.0, l)) \($0.1.int ?? 0)" }.joined(separator: ", ")]))
         }
-        lines.append("Open conflicts: \(j["conflicts_open"]?.int ?? 0); outbox pending: \(j["outbox_pending"]?.int ?? 0)")
+        lines.append(T.conflictsAndOutbox.text(l, ["conflicts": "\(j["conflicts_open"]?.int ?? 0)", "outbox": "\(j["outbox_pending"]?.int ?? 0)"]))
         let p = j["parked"]
         let codes = p?["waiting_for_code_lines"]?.int ?? 0, held = p?["held_deletions"]?.int ?? 0, other = p?["waiting_for_related_records"]?.int ?? 0
         let dates = p?["waiting_for_their_date"]?.int ?? 0
-        if codes + held + other > 0 {
-            lines.append("Kept, not applied: \(codes) item(s) waiting for a code-table line (the last sync's summary names the lines), "
-                         + "\(held) deletion(s) held by the brake (--allow-deletions), \(other) waiting for related records")
-        }
-        if dates > 0 {
-            lines.append("Waiting for their date: \(dates) lesson(s) and what refers to them, dated after today "
-                         + "(R2: lessons are not recorded in advance); applied by the first sync on or after their date")
-        }
-        lines.append(DiaryStatus.line(j["diary_oldest_undelivered_age_s"]?.int))
+        if codes + held + other > 0 { lines.append(T.kept.text(l, ["codes": "\(codes)", "held": "\(held)", "other": "\(other)"])) }
+        if dates > 0 { lines.append(T.waitingForDate.text(l, ["n": "\(dates)"])) }
+        lines.append(DiaryStatus.line(j["diary_oldest_undelivered_age_s"]?.int, l))
         let runs = j["last_runs"]?.array ?? []
-        lines.append(runs.isEmpty ? "Runs: none yet" : "Recent runs:")
+        lines.append(runs.isEmpty ? T.runsNone.text(l) : T.runsRecent.text(l))
         for r in runs {
             lines.append("  \(r["started_at"]?.string ?? "")  \(r["command"]?.string ?? "")  \(r["status"]?.string ?? "")")
         }
         let moves = j["recent_movements"]?.array ?? []
         if !moves.isEmpty {
-            lines.append("Recent movements:")
+            lines.append(T.movementsRecent.text(l))
             for m in moves {
-                let from = m["from"]?.string.map { " from \($0)" } ?? ""
-                let to = m["to"]?.string.map { " to \($0)" } ?? ""
-                lines.append("  \(m["date"]?.string ?? "")  \(m["kind"]?.string ?? "")  file \(m["file"]?.string ?? "—")\(from)\(to)")
+                let from = m["from"]?.string.map { T.movementFrom.text(l, ["class": $0]) } ?? ""
+                let to = m["to"]?.string.map { T.movementTo.text(l, ["class": $0]) } ?? ""
+                lines.append("  \(m["date"]?.string ?? "")  \(m["kind"]?.string ?? "")  \(T.movementFile.text(l, ["file": m["file"]?.string ?? "—"]))\(from)\(to)")
             }
         }
         return lines.joined(separator: "\n")

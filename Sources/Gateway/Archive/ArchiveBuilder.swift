@@ -34,16 +34,16 @@ struct ArchiveBuilder {
             let named = periods.filter { $0.name == name }
             guard !named.isEmpty else {
                 let known = Array(Set(periods.map(\.name))).sorted().map { "«\($0)»" }.joined(separator: ", ")
-                throw GatewayError.usage("no period «\(name)» in the journal (periods: \(known.isEmpty ? "none" : known))")
+                throw GatewayError.usage(.noPeriod, ["period": name, "periods": known.isEmpty ? "—" : known])
             }
             guard let closed = named.filter({ $0.end < today }).last else {
-                throw GatewayError.badInput("the period «\(name)» is not closed yet: it ends \(named.last!.end) (today \(today))")
+                throw GatewayError.badInput(.periodOpen, ["period": name, "end": named.last!.end, "today": today])
             }
             return closed
         case .year:
             let years = Dictionary(grouping: periods, by: \.yearName).values.compactMap(\.first).sorted { $0.yearEnd < $1.yearEnd }
             guard let y = years.filter({ $0.yearEnd < today }).last else {
-                throw GatewayError.badInput("no school year in the journal has ended by \(today)")
+                throw GatewayError.badInput(.noYearEnded, ["today": today])
             }
             return ArchivePeriod(id: "", yearName: y.yearName, yearStart: y.yearStart, yearEnd: y.yearEnd,
                                  name: "год", start: y.yearStart, end: y.yearEnd)
@@ -104,7 +104,7 @@ struct ArchiveBuilder {
         for d in dirs {
             try ArchiveFiles.makeDirectory(d + "/" + stem)
             if FileManager.default.fileExists(atPath: d + "/" + stem + "/manifest.json") {
-                throw GatewayError(ExitCode.cannotCreate, "\(d)/\(stem) is already archived (manifest.json exists); an archive is never overwritten")
+                throw OutputError(.alreadyArchived, path: d + "/" + stem)
             }
         }
         var result = Result(directory: root + "/" + stem)

@@ -7,7 +7,7 @@ enum ArchiveFiles {
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = dir + "/." + (path as NSString).lastPathComponent + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw error("cannot create \(tmp)") }
+        guard fd >= 0 else { throw OutputError(.write, path: tmp, reason: String(cString: strerror(errno))) }
         var ok = true
         data.withUnsafeBytes { raw in
             var done = 0
@@ -21,7 +21,7 @@ enum ArchiveFiles {
         close(fd)
         guard ok, rename(tmp, path) == 0 else {
             unlink(tmp)
-            throw error("cannot write \(path)")
+            throw OutputError(.write, path: path, reason: String(cString: strerror(errno)))
         }
         let dfd = open(dir, O_RDONLY)
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
@@ -32,11 +32,7 @@ enum ArchiveFiles {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw GatewayError(ExitCode.cannotCreate, "cannot create the directory \(path): \(error.localizedDescription)")
+            throw OutputError(.createDirectory, path: path, reason: error.localizedDescription)
         }
-    }
-
-    private static func error(_ what: String) -> GatewayError {
-        GatewayError(ExitCode.cannotCreate, "\(what): \(String(cString: strerror(errno))); check the directory's permissions and free space")
     }
 }

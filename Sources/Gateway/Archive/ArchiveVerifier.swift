@@ -26,7 +26,7 @@ struct ArchiveVerifier {
 
     static func readManifest(_ dir: String) throws -> (JSON, Data) {
         let path = dir + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: path) else { throw GatewayError.badInput("\(path): cannot read") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw GatewayError.badInput(.cannotRead, at: .init(path)) }
         do { return (try JSON.parse(bytes: [UInt8](data)), data) } catch {
             throw GatewayError.badInput("\(path):1:\(error.column): \(error.message)")
         }

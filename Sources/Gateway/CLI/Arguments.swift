@@ -8,13 +8,13 @@ public struct Arguments: Sendable {
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 
     public func required(_ name: String) throws -> String {
-        guard let v = options[name] else { throw GatewayError.usage("missing \(name)") }
+        guard let v = options[name] else { throw GatewayError.usage(.missing, ["option": name]) }
         return v
     }
 
     public func int(_ name: String) throws -> Int? {
         guard let s = options[name] else { return nil }
-        guard let v = Int(s) else { throw GatewayError.usage("\(name) takes a whole number, not «\(s)»") }
+        guard let v = Int(s) else { throw GatewayError.usage(.wholeNumber, ["option": name, "value": s]) }
         return v
     }
 
@@ -37,13 +37,13 @@ public struct Arguments: Sendable {
             if let eq = a.firstIndex(of: "=") { name = String(a[..<eq]); inline = String(a[a.index(after: eq)...]) }
             if options.contains(name) {
                 if let inline { out.options[name] = inline; continue }
-                guard i < args.count else { throw GatewayError.usage("\(name) needs a value") }
+                guard i < args.count else { throw GatewayError.usage(.needsValue, ["option": name]) }
                 out.options[name] = args[i]
                 i += 1
             } else if flags.contains(name), inline == nil {
                 out.flags.insert(name)
             } else {
-                throw GatewayError.usage("unknown option \(name)")
+                throw GatewayError.usage(.unknownOption, ["option": name])
             }
         }
         return out

@@ -8,7 +8,7 @@ extension CLI {
 
     static let archiveBuildCommand = Command(
         words: ["archive", "build"],
-        summary: "archive a closed period (or year): per class the journal as PDF/A, detached CMS signatures, a chained manifest",
+        summary: CommandText.archiveBuild.says(),
         usage: "archive build (--period NAME | --year) --out DIR [--copy-to DIR2] [--sign-key KEY --sign-cert CERT] [--sign-pass-file F] [--font FILE.ttf] [--today DATE] [--dry-run] [--json]",
         options: ["--period", "--out", "--copy-to", "--sign-key", "--sign-cert", "--sign-pass-file", "--font", "--today"],
         flags: ["--year", "--dry-run", "--json"]
@@ -17,11 +17,11 @@ extension CLI {
         switch (a.option("--period"), a.flag("--year")) {
         case (let p?, false): scope = .period(p)
         case (nil, true): scope = .year
-        default: throw GatewayError.usage("give either --period NAME or --year")
+        default: throw GatewayError.usage(.giveEither, ["first": "--period NAME", "second": "--year"])
         }
         let out = try a.required("--out")
         let password = try a.option("--sign-pass-file").map { f -> String in
-            guard let s = try? String(contentsOfFile: f, encoding: .utf8) else { throw GatewayError.usage("\(f): cannot read --sign-pass-file") }
+            guard let s = try? String(contentsOfFile: f, encoding: .utf8) else { throw GatewayError.usage(.signPass, ["path": f]) }
             return s.trimmingCharacters(in: .newlines)
         }
         var signer: CMSSigner?
@@ -31,15 +31,15 @@ extension CLI {
             do { signer = try CMSSigner(keyPath: k, certPath: c, password: password) } catch let e as ArchiveCryptoError {
                 throw GatewayError.usage(e.message)
             }
-        case (nil, _?): throw GatewayError.usage("--sign-cert needs --sign-key")
+        case (nil, _?): throw GatewayError.usage(.signCertNeedsKey)
         }
         let fonts: [TrueTypeFont]
         do { fonts = try FontLocator.load(override: a.option("--font")) } catch let e as PDFError {
-            throw GatewayError(e.kind == .fontNotFound ? ExitCode.usage : ExitCode.dataError, e.message)
+            throw e
         }
         let store = try ctx.openStore()
         let today = try a.option("--today").map { d -> String in
-            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage(.takesDate, ["option": "--today", "value": d]) }
             return d
         } ?? store.today.description
         let builder = ArchiveBuilder(store: store, fonts: fonts, signer: signer, today: today)
@@ -64,19 +64,20 @@ extension CLI {
                 ("totalBytes", .int(total)), ("signed", .bool(signer != nil)), ("manifestSHA256", .string(result.manifestSHA256)),
             ]).pretty())
         } else {
-            ctx.console.out("archived \(period.name) \(period.yearName): \(result.files.count - sheets) class journals and \(sheets) summary sheets, \(total) bytes, in \(result.directory)"
-                            + (signer == nil ? " (unsigned: no --sign-key)" : ", signed"))
+            ctx.console.out(ResultText.archived.text(ctx.language, ["period": period.name, "year": period.yearName, "journals": "\(result.files.count - sheets)",
+                                                                    "sheets": "\(sheets)", "bytes": "\(total)", "directory": result.directory])
+                            + (signer == nil ? ResultText.unsigned : ResultText.signed).text(ctx.language))
         }
         return ExitCode.ok
     }
 
     static let archiveVerifyCommand = Command(
         words: ["archive", "verify"],
-        summary: "check an archive: signatures, hashes, the manifest chain, the two copies, the figures against the store",
+        summary: CommandText.archiveVerify.says(),
         usage: "archive verify DIR [DIR2] [--json]",
         options: [], flags: ["--json"]
     ) { a, ctx in
-        guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage("archive verify takes DIR and optionally DIR2") }
+        guard (1...2).contains(a.positionals.count) else { throw GatewayError.usage(.verifyDirs) }
         let store = JournalStore.mayExist(at: ctx.storePath) ? try ctx.openStore() : nil
         let report = try ArchiveVerifier(store: store).verify(a.positionals[0], copy: a.positionals.count == 2 ? a.positionals[1] : nil)
         if a.flag("--json") {
@@ -86,22 +87,22 @@ extension CLI {
             report.notes.forEach { ctx.console.err("note: " + $0) }
         }
         guard report.problems.isEmpty else {
-            throw GatewayError.badInput("the archive does not verify: \(report.problems.count) discrepanc\(report.problems.count == 1 ? "y" : "ies")",
+            throw GatewayError.badInput(.archiveDiscrepancies, ["n": "\(report.problems.count)"],
                                         details: report.problems)
         }
-        if !a.flag("--json") { ctx.console.out("ok: \(report.manifests) manifests, \(report.files) files verified") }
+        if !a.flag("--json") { ctx.console.out(ResultText.verified.text(ctx.language, ["manifests": "\(report.manifests)", "files": "\(report.files)"])) }
         return ExitCode.ok
     }
 
     static let archiveRetentionCommand = Command(
         words: ["archive", "retention"],
-        summary: "list the archived files whose keeping time has run out (journals 5 years, summary sheets 25); never deletes",
+        summary: CommandText.archiveRetention.says(),
         usage: "archive retention DIR [--today DATE] [--json]",
         options: ["--today"], flags: ["--json"]
     ) { a, ctx in
-        guard a.positionals.count == 1 else { throw GatewayError.usage("archive retention takes one DIR") }
+        guard a.positionals.count == 1 else { throw GatewayError.usage(.takesOne, ["command": "archive retention", "what": "DIR"]) }
         let today = try a.option("--today").map { d -> String in
-            guard CivilDate(iso: d) != nil else { throw GatewayError.usage("--today takes YYYY-MM-DD, not «\(d)»") }
+            guard CivilDate(iso: d) != nil else { throw GatewayError.usage(.takesDate, ["option": "--today", "value": d]) }
             return d
         } ?? ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         let paths = try ArchiveRetention.expired(a.positionals[0], today: today)

@@ -6,15 +6,15 @@ import JournalStore
 extension CLI {
     static let contingentCommands: [Command] = [
         Command(words: ["import", "contingent"],
-                summary: "import a secretary's class list (CSV in any encoding, or .xlsx): students, classes, guardians, movements",
+                summary: CommandText.importContingent.says(),
                 usage: "import contingent FILE [--mode snapshot|delta] [--date YYYY-MM-DD] [--sheet NAME] [--columns FILE] [--dry-run] [--confirm-withdrawals] [--json]",
                 options: ["--mode", "--date", "--sheet", "--columns"], flags: ["--dry-run", "--confirm-withdrawals", "--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("import contingent takes one FILE") }
+            guard a.positionals.count == 1 else { throw GatewayError.usage(.takesOne, ["command": "import contingent", "what": "FILE"]) }
             let modeText = a.option("--mode") ?? "snapshot"
-            guard let mode = ContingentMode(rawValue: modeText) else { throw GatewayError.usage("--mode is snapshot or delta, not «\(modeText)»") }
+            guard let mode = ContingentMode(rawValue: modeText) else { throw GatewayError.usage(.mode, ["value": modeText]) }
             var date: CivilDate?
             if let d = a.option("--date") {
-                guard let parsed = CivilDate(iso: d), d.count == 10 else { throw GatewayError.usage("--date takes YYYY-MM-DD, not «\(d)»") }
+                guard let parsed = CivilDate(iso: d), d.count == 10 else { throw GatewayError.usage(.takesDate, ["option": "--date", "value": d]) }
                 date = parsed
             }
             let columnsPath = a.option("--columns") ?? Resources.mappings(ctx.environment) + "/contingent/columns.tsv"

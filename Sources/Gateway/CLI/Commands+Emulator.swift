@@ -30,11 +30,11 @@ extension CLI {
     }
 
     static let emulatorCommands: [Command] = [
-        Command(words: ["emulator", "asu-rso"], summary: "serve the АСУ РСО exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
+        Command(words: ["emulator", "asu-rso"], summary: CommandText.emulatorAsuRso.says(),
                 usage: "emulator asu-rso [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--feed-retention N] [--esia-only [--session-ttl SECONDS]] [--novel-codes] [--extensions]",
                 options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--feed-retention", "--session-ttl"], flags: ["--esia-only", "--novel-codes", "--extensions"]) { a, ctx in
             let port = try a.int("--port") ?? 0
-            guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+            guard (0...65535).contains(port) else { throw GatewayError.usage(.portRange) }
             var options = EmulatorOptions(port: UInt16(port), stateDir: a.option("--state"),
                                           seedDir: a.option("--seed-dir") ?? Resources.samples(ctx.environment) + "/asu-rso",
                                           faults: try faultSpec(a.option("--faults")), seed: UInt64(try a.int("--seed") ?? 1),
@@ -43,17 +43,17 @@ extension CLI {
             options.novelCodes = a.flag("--novel-codes")
             options.extensions = a.flag("--extensions")
             let emulator: RunningEmulator
-            do { emulator = try ASURSOEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
+            do { emulator = try ASURSOEmulator.start(options) } catch { throw EmulatorStartFailure(portal: "АСУ РСО", reason: "\(error)") }
             ctx.console.out(emulator.readyLine)
             ctx.console.err("АСУ РСО emulator ready; stop it with Ctrl-C or SIGTERM.")
             waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })
             return ExitCode.ok
         },
-        Command(words: ["emulator", "epos"], summary: "serve the ЭПОС.Школа exchange protocol on 127.0.0.1 (rehearsals, tests), with faults on demand",
+        Command(words: ["emulator", "epos"], summary: CommandText.emulatorEpos.says(),
                 usage: "emulator epos [--port N] [--state DIR] [--seed-dir DIR] [--faults SPEC] [--seed N] [--requests-per-second N (0: no limit)] [--esia-only [--session-ttl SECONDS]] [--novel-codes] [--extensions]",
                 options: ["--port", "--state", "--seed-dir", "--faults", "--seed", "--requests-per-second", "--session-ttl"], flags: ["--esia-only", "--novel-codes", "--extensions"]) { a, ctx in
             let port = try a.int("--port") ?? 0
-            guard (0...65535).contains(port) else { throw GatewayError.usage("--port is 0…65535") }
+            guard (0...65535).contains(port) else { throw GatewayError.usage(.portRange) }
             // The real portal's limit (10 a second, 429 beyond) unless told otherwise; 0 lifts it (benchmarks).
             let rate = try a.int("--requests-per-second") ?? 10
             guard rate >= 0 else { throw GatewayError.usage("--requests-per-second is 0 (no limit) or more") }
@@ -66,7 +66,7 @@ extension CLI {
             // What formats/epos.md does not have (teachers list, extra fields, lists without a class): off unless asked for.
             options.extensions = a.flag("--extensions")
             let emulator: RunningEPOSEmulator
-            do { emulator = try EPOSEmulator.start(options) } catch { throw GatewayError(ExitCode.failure, "emulator: \(error)") }
+            do { emulator = try EPOSEmulator.start(options) } catch { throw EmulatorStartFailure(portal: "ЭПОС.Школа", reason: "\(error)") }
             ctx.console.out(emulator.readyLine)
             ctx.console.err("ЭПОС.Школа emulator ready; stop it with Ctrl-C or SIGTERM.")
             waitForTermination({ emulator.stop() }, wait: { emulator.waitUntilStopped() })

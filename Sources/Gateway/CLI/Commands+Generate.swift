@@ -4,7 +4,7 @@ import SchoolGeneration
 
 extension CLI {
     static let generateCommands: [Command] = [
-        Command(words: ["generate", "school"], summary: "write a deterministic synthetic school (contingent list, a year of journal, АСУ РСО and ЭПОС emulator seeds) for benchmarks",
+        Command(words: ["generate", "school"], summary: CommandText.generateSchool.says(),
                 usage: "generate school --students N --year YYYY --seed S --out DIR [--timezone ZONE] [--json]",
                 options: ["--students", "--year", "--seed", "--out", "--timezone"], flags: ["--json"]) { a, ctx in
             let students = try a.int("--students") ?? 2000

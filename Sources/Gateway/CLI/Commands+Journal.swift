@@ -4,9 +4,9 @@ import JournalStore
 
 extension CLI {
     static let journalCommands: [Command] = [
-        Command(words: ["journal", "import"], summary: "import a native journal file (JSON Lines): all of it, or nothing",
+        Command(words: ["journal", "import"], summary: CommandText.journalImport.says(),
                 usage: "journal import FILE [--dry-run] [--json]", flags: ["--dry-run", "--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("journal import takes one FILE") }
+            guard a.positionals.count == 1 else { throw GatewayError.usage(.takesOne, ["command": "journal import", "what": "FILE"]) }
             let dry = a.flag("--dry-run")
             return try ctx.withLockedStore("journal import") { store in
                 let run = RunRecord(counterpart: "journal", command: "journal import")
@@ -20,13 +20,15 @@ extension CLI {
                     ctx.console.out(j.pretty())
                 } else {
                     let t = result.total
-                    ctx.console.out("\(dry ? "Would import" : "Imported") \(result.lines) records from \(a.positionals[0]): \(t.created) created, \(t.updated) updated, \(t.unchanged) unchanged, \(t.deleted) deleted.")
+                    ctx.console.out((dry ? ResultText.wouldImport : ResultText.imported).text(ctx.language, [
+                        "n": "\(result.lines)", "file": a.positionals[0], "created": "\(t.created)", "updated": "\(t.updated)",
+                        "unchanged": "\(t.unchanged)", "deleted": "\(t.deleted)"]))
                     if let line = result.boundLine(dryRun: dry) { ctx.console.out(line) }
                 }
                 return ExitCode.ok
             }
         },
-        Command(words: ["journal", "export"], summary: "write the journal as JSON Lines (all, or changed since a change-log seq)",
+        Command(words: ["journal", "export"], summary: CommandText.journalExport.says(),
                 usage: "journal export [--since SEQ] [--out FILE]", options: ["--since", "--out"]) { a, ctx in
             let store = try ctx.openStore()
             let since = try a.int("--since")
@@ -34,7 +36,7 @@ extension CLI {
                 let tmp = out + ".part"
                 FileManager.default.createFile(atPath: tmp, contents: nil, attributes: [.posixPermissions: 0o600])
                 guard let h = FileHandle(forWritingAtPath: tmp) else {
-                    throw GatewayError(ExitCode.cannotCreate, "cannot create \(tmp) for \(out): check that its directory exists and is writable")
+                    throw OutputError(.write, path: tmp)
                 }
                 var buffer = Data()
                 let n = try JournalExporter(store: store).run(since: since) { line in
@@ -43,7 +45,7 @@ extension CLI {
                 }
                 h.write(buffer)
                 try h.close()
-                guard rename(tmp, out) == 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot move \(tmp) to \(out): \(String(cString: strerror(errno)))") }
+                guard rename(tmp, out) == 0 else { throw OutputError(.rename(to: out), path: tmp, reason: String(cString: strerror(errno))) }
                 ctx.console.err("Wrote \(n) records to \(out).")
             } else {
                 _ = try JournalExporter(store: store).run(since: since) { ctx.console.out($0) }

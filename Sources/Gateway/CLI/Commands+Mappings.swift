@@ -9,14 +9,14 @@ import SyncModel
 extension CLI {
     static let mappingsCommands: [Command] = [
         Command(words: ["mappings", "check"],
-                summary: "read a portal's reference data and show what a sync would adopt and which code-table lines are missing (changes nothing)",
+                summary: CommandText.mappingsCheck.says(),
                 usage: "mappings check asu-rso|epos --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--json]",
                 options: ["--url", "--school-id", "--login", "--password-file", "--session-file"], flags: ["--json"]) { a, ctx in
             guard let portal = a.positionals.first, ["asu-rso", "epos"].contains(portal), a.positionals.count == 1 else {
-                throw GatewayError.usage("mappings check takes one portal: asu-rso or epos")
+                throw GatewayError.usage(.mappingsPortal)
             }
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
-                throw GatewayError.usage("--url must be an http(s) address")
+                throw GatewayError.usage(.urlHTTP)
             }
             let dir = Resources.mappings(ctx.environment) + "/" + portal
             // The journal's names, when there is a store, so adoptions show the record they would match (read-only).
@@ -45,7 +45,7 @@ extension CLI {
                 throw GatewayError.badInput(e.message)
             } catch let e as CounterpartStopping {
                 // As a sync would end: 69 unreachable, 75 come back later, 65 bad data, 77 credentials refused.
-                throw GatewayError(e.stopReason.exitCode, "\(portal): \(e)")
+                throw PortalStop(portal: portal, reason: e.stopReason, detail: "\(e)")
             }
             if a.flag("--json") { ctx.console.out(check.json.pretty()) } else { check.lines.forEach(ctx.console.out) }
             return check.exitCode

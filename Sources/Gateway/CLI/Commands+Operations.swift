@@ -19,11 +19,11 @@ extension CLI {
 
     static let nightCommand = Command(
         words: ["night"],
-        summary: "the whole night under one run lock: inbox import, sync each platform, diary feed, weekly extracts, archive (school.conf)",
+        summary: CommandText.night.says(),
         usage: "night [--dry-run] [--json]", flags: ["--json", "--dry-run"]
     ) { a, ctx in
         guard let config = ctx.config else {
-            throw GatewayError.usage("night needs a configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
+            throw GatewayError(kind: .usage, says: NightText.needsConfig.says(["command": "night", "path": SchoolConfig.defaultPath]))
         }
         _ = try JournalStore.open(at: ctx.storePath, readOnly: true)   // no store: «run init first», before anything else
         let lock = try RunLock(storePath: ctx.storePath, command: "night")
@@ -33,7 +33,7 @@ extension CLI {
         let started = Date()
         let runID = "night-" + JournalStore.timestamp(started).filter { $0.isNumber }.prefix(14)
         let log = NightLog(console: ctx.console, json: ctx.logFormat == "json", runID: runID)
-        if let dead = lock.tookOverFrom { log.event("warning", step: nil, "took over the run lock left by \(dead), which is no longer running") }
+        if let dead = lock.tookOverFrom { log.event("warning", step: nil, NightText.tookOverLock.text(ctx.language, ["holder": "\(dead)"])) }
         var n = NightContext(command: inner, config: config, runID: runID, log: log, now: started)
         n.dryRun = a.flag("--dry-run")
         let report = Night.run(n, steps: Night.steps(config))
@@ -45,7 +45,7 @@ extension CLI {
                 ctx.console.out(j.pretty())
             } else {
                 report.lines(ctx.language).forEach(ctx.console.out)
-                ctx.console.out(Message.nightDryRun.text(ctx.language))
+                ctx.console.out(NightText.dryRun.text(ctx.language))
             }
             return code
         }
@@ -55,7 +55,7 @@ extension CLI {
             try state.save(store)
             if let path = ctx.metricsFile { try Metrics.night(state, report: report, store: store).write(to: path) }
         } catch {
-            let (c, lines) = outcome(of: error, storePath: ctx.storePath)
+            let (c, lines) = outcome(of: error, storePath: ctx.storePath, language: ctx.language)
             for l in lines { log.event("error", step: nil, l) }
             code = Urgency.worst([code, c])
         }
@@ -65,18 +65,18 @@ extension CLI {
             ctx.console.out(j.pretty())
         } else {
             report.lines(ctx.language).dropLast().forEach(ctx.console.out)
-            ctx.console.out(Message.nightExit(run: runID, code: code).text(ctx.language))
+            ctx.console.out(NightText.nightExit.text(ctx.language, ["run": runID, "code": "\(code)"]))
         }
         return code
     }
 
     static let checkCommand = Command(
         words: ["check"],
-        summary: "one line for Nagios/Zabbix: OK (0), WARNING (1) or CRITICAL (2) about the last nights",
+        summary: CommandText.check.says(),
         usage: "check [--max-age 26h]", options: ["--max-age"]
     ) { a, ctx in
         let text = a.option("--max-age") ?? "26h"
-        guard let maxAge = HealthCheck.duration(text) else { throw GatewayError.usage("--max-age takes a duration such as 90m, 26h or 2d, not «\(text)»") }
+        guard let maxAge = HealthCheck.duration(text) else { throw GatewayError.usage(.maxAge, ["value": text]) }
         let result = HealthCheck.evaluate(storePath: ctx.storePath, maxAge: maxAge, now: Date(), language: ctx.language)
         ctx.console.out(result.line)
         return result.code
@@ -84,11 +84,11 @@ extension CLI {
 
     static let configCheckCommand = Command(
         words: ["config", "check"],
-        summary: "check school.conf: its keys, the store and folders, credential files' modes, each portal's sign-in (writes nothing)",
+        summary: CommandText.configCheck.says(),
         usage: "config check [--json]", flags: ["--json"]
     ) { a, ctx in
         guard let config = ctx.config else {
-            throw GatewayError.usage("no configuration: pass --config FILE before the command, or write \(SchoolConfig.defaultPath)")
+            throw GatewayError.usage(.noConfig, ["path": SchoolConfig.defaultPath])
         }
         let check = ConfigCheck.run(config, ctx)
         if a.flag("--json") { ctx.console.out(check.json.pretty()) } else { check.lines(ctx.language).forEach(ctx.console.out) }
@@ -97,7 +97,7 @@ extension CLI {
 
     static let installCommand = Command(
         words: ["install"],
-        summary: "install this binary, the code tables, the systemd units and school.conf.example under a prefix",
+        summary: CommandText.install.says(),
         usage: "install [--prefix /usr/local] [--config-path /etc/journal-gateway/school.conf] [--dry-run]",
         options: ["--prefix", "--config-path"], flags: ["--dry-run"]
     ) { a, ctx in
@@ -105,25 +105,20 @@ extension CLI {
         let installer = Installer(prefix: prefix, configPath: a.option("--config-path") ?? ctx.config?.path ?? SchoolConfig.defaultPath)
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         guard let mappings = ShippedResources.find("mappings", probe: "contingent/columns.tsv") else {
-            throw GatewayError.usage("the shipped code tables are not found beside this binary (\(binary)): run install from a build of the package")
+            throw GatewayError.usage(.shippedTablesMissing, ["binary": binary])
         }
         let samples = ShippedResources.find("samples", probe: "journal/week.jsonl")
         let actions = installer.plan(binary: binary, mappings: mappings, samples: samples, config: ctx.config)
         if a.flag("--dry-run") {
             actions.forEach { ctx.console.out("would " + $0.line) }
-            ctx.console.out("(dry run: nothing was written)")
+            ctx.console.out(ResultText.installDryRun.text(ctx.language))
             return ExitCode.ok
         }
-        do { try installer.perform(actions) } catch let e as GatewayError { throw e } catch {
-            throw GatewayError(ExitCode.cannotCreate, "install into \(prefix): \(error)")
+        do { try installer.perform(actions) } catch let e as OutputError { throw e } catch {
+            throw OutputError(.write, path: prefix, reason: "\(error)")
         }
         actions.forEach { ctx.console.out($0.line) }
-        ctx.console.out("""
-            Installed. Next: create the service's user (useradd --system --home-dir /var/lib/journal-gateway journal-gateway),
-            copy \(installer.share)/school.conf.example to \(installer.configPath) and fill it in, then
-            `\(installer.bin) --config \(installer.configPath) config check`, and
-            `systemctl daemon-reload && systemctl enable --now journal-gateway-night.timer`.
-            """)
+        ctx.console.out(ResultText.installed.text(ctx.language, ["share": installer.share, "config": installer.configPath, "bin": installer.bin]))
         return ExitCode.ok
     }
 }

@@ -5,7 +5,7 @@ import JournalStore
 extension CLI {
     static let reportCommands: [Command] = [
         Command(words: ["report"],
-                summary: "print a report: summary-marks, summary-attendance, movement, class-sizes, quality, journal-control",
+                summary: CommandText.report.says(),
                 usage: "report NAME [--class 5А | --grade 5 | --all] [--period NAME | --year] [--date YYYY-MM-DD] [--from D --to D] "
                     + "[--by pupils|marks] [--format xlsx|html|csv|json] [--out FILE] [--dry-run]",
                 options: ["--class", "--grade", "--period", "--date", "--from", "--to", "--by", "--format", "--out"],
@@ -13,7 +13,7 @@ extension CLI {
             let request = try reportRequest(a)
             let format = try reportFormat(a)
             let out = a.option("--out")
-            if format == .xlsx && out == nil { throw GatewayError.usage("report: --format xlsx needs --out FILE (a workbook is not printed to a terminal)") }
+            if format == .xlsx && out == nil { throw GatewayError.usage(.xlsxNeedsOut) }
             let store = try ctx.openStore()
             let started = Date()
             let showProgress = request.scope == .all && ctx.console.isTerminal
@@ -38,41 +38,41 @@ extension CLI {
 
     static func reportRequest(_ a: Arguments) throws -> ReportRequest {
         guard a.positionals.count == 1 else {
-            throw GatewayError.usage("report takes one NAME: \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw GatewayError.usage(.reportOne, ["reports": ReportName.allCases.map(\.rawValue).joined(separator: ", ")])
         }
         guard let name = ReportName(rawValue: a.positionals[0]) else {
-            throw GatewayError.usage("unknown report «\(a.positionals[0])»; reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw GatewayError.usage(.unknownReport, ["name": a.positionals[0], "reports": ReportName.allCases.map(\.rawValue).joined(separator: ", ")])
         }
         var r = ReportRequest(name: name)
         let scopes = [a.option("--class") != nil, a.option("--grade") != nil, a.flag("--all")].filter { $0 }.count
-        guard scopes <= 1 else { throw GatewayError.usage("report: give one of --class, --grade, --all") }
+        guard scopes <= 1 else { throw GatewayError.usage(.reportScope) }
         if let c = a.option("--class") { r.scope = .classNamed(c) }
         if let g = try a.int("--grade") {
-            guard (1...11).contains(g) else { throw GatewayError.usage("--grade takes 1 to 11, not \(g)") }
+            guard (1...11).contains(g) else { throw GatewayError.usage(.grade, ["value": "\(g)"]) }
             r.scope = .grade(g)
         }
-        guard !(a.option("--period") != nil && a.flag("--year")) else { throw GatewayError.usage("report: give --period or --year, not both") }
+        guard !(a.option("--period") != nil && a.flag("--year")) else { throw GatewayError.usage(.periodOrYear) }
         if let p = a.option("--period") { r.period = .named(p) }
         if a.flag("--year") { r.period = .year }
         func date(_ opt: String) throws -> CivilDate? {
             guard let s = a.option(opt) else { return nil }
-            guard let d = CivilDate(iso: s) ?? CivilDate(russian: s) else { throw GatewayError.usage("\(opt) takes a date YYYY-MM-DD, not «\(s)»") }
+            guard let d = CivilDate(iso: s) ?? CivilDate(russian: s) else { throw GatewayError.usage(.takesDate, ["option": opt, "value": s]) }
             return d
         }
         r.date = try date("--date")
         r.from = try date("--from")
         r.to = try date("--to")
-        guard (r.from == nil) == (r.to == nil) else { throw GatewayError.usage("report: --from and --to go together") }
+        guard (r.from == nil) == (r.to == nil) else { throw GatewayError.usage(.fromTo) }
         if let f = r.from, let t = r.to {
-            guard f <= t else { throw GatewayError.usage("report: --from \(f) is after --to \(t)") }
-            guard a.option("--period") == nil && !a.flag("--year") else { throw GatewayError.usage("report: give --from/--to or --period/--year, not both") }
+            guard f <= t else { throw GatewayError.usage(.fromAfterTo, ["from": "\(f)", "to": "\(t)"]) }
+            guard a.option("--period") == nil && !a.flag("--year") else { throw GatewayError.usage(.datesOrPeriod) }
             guard name != .summaryMarks && name != .quality else {
-                throw GatewayError.usage("report \(name.rawValue): final marks belong to a period: use --period NAME or --year, not --from/--to")
+                throw GatewayError.usage(.finalsNeedPeriod, ["name": name.rawValue])
             }
         }
         if let by = a.option("--by") {
-            guard let b = QualityReport.Basis(rawValue: by) else { throw GatewayError.usage("--by takes pupils or marks, not «\(by)»") }
-            guard name == .quality else { throw GatewayError.usage("--by is for report quality") }
+            guard let b = QualityReport.Basis(rawValue: by) else { throw GatewayError.usage(.by, ["value": by]) }
+            guard name == .quality else { throw GatewayError.usage(.byQuality) }
             r.basis = b
         }
         return r
@@ -81,7 +81,7 @@ extension CLI {
     /// `--format`, else the extension of `--out`, else json.
     static func reportFormat(_ a: Arguments) throws -> ReportFormat {
         if let f = a.option("--format") {
-            guard let v = ReportFormat(rawValue: f.lowercased()) else { throw GatewayError.usage("--format takes xlsx, html, csv or json, not «\(f)»") }
+            guard let v = ReportFormat(rawValue: f.lowercased()) else { throw GatewayError.usage(.format, ["value": f]) }
             return v
         }
         if let out = a.option("--out"), let v = ReportFormat(rawValue: (out as NSString).pathExtension.lowercased()) { return v }
@@ -98,7 +98,7 @@ enum ReportFile {
         let tmp = path + ".part-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
-            throw GatewayError(ExitCode.cannotCreate, "cannot create \(tmp) for \(path): \(String(cString: strerror(errno))) (check that \(dir) exists and is writable)")
+            throw OutputError(.write, path: tmp, reason: String(cString: strerror(errno)))
         }
         var ok = data.withUnsafeBytes { buf -> Bool in
             var off = 0
@@ -115,7 +115,7 @@ enum ReportFile {
         guard ok, rename(tmp, path) == 0 else {
             let e = ok ? errno : err
             unlink(tmp)
-            throw GatewayError(ExitCode.cannotCreate, "cannot write \(path): \(String(cString: strerror(e))); nothing was written")
+            throw OutputError(.write, path: path, reason: String(cString: strerror(e)))
         }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 { fsync(dfd); close(dfd) }

@@ -4,47 +4,47 @@ import JournalStore
 
 extension CLI {
     static let storeCommands: [Command] = [
-        Command(words: ["init"], summary: "create a new store for a school",
+        Command(words: ["init"], summary: CommandText.initStore.says(),
                 usage: "init --school NAME --timezone ZONE [--json]", options: ["--school", "--timezone"], flags: ["--json"]) { a, ctx in
             let store = try JournalStore.create(at: ctx.storePath, school: try a.required("--school"), timeZone: try a.required("--timezone"))
             if a.flag("--json") {
                 ctx.console.out(JSON.object([("store", .string(store.path)), ("school", .string(store.school.name)),
                                              ("time_zone", .string(store.school.timeZoneID)), ("schema_version", .int(store.schemaVersion))]).pretty())
             } else {
-                ctx.console.out("Created \(store.path) for «\(store.school.name)» (\(store.school.timeZoneID)).")
+                ctx.console.out(ResultText.created.text(ctx.language, ["path": store.path, "school": store.school.name, "zone": store.school.timeZoneID]))
             }
             return ExitCode.ok
         },
-        Command(words: ["status"], summary: "counts, open conflicts, pending outbox, last runs and movements",
+        Command(words: ["status"], summary: CommandText.status.says(),
                 usage: "status [--json]", flags: ["--json"]) { a, ctx in
             let report = try StatusReport.gather(try ctx.openStore())
-            ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report))
+            ctx.console.out(a.flag("--json") ? report.pretty() : StatusReport.text(report, language: ctx.language))
             return ExitCode.ok
         },
-        Command(words: ["merge-duplicates"], summary: "merge guardians and teachers the store holds twice under two ids",
+        Command(words: ["merge-duplicates"], summary: CommandText.mergeDuplicates.says(),
                 usage: "merge-duplicates [--dry-run] [--json]", flags: ["--dry-run", "--json"]) { a, ctx in
             let dry = a.flag("--dry-run")
             let report = try ctx.withLockedStore("merge-duplicates") { store in try DuplicateMerge.run(store, dryRun: dry) }
             ctx.console.out(a.flag("--json") ? report.json.pretty() : DuplicateMerge.text(report, dryRun: dry))
             return ExitCode.ok
         },
-        Command(words: ["history"], summary: "the change log of one record",
+        Command(words: ["history"], summary: CommandText.history.says(),
                 usage: "history (RECORD-ID | FILE-NUMBER | CLASS | SUBJECT) [--json]", flags: ["--json"]) { a, ctx in
-            guard a.positionals.count == 1 else { throw GatewayError.usage("history takes one RECORD-ID (or a pupil's personal-file number)") }
+            guard a.positionals.count == 1 else { throw GatewayError.usage(.historyOne) }
             let store = try ctx.openStore()
             // The id as written (a deleted record keeps its history), else what a person knows the record by.
             var entries = try store.history(recordID: a.positionals[0])
             if entries.isEmpty {
                 let found = try RecordReference.resolve(a.positionals[0], in: store)
                 guard found.count <= 1 else {
-                    throw GatewayError.usage("«\(a.positionals[0])» names \(found.count) records (\(found.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", "))): give the id")
+                    throw GatewayError.usage(.ambiguous, ["reference": a.positionals[0], "n": "\(found.count)", "records": found.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", ")])
                 }
                 if let one = found.first { entries = try store.history(recordID: one.id) }
             }
             if a.flag("--json") {
                 ctx.console.out(JSON.array(entries.map(historyJSON)).pretty())
             } else if entries.isEmpty {
-                ctx.console.out("No changes recorded for «\(a.positionals[0])».")
+                ctx.console.out(ResultText.noHistory.text(ctx.language, ["reference": a.positionals[0]]))
             } else {
                 for e in entries { ctx.console.out(historyText(e)) }
             }

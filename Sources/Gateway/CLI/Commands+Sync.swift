@@ -8,11 +8,11 @@ import SyncEngine
 extension CLI {
     static let syncCommands: [Command] = [
         Command(words: ["sync", "asu-rso"],
-                summary: "nightly sync with АСУ РСО: pull, three-way merge, push, queue conflicts",
+                summary: CommandText.syncAsuRso.says(),
                 usage: "sync asu-rso --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--full] [--allow-deletions N] [--dry-run] [--json]",
                 options: ["--url", "--school-id", "--login", "--password-file", "--session-file", "--allow-deletions"], flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
-                throw GatewayError.usage("--url must be an http(s) address")
+                throw GatewayError.usage(.urlHTTP)
             }
             // A password, or in Госуслуги-only regions a session saved from a browser.
             let account = try asuAccount(a, ctx, url)

@@ -7,16 +7,16 @@ import SyncEngine
 extension CLI {
     static let eposSyncCommands: [Command] = [
         Command(words: ["sync", "epos"],
-                summary: "nightly sync with ЭПОС.Школа: pull, three-way merge, push, queue conflicts",
+                summary: CommandText.syncEpos.says(),
                 usage: "sync epos --url URL --school-id ID (--login LOGIN [--password-file F] | --session-file F) [--requests-per-second N] [--full] [--allow-deletions N] [--dry-run] [--json]",
                 options: ["--url", "--school-id", "--login", "--password-file", "--session-file", "--allow-deletions", "--requests-per-second"],
                 flags: ["--full", "--dry-run", "--json"]) { a, ctx in
             guard let url = URL(string: try a.required("--url")), url.scheme == "http" || url.scheme == "https" else {
-                throw GatewayError.usage("--url must be an http(s) address")
+                throw GatewayError.usage(.urlHTTP)
             }
             // The portal allows 10 requests a second per token; a lower pace leaves room for other tools.
             let pace = try a.int("--requests-per-second") ?? 10
-            guard pace >= 1 else { throw GatewayError.usage("--requests-per-second takes a whole number from 1") }
+            guard pace >= 1 else { throw GatewayError.usage(.pace) }
             // A password, or in Госуслуги-only regions a session saved from a browser.
             let account = try eposAccount(a, ctx, url)
             let codes: EPOSCodes
@@ -57,7 +57,7 @@ enum EPOSTeacherBook {
         var book = try load(store)
         let path = mappings + "/epos/teachers.tsv"
         if FileManager.default.fileExists(atPath: path) {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput("\(path): not UTF-8 text") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.badInput(.notUTF8, at: .init(path)) }
             book.named = try named(text, path: path)
         }
         return book
@@ -72,9 +72,9 @@ enum EPOSTeacherBook {
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") || line.hasPrefix("teacher_id\t") { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard f.count == 3 || f.count == 4, !f[0].isEmpty, !f[1].isEmpty, !f[2].isEmpty else {
-                throw GatewayError.badInput("\(path):\(i + 1): expected teacher_id, surname, name and patronymic separated by tabs")
+                throw GatewayError.badInput(.teacherLine, at: .init(path, line: i + 1))
             }
-            guard out[f[0]] == nil else { throw GatewayError.badInput("\(path):\(i + 1): \(f[0]) is named twice") }
+            guard out[f[0]] == nil else { throw GatewayError.badInput(.teacherTwice, ["id": f[0]], at: .init(path, line: i + 1)) }
             out[f[0]] = FieldValues(.teacher, [Teacher.surname: .text(f[1]), Teacher.name: .text(f[2]),
                                                Teacher.patronymic: f.count == 4 && !f[3].isEmpty ? .text(f[3]) : .null])
         }

@@ -4,7 +4,7 @@ import JournalStore
 import PortalEmulator
 
 extension CLI {
-    static let demoCommand = Command(words: ["demo"], summary: "run the main job end to end on a temporary store with the bundled samples",
+    static let demoCommand = Command(words: ["demo"], summary: CommandText.demo.says(),
                                      usage: "demo [--keep]", flags: ["--keep"]) { a, ctx in
         let samples = Resources.samples(ctx.environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-gateway-demo-\(getpid())")
@@ -15,7 +15,7 @@ extension CLI {
         func step(_ title: String, _ args: [String], expect: Int32 = ExitCode.ok) throws {
             ctx.console.out("\n$ journal-gateway " + args.joined(separator: " ") + "    # " + title)
             let code = CLI.run(["--store", store] + args, console: ctx.console, environment: env)
-            guard code == expect else { throw GatewayError(code == 0 ? ExitCode.failure : code, "demo step failed: \(title) (exit \(code))") }
+            guard code == expect else { throw DemoFailure(step: title, stepExit: code) }
         }
         ctx.console.out("Demo store: \(store)")
         try step("create the school's store", ["init", "--school", "МБОУ «Школа № 122» г. о. Самара", "--timezone", "Europe/Samara"])
@@ -27,7 +27,7 @@ extension CLI {
         // The regional portal, in-process, on loopback.
         let emulator: RunningEmulator
         do { emulator = try ASURSOEmulator.start(EmulatorOptions(seedDir: samples + "/asu-rso")) } catch {
-            throw GatewayError(ExitCode.failure, "demo: cannot start the АСУ РСО emulator: \(error)")
+            throw EmulatorStartFailure(portal: "АСУ РСО", reason: "\(error)", forDemo: true)
         }
         defer { emulator.stop() }
         ctx.console.out("\nАСУ РСО emulator: \(emulator.url) (school \(emulator.schoolID))")
@@ -38,7 +38,7 @@ extension CLI {
 
         // The same final mark changed on both sides: a person decides (mappings/policy.tsv).
         let s = try JournalStore.open(at: store)
-        guard var fm = s.record(.finalMark, id: "fm-1") else { throw GatewayError(ExitCode.failure, "demo: sample final mark fm-1 missing") }
+        guard var fm = s.record(.finalMark, id: "fm-1") else { throw DemoFailure(step: "sample final mark fm-1 missing", stepExit: nil) }
         fm[FinalMark.value] = .text("5")
         try JournalLine.record(fm).encoded().write(toFile: dir.appendingPathComponent("teacher.jsonl").path, atomically: false, encoding: .utf8)
         try step("the teacher raises a final mark to 5 in the school's journal", ["journal", "import", dir.appendingPathComponent("teacher.jsonl").path])
@@ -48,7 +48,7 @@ extension CLI {
         try step("sync: the two values disagree, so the conflict is queued", sync)
         try step("the conflict queue", ["conflicts", "list"])
         let queued = try ConflictIDs.open(store)
-        guard let first = queued.first else { throw GatewayError(ExitCode.failure, "demo: expected a queued conflict") }
+        guard let first = queued.first else { throw DemoFailure(step: "expected a queued conflict", stepExit: nil) }
         try step("one conflict in full", ["conflicts", "show", String(first)])
         try step("the administrator keeps the journal's value", ["conflicts", "resolve", String(first), "--take", "local"])
         try step("sync: the decision is pushed to the portal", sync)
@@ -74,13 +74,13 @@ extension CLI {
     static func demoDiary(_ step: (String, [String], Int32) throws -> Void, dir: URL, _ ctx: CommandContext) throws {
         let portal: RunningDiaryEmulator
         do { portal = try DiaryEmulator.start(DiaryEmulatorOptions()) } catch {
-            throw GatewayError(ExitCode.failure, "demo: cannot start the diary portal emulator: \(error)")
+            throw EmulatorStartFailure(portal: "diary", reason: "\(error)", forDemo: true)
         }
         defer { portal.stop() }
         ctx.console.out("\nDiary portal emulator: \(portal.url) (school \(portal.schoolID))")
         let tokenFile = dir.appendingPathComponent("diary.token").path
         guard FileManager.default.createFile(atPath: tokenFile, contents: Data((portal.token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw GatewayError(ExitCode.failure, "demo: cannot write \(tokenFile)")
+            throw OutputError(.write, path: tokenFile)
         }
         let feed = ["feed", "diary", "--url", portal.url.absoluteString, "--token-file", tokenFile]
         try step("the parents' diary: the first delivery carries the year so far", feed + ["--school-id", portal.schoolID], ExitCode.ok)

@@ -14,6 +14,9 @@ struct GlobalOptions {
     var environment: [String: String]
     var metricsFile: String?
     var logFormat: String = "text"
+    /// Whether a log format was asked for (flag, environment or configuration): then every
+    /// command's standard error is events (``CommandLog``); else plain lines for a person.
+    var logFormatAsked = false
 
     static let names = ["--store", "--config", "--mappings", "--metrics-file", "--log-format"]
 
@@ -28,7 +31,7 @@ struct GlobalOptions {
             // --store keeps its old place anywhere on the line; the others come before the command.
             if names.contains(name), beforeCommand || name == "--store" {
                 if a.contains("=") { given[name] = String(a.dropFirst(name.count + 1)); i += 1; continue }
-                guard i + 1 < args.count else { throw GatewayError.usage("\(name) needs a value") }
+                guard i + 1 < args.count else { throw GatewayError.usage(.needsValue, ["option": name]) }
                 given[name] = args[i + 1]; i += 2; continue
             }
             if !a.hasPrefix("-") { beforeCommand = false }
@@ -44,8 +47,10 @@ struct GlobalOptions {
         var out = GlobalOptions(rest: rest, storePath: given["--store"] ?? environment["JOURNAL_GATEWAY_STORE"] ?? config?.store ?? "journal.sqlite",
                                 config: config, environment: env)
         out.metricsFile = given["--metrics-file"] ?? config?.metricsFile
-        out.logFormat = given["--log-format"] ?? environment["JOURNAL_GATEWAY_LOG_FORMAT"] ?? config?.logFormat ?? "text"
-        guard ["text", "json"].contains(out.logFormat) else { throw GatewayError.usage("--log-format is text or json, not «\(out.logFormat)»") }
+        let asked = given["--log-format"] ?? environment["JOURNAL_GATEWAY_LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? config?.logFormat
+        out.logFormat = asked ?? "text"
+        out.logFormatAsked = asked != nil
+        guard ["text", "json"].contains(out.logFormat) else { throw GatewayError.usage(.logFormat, ["value": out.logFormat]) }
         return out
     }
 

@@ -100,7 +100,7 @@ public struct ContingentImporter {
                                       date: date ?? list.titleDate ?? store.today, confirmWithdrawals: confirmWithdrawals,
                                       policy: ContingentPlan.contingentPolicy(policy))
         if !plan.errors.isEmpty {
-            throw GatewayError.badInput("\(path): \(plan.errors.count) problem(s); nothing was imported", details: plan.errors)
+            throw GatewayError.badInput(.problems, ["n": "\(plan.errors.count)"], at: .init(path), details: plan.errors)
         }
         plan.result.dryRun = dryRun
         plan.result.conflicts = plan.conflicts.count
@@ -109,7 +109,7 @@ public struct ContingentImporter {
                 for r in plan.writes {
                     do { try store.write(r, origin: origin) } catch let e as StoreFailure where e.category == .constraint {
                         // What the plan could not foresee: the store's gate (or a key) refuses the row.
-                        throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported", details: ["\(path): \(e.message)"])
+                        throw GatewayError.badInput(.refusesRecord, at: .init(path), details: ["\(path): \(e.message)"])
                     }
                 }
                 for (kind, id) in plan.deletions { try store.delete(kind, id: id, origin: origin) }

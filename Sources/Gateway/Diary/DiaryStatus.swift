@@ -20,9 +20,11 @@ enum DiaryStatus {
     }
 
     /// «Diary feed: …» for the text form of `status`.
-    static func line(_ age: Int?) -> String {
-        guard let age else { return "Diary feed: nothing waiting for delivery" }
-        let text = age >= 86400 ? "\(age / 86400) d \(age % 86400 / 3600) h" : age >= 3600 ? "\(age / 3600) h \(age % 3600 / 60) min" : "\(age / 60) min \(age % 60) s"
-        return "Diary feed: oldest undelivered change is \(text) old" + (age >= 86400 ? " (R12: final marks and forecasts are due within a day; run `feed diary`)" : "")
+    static func line(_ age: Int?, _ l: Language = .english) -> String {
+        guard let age else { return StatusText.diaryNothing.text(l) }
+        let text = age >= 86400 ? StatusText.ageDaysHours.text(l, ["d": "\(age / 86400)", "h": "\(age % 86400 / 3600)"])
+            : age >= 3600 ? StatusText.ageHoursMinutes.text(l, ["h": "\(age / 3600)", "m": "\(age % 3600 / 60)"])
+            : StatusText.ageMinutesSeconds.text(l, ["m": "\(age / 60)", "s": "\(age % 60)"])
+        return StatusText.diaryOldest.text(l, ["age": text]) + (age >= 86400 ? StatusText.diaryOverdue.text(l) : "")
     }
 }

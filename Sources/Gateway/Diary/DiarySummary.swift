@@ -50,30 +50,35 @@ public struct DiarySummary: Sendable {
     }
 
     /// The same for people, one fact a line.
-    public func lines(dryRun: Bool) -> [String] {
+    public func lines(dryRun: Bool) -> [String] { lines(dryRun: dryRun, .english) }
+
+    /// The summary for people, in language `l`.
+    func lines(dryRun: Bool, _ l: Language) -> [String] {
+        typealias T = DiaryText
         var out: [String] = []
         let types = DiaryEventType.allCases.filter { (plan.planned[$0] ?? 0) > 0 }.map { "\($0.rawValue) \(plan.planned[$0]!)" }
-        out.append("\(dryRun ? "Would plan" : "Planned") \(plan.total) event(s)\(firstDelivery ? " (first delivery: the year so far)" : "")"
-                   + (types.isEmpty ? "." : ": " + types.joined(separator: ", ") + "."))
+        out.append((dryRun ? T.wouldPlan : T.planned).text(l, ["n": "\(plan.total)", "first": firstDelivery ? T.firstDelivery.text(l) : "",
+                                                                  "types": types.isEmpty ? "." : ": " + types.joined(separator: ", ") + "."]))
         var held: [String] = []
-        if plan.skippedGrade1 > 0 { held.append("\(plan.skippedGrade1) grade-1 mark/homework (R1)") }
-        if plan.skippedWithdrawn > 0 { held.append("\(plan.skippedWithdrawn) after a withdrawal") }
-        if plan.skippedNoRecipients > 0 { held.append("\(plan.skippedNoRecipients) about students with no guardian on record") }
-        if plan.skippedOtherYears > 0 { held.append("\(plan.skippedOtherYears) from earlier years") }
-        if !held.isEmpty { out.append("Not sent: " + held.joined(separator: "; ") + ".") }
+        if plan.skippedGrade1 > 0 { held.append(T.grade1.text(l, ["n": "\(plan.skippedGrade1)"])) }
+        if plan.skippedWithdrawn > 0 { held.append(T.afterWithdrawal.text(l, ["n": "\(plan.skippedWithdrawn)"])) }
+        if plan.skippedNoRecipients > 0 { held.append(T.noGuardian.text(l, ["n": "\(plan.skippedNoRecipients)"])) }
+        if plan.skippedOtherYears > 0 { held.append(T.earlierYears.text(l, ["n": "\(plan.skippedOtherYears)"])) }
+        if !held.isEmpty { out.append(T.notSent.text(l, ["items": held.joined(separator: "; ")])) }
         if !plan.unrendered.isEmpty {
-            out.append("Sent with a code that has no words for parents (shown as it is, check the journal's codes): "
-                       + plan.unrendered.sorted { $0.key < $1.key }.map { "\($0.key) in \($0.value) event(s)" }.joined(separator: "; ") + ".")
+            out.append(T.unrendered.text(l, ["codes": plan.unrendered.sorted { $0.key < $1.key }
+                .map { T.unrenderedCode.text(l, ["code": $0.key, "n": "\($0.value)"]) }.joined(separator: "; ")]))
         }
         if plan.retried + plan.dropped > 0 {
-            out.append("Rejected events retried because their data changed: \(plan.retried); dropped: \(plan.dropped).")
+            out.append(T.retried.text(l, ["retried": "\(plan.retried)", "dropped": "\(plan.dropped)"]))
         }
         if !dryRun {
-            out.append("Delivered to \(target ?? "?") in \(batches) batch(es): \(accepted) accepted, \(duplicates) duplicate(s), \(rejected) rejected"
-                       + (unanswered > 0 ? ", \(unanswered) unanswered (kept, sent again next run)" : "") + ".")
-            out.append("Cursor: planned #\(plannedSeq), delivered #\(deliveredSeq) of change log #\(changeLogSeq); outbox: \(pending) pending, \(rejectedTotal) rejected"
-                       + (rejectedTotal > 0 ? " (`journal-gateway feed diary --rejected` lists them)" : "") + ".")
-            out.append(String(format: "%.2f s, %.0f events/s; largest batch %d events, %d bytes.", seconds, eventsPerSecond, largestBatchEvents, largestBatchBytes))
+            out.append(T.delivered.text(l, ["target": target ?? "?", "batches": "\(batches)", "accepted": "\(accepted)", "duplicates": "\(duplicates)",
+                                            "rejected": "\(rejected)", "unanswered": unanswered > 0 ? T.unanswered.text(l, ["n": "\(unanswered)"]) : ""]))
+            out.append(T.cursor.text(l, ["planned": "\(plannedSeq)", "delivered": "\(deliveredSeq)", "log": "\(changeLogSeq)", "pending": "\(pending)",
+                                         "rejected": "\(rejectedTotal)", "hint": rejectedTotal > 0 ? T.rejectedHint.text(l) : ""]))
+            out.append(T.speed.text(l, ["seconds": String(format: "%.2f", seconds), "rate": String(format: "%.0f", eventsPerSecond),
+                                        "events": "\(largestBatchEvents)", "bytes": "\(largestBatchBytes)"]))
         }
         return out
     }

@@ -75,12 +75,12 @@ public struct WeeklyExtract {
     public func pages(className raw: String, week monday: CivilDate) throws -> [Page] {
         guard let name = ClassName.normalize(raw),
               let cls = try store.records(.classUnit, where: ClassUnit.name, equals: .text(name)).first else {
-            throw GatewayError.usage("no class «\(raw)» in the store")
+            throw GatewayError.usage(.noClassInStore, ["class": raw])
         }
         let students = try store.records(.student, where: Student.classUnit, equals: .text(cls.id))
             .filter { $0[Student.status].text != "withdrawn" }
             .sorted { DiaryTexts.fullName($0) < DiaryTexts.fullName($1) }
-        guard !students.isEmpty else { throw GatewayError.usage("class \(name) has no active students") }
+        guard !students.isEmpty else { throw GatewayError.usage(.classEmpty, ["class": name]) }
         let dir = try DiaryDirectory(store: store)
         return try students.map { try page(student: $0.id, week: monday, dir: dir) }
     }
@@ -91,9 +91,9 @@ public struct WeeklyExtract {
     }
 
     func page(student id: String, week monday: CivilDate, dir: DiaryDirectory) throws -> Page {
-        guard let student = store.record(.student, id: id) else { throw GatewayError.usage("no student «\(id)» in the store") }
+        guard let student = store.record(.student, id: id) else { throw GatewayError.usage(.noStudent, ["student": id]) }
         guard let classID = dir.classOf(id, on: monday), let cls = dir.classes[classID] else {
-            throw GatewayError.usage("student «\(id)» is in no class in the week of \(monday.russian)")
+            throw GatewayError.usage(.studentNoClass, ["student": id, "monday": monday.russian])
         }
         let grade = cls[ClassUnit.grade].int ?? 0
         var days: [Day] = []

@@ -68,7 +68,7 @@ public struct JournalImporter {
         }
         if !problems.isEmpty {
             let details = problems.map { "\(path):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0.message)" }
-            throw GatewayError.badInput("\(path): \(problems.count) problem(s); nothing was imported", details: details)
+            throw GatewayError.badInput(.problems, ["n": "\(problems.count)"], at: .init(path), details: details)
         }
         var result = try apply(path: path, dryRun: dryRun, aliases: aliases, bindings: binder.bindings)
         result.bound = binder.bindings
@@ -101,7 +101,7 @@ public struct JournalImporter {
                     }
                 } catch let e as StoreFailure where e.category == .constraint {
                     // What the validating pass could not foresee: the store refuses the line.
-                    throw GatewayError.badInput("\(path): the journal refuses a record; nothing was imported",
+                    throw GatewayError.badInput(.refusesRecord, at: .init(path),
                                                 details: ["\(path):\(number): \(line.kind.rawValue) \(fileLine.id): \(e.message)"])
                 }
                 result.byKind[line.kind] = c
@@ -117,7 +117,7 @@ public struct JournalImporter {
                     // A class made grade 1 is checked once the whole file is in (it may delete the marks too).
                     try store.deferringRegradeChecks { try body() }
                 } catch let e as StoreFailure where e.category == .constraint {
-                    throw GatewayError.badInput("\(path): the journal refuses the file; nothing was imported", details: ["\(path): \(e.message)"])
+                    throw GatewayError.badInput(.refusesFile, at: .init(path), details: ["\(path): \(e.message)"])
                 }
                 if dryRun { throw Rollback() }
             }

@@ -12,15 +12,25 @@ struct ConfigCheck {
     struct Finding {
         let check: String
         let status: String   // ok, warning, error
-        let message: String
+        /// The words for a person (the text form, in the reader's language).
+        let says: Says
         let exitCode: Int32
+        /// The words in English (the `--json` form, the same under every locale).
+        var message: String { says.text(.english) }
     }
 
     var findings: [Finding] = []
 
-    mutating func ok(_ check: String, _ m: String) { findings.append(Finding(check: check, status: "ok", message: m, exitCode: 0)) }
-    mutating func warn(_ check: String, _ m: String) { findings.append(Finding(check: check, status: "warning", message: m, exitCode: 0)) }
-    mutating func fail(_ check: String, _ m: String, _ code: Int32) { findings.append(Finding(check: check, status: "error", message: m, exitCode: code)) }
+    mutating func ok(_ check: String, _ m: Says) { findings.append(Finding(check: check, status: "ok", says: m, exitCode: 0)) }
+    mutating func warn(_ check: String, _ m: Says) { findings.append(Finding(check: check, status: "warning", says: m, exitCode: 0)) }
+    mutating func fail(_ check: String, _ m: Says, _ code: Int32) { findings.append(Finding(check: check, status: "error", says: m, exitCode: code)) }
+    mutating func ok(_ check: String, _ m: ConfigText, _ args: [String: String]) { ok(check, m.says(args)) }
+    mutating func warn(_ check: String, _ m: ConfigText, _ args: [String: String]) { warn(check, m.says(args)) }
+    mutating func fail(_ check: String, _ m: ConfigText, _ args: [String: String], _ code: Int32) { fail(check, m.says(args), code) }
+    /// A failure found as an error: its words as `CLI.outcome` gives them, in the reader's language.
+    mutating func fail(_ check: String, error: any Error, storePath: String) {
+        fail(check, .phrase { l in CLI.outcome(of: error, storePath: storePath, language: l).1.joined(separator: " ") }, CLI.outcome(of: error, storePath: storePath).0)
+    }
 
     var exitCode: Int32 { Urgency.worst(findings.map(\.exitCode)) }
 
@@ -31,45 +41,45 @@ struct ConfigCheck {
     }
 
     func lines(_ l: Language) -> [String] {
-        findings.map { "\(Message.finding($0.status).text(l).padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.check): \($0.message)" }
+        findings.map { "\(NightText.finding($0.status, l).padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.check): \($0.says.text(l))" }
     }
 
     static func run(_ config: SchoolConfig, _ ctx: CommandContext) -> ConfigCheck {
         var c = ConfigCheck()
-        c.ok("configuration", "\(config.path) read")
+        c.ok("configuration", .read, ["path": config.path])
         // The store: there, a store, in the time zone the file says.
         if JournalStore.mayExist(at: ctx.storePath) {
             do {
                 let store = try JournalStore.open(at: ctx.storePath, readOnly: true)
-                c.ok("store", "\(store.path): \(store.school.name) (\(store.school.timeZoneID))")
+                c.ok("store", .store, ["path": JournalStore.printable(ctx.storePath), "school": store.school.name, "zone": store.school.timeZoneID])
                 if let tz = config.timeZone, tz != store.school.timeZoneID {
-                    c.fail("timezone", "the configuration says \(tz) but the store \(store.path) keeps \(store.school.timeZoneID)", ExitCode.usage)
+                    c.fail("timezone", .timezoneMismatch, ["config": tz, "path": JournalStore.printable(ctx.storePath), "store": store.school.timeZoneID], ExitCode.usage)
                 }
             } catch {
-                c.fail("store", CLI.outcome(of: error, storePath: ctx.storePath).1.joined(separator: " "), CLI.outcome(of: error, storePath: ctx.storePath).0)
+                c.fail("store", error: error, storePath: ctx.storePath)
             }
             // A store on a server has no folder of ours (its run lock is an advisory lock there).
             if !JournalStore.isServerLocation(ctx.storePath), access((ctx.storePath as NSString).deletingLastPathComponent.isEmpty ? "." : (ctx.storePath as NSString).deletingLastPathComponent, W_OK) != 0 {
-                c.fail("store", "the store's folder is not writable by this user: the night needs it for the run lock and the store's journal", ExitCode.cannotCreate)
+                c.fail("store", .storeFolder, [:], ExitCode.cannotCreate)
             }
         } else {
-            c.fail("store", "\(JournalStore.printable(ctx.storePath)) does not exist: run `journal-gateway --config \(config.path) init --school NAME --timezone \(config.timeZone ?? "ZONE")`", ExitCode.usage)
+            c.fail("store", .noStore, ["path": JournalStore.printable(ctx.storePath), "config": config.path, "zone": config.timeZone ?? "ZONE"], ExitCode.usage)
         }
         // Folders the night writes into.
         for (key, dir) in [("inbox", config.inbox), ("extracts", config.extracts), ("archive", config.archive)] {
             guard let dir else { continue }
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
-                c.warn(key, "\(dir) is not a folder yet (the night creates extracts and archive folders; create the inbox for the secretary)")
+                c.warn(key, .notFolder, ["dir": dir])
             } else if access(dir, W_OK) != 0 {
-                c.fail(key, "\(dir) is not writable by this user", ExitCode.cannotCreate)
+                c.fail(key, .notWritable, ["dir": dir], ExitCode.cannotCreate)
             } else {
-                c.ok(key, dir)
+                c.ok(key, .english(dir))
             }
         }
         if let m = config.metricsFile {
             let dir = (m as NSString).deletingLastPathComponent
-            if access(dir, W_OK) == 0 { c.ok("metrics-file", m) } else { c.warn("metrics-file", "the folder \(dir) is not writable by this user: the metrics cannot be written") }
+            if access(dir, W_OK) == 0 { c.ok("metrics-file", .english(m)) } else { c.warn("metrics-file", .metricsFolder, ["dir": dir]) }
         }
         c.checkMappings(config, ctx)
         // Credential files: only their owner may read them.
@@ -79,13 +89,13 @@ struct ConfigCheck {
                 var st = stat()
                 let where_ = "[\(p.name)] \(f.key)"
                 if stat(f.path, &st) != 0 {
-                    c.fail(where_, "\(config.fileName):\(f.line): \(f.path): \(String(cString: strerror(errno)))", ExitCode.usage)
+                    c.fail(where_, .english("\(config.fileName):\(f.line): \(f.path): \(String(cString: strerror(errno)))"), ExitCode.usage)
                 } else if st.st_mode & 0o077 != 0 {
-                    c.fail(where_, "\(f.path) can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))): run `chmod 600 \(f.path)`", ExitCode.usage)
+                    c.fail(where_, .secretReadable, ["path": f.path, "mode": String(st.st_mode & 0o777, radix: 8)], ExitCode.usage)
                 } else if st.st_uid != getuid() {
-                    c.warn(where_, "\(f.path) belongs to uid \(st.st_uid), not to this user (uid \(getuid())): the service's user must own it")
+                    c.warn(where_, .secretOwner, ["path": f.path, "uid": "\(st.st_uid)", "me": "\(getuid())"])
                 } else {
-                    c.ok(where_, "\(f.path) (mode \(String(st.st_mode & 0o777, radix: 8)))")
+                    c.ok(where_, .secretOK, ["path": f.path, "mode": String(st.st_mode & 0o777, radix: 8)])
                 }
             }
         }
@@ -99,15 +109,15 @@ struct ConfigCheck {
         let env = ctx.environment
         let mappings = MappingsDirectory.path(env)
         if let given = env["JOURNAL_GATEWAY_MAPPINGS"], !given.isEmpty {
-            ok("mappings", "\(given) (given with --mappings, $JOURNAL_GATEWAY_MAPPINGS or the configuration's mappings; used as it is)")
+            ok("mappings", .mappingsGiven, ["path": given])
         } else {
             let overrides = env["JOURNAL_GATEWAY_MAPPINGS_OVERRIDES"].flatMap { $0.isEmpty ? nil : $0 } ?? MappingsDirectory.defaultOverrides
-            ok("mappings", "shipped tables \(MappingsDirectory.shippedPath())")
+            ok("mappings", .mappingsShipped, ["path": MappingsDirectory.shippedPath()])
             let own = MappingsOverlay.tables(in: overrides)
-            if !own.isEmpty { ok("mappings-overrides", "the school's lines in \(overrides) (\(own.joined(separator: ", "))) laid over them") }
+            if !own.isEmpty { ok("mappings-overrides", .overrides, ["path": overrides, "tables": own.joined(separator: ", ")]) }
         }
         guard FileManager.default.fileExists(atPath: mappings + "/contingent/columns.tsv") else {
-            fail("mappings", "no code tables at \(mappings): install them (journal-gateway install) or pass --mappings DIR", ExitCode.usage)
+            fail("mappings", .noTables, ["path": mappings], ExitCode.usage)
             return
         }
         do {
@@ -115,9 +125,9 @@ struct ConfigCheck {
             _ = try Resources.policy(env)
             if config.portal("asu-rso") != nil { _ = try ASURSOCodes(directory: mappings + "/asu-rso") }
             if config.portal("epos") != nil { _ = try EPOSCodes(directory: mappings + "/epos") }
-            ok("code tables", "read")
+            ok("code tables", .tablesRead, [:])
         } catch {
-            fail("code tables", "\(error)", ExitCode.dataError)
+            fail("code tables", .english("\(error)"), ExitCode.dataError)
         }
     }
 
@@ -133,7 +143,7 @@ struct ConfigCheck {
             if a.option("--session-file") != nil {
                 _ = p.name == "asu-rso" ? try CLI.asuAccount(a, ctx, url).login : try CLI.eposAccount(a, ctx, url).login
                 try reach(url, client)
-                ok(check, "\(url.absoluteString) answers; the saved browser session is read (its validity shows at the first sync)")
+                ok(check, .sessionRead, ["url": url.absoluteString])
                 return
             }
             if p.name == "asu-rso" {
@@ -143,24 +153,23 @@ struct ConfigCheck {
                 let session = EPOSSession(client: client, account: try CLI.eposAccount(a, ctx, url), requestsPerSecond: 10)
                 try blockingAwait { try await session.login() }
             }
-            ok(check, "signed in at \(url.absoluteString) as «\(a.option("--login") ?? "")»")
+            ok(check, .signedIn, ["url": url.absoluteString, "login": a.option("--login") ?? ""])
         } catch let e as CounterpartStopping {
-            fail(check, "\(url.absoluteString): \(e)", e.stopReason.exitCode)
+            fail(check, .english("\(url.absoluteString): \(e)"), CLI.outcome(of: PortalStop(portal: p.name, reason: e.stopReason, detail: "\(e)"), storePath: ctx.storePath).0)
         } catch {
-            let (code, lines) = CLI.outcome(of: error, storePath: ctx.storePath)
-            fail(check, lines.joined(separator: " "), code)
+            fail(check, error: error, storePath: ctx.storePath)
         }
     }
 
     mutating func reachDiary(_ d: SchoolConfig.Portal) {
-        guard let url = d.url.flatMap(URL.init(string:)) else { ok("[diary]", "files to \(d.options["--out"]?.value ?? "")"); return }
+        guard let url = d.url.flatMap(URL.init(string:)) else { ok("[diary]", .diaryFiles, ["dir": d.options["--out"]?.value ?? ""]); return }
         do {
             try reach(url, HTTPClient(policy: Self.patience))
-            ok("[diary] portal", "\(url.absoluteString) answers")
+            ok("[diary] portal", .answers, ["url": url.absoluteString])
         } catch let e as CounterpartStopping {
-            fail("[diary] portal", "\(url.absoluteString): \(e)", e.stopReason.exitCode)
+            fail("[diary] portal", .english("\(url.absoluteString): \(e)"), CLI.outcome(of: PortalStop(portal: "diary", reason: e.stopReason, detail: "\(e)"), storePath: "").0)
         } catch {
-            fail("[diary] portal", "\(url.absoluteString): \(error)", ExitCode.unavailable)
+            fail("[diary] portal", .english("\(url.absoluteString): \(error)"), ExitCode.unavailable)
         }
     }
 

@@ -24,7 +24,7 @@ enum ExtractStep {
                 let out = dir + "/weekly-\(week).html"
                 let html = WeeklyExtract.html(pages, school: store.school.name, week: week, monday: monday)
                 guard FileManager.default.createFile(atPath: out + ".part", contents: Data(html.utf8), attributes: [.posixPermissions: 0o600]),
-                      rename(out + ".part", out) == 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot write \(out)") }
+                      rename(out + ".part", out) == 0 else { throw OutputError(.write, path: out) }
                 file = out
             }
             return NightStepResult(exitCode: 0, summary: .object([("week", .string(week)), ("pages", .int(pages.count)),

@@ -31,25 +31,29 @@ enum HealthCheck {
             parked = try store.parkedReasons().count
             if let t = try store.oldestOpenConflictCreatedAt() { oldestConflict = parseStamp(t) }
         } catch {
-            return (2, Message.checkUnreadableStore(path: JournalStore.printable(storePath), error: "\(error)").text(l))
+            return (2, CheckText.unreadableStore.text(l, ["path": JournalStore.printable(storePath), "error": "\(error)"]))
         }
         let t = now.timeIntervalSince1970
         guard let success = state.lastSuccess else {
-            return (2, Message.checkNeverClean(lastExit: state.lastRun != nil ? state.lastExitCode ?? 0 : nil, failed: state.failedSteps).text(l))
+            let last = state.lastRun == nil ? ""
+                : CheckText.neverCleanLast.text(l, ["code": "\(state.lastExitCode ?? 0)", "failed": state.failedSteps.joined(separator: ", ")])
+            return (2, CheckText.neverClean.text(l) + last)
         }
         if t - success > maxAge {
-            return (2, Message.checkTooOld(age: t - success, allowed: maxAge, failed: state.failedSteps).text(l))
+            let since = state.failedSteps.isEmpty ? "" : CheckText.failedSince.text(l, ["steps": state.failedSteps.joined(separator: ", ")])
+            return (2, CheckText.tooOld.text(l, ["age": Catalogue.age(t - success, l), "allowed": Catalogue.age(maxAge, l)]) + since)
         }
         var warnings: [String] = []
         if !state.failedSteps.isEmpty {
-            warnings.append(Message.checkLastNightFailed(state.failedSteps.map { ($0, state.steps[$0]?.exitCode ?? 0) }).text(l))
+            let steps = state.failedSteps.map { CheckText.failedStep.text(l, ["step": $0, "code": "\(state.steps[$0]?.exitCode ?? 0)"]) }
+            warnings.append(CheckText.lastNightFailed.text(l, ["steps": steps.joined(separator: ", ")]))
         }
-        if parked > 0 { warnings.append(Message.checkParked(parked).text(l)) }
+        if parked > 0 { warnings.append(CheckText.parked.text(l, ["n": "\(parked)"])) }
         if let c = oldestConflict, t - c.timeIntervalSince1970 > conflictPatience {
-            warnings.append(Message.checkConflictWaiting(age: t - c.timeIntervalSince1970).text(l))
+            warnings.append(CheckText.conflictWaiting.text(l, ["age": Catalogue.age(t - c.timeIntervalSince1970, l)]))
         }
-        if !warnings.isEmpty { return (1, "WARNING: " + warnings.joined(separator: "; ")) }
-        return (0, Message.checkOK(age: t - (state.lastRun ?? success)).text(l))
+        if !warnings.isEmpty { return (1, CheckText.warning.text(l, ["warnings": warnings.joined(separator: "; ")])) }
+        return (0, CheckText.ok.text(l, ["age": Catalogue.age(t - (state.lastRun ?? success), l)]))
     }
 
     /// The store's timestamps (`2026-12-03T01:30:00.000Z`).

@@ -65,7 +65,7 @@ struct Installer {
                 try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 let tmp = to + ".installing"
                 guard fm.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-                    throw GatewayError(ExitCode.cannotCreate, "cannot write \(tmp)")
+                    throw OutputError(.write, path: tmp)
                 }
                 try swap(tmp, to)
             }
@@ -73,7 +73,7 @@ struct Installer {
     }
 
     private func swap(_ tmp: String, _ to: String) throws {
-        guard rename(tmp, to) == 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot rename \(tmp) to \(to): \(String(cString: strerror(errno)))") }
+        guard rename(tmp, to) == 0 else { throw OutputError(.rename(to: to), path: tmp, reason: String(cString: strerror(errno))) }
     }
 
     /// The folders the night writes: the store's, the outputs, the metrics file's (from the

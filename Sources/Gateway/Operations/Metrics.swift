@@ -10,7 +10,7 @@ import JournalStore
 /// fsynced, renamed over the old file, so the collector never reads half a file.
 /// docs/operations.md lists every metric and what to do about it.
 struct Metrics {
-    private var families: [(name: String, help: String, samples: [(labels: [(String, String)], value: Double)])] = []
+    var families: [(name: String, help: String, samples: [(labels: [(String, String)], value: Double)])] = []
 
     mutating func add(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
         families.append(("journal_gateway_" + name, help, samples))
@@ -86,21 +86,27 @@ struct Metrics {
         if let i = summary["imported"]?.int, let f = summary["failed"]?.int {
             return [("applied", i), ("failed", f)]
         }
+        // A journal import or a contingent list (run alone): records created, updated or deleted.
+        if let c = summary["created"]?.int, let u = summary["updated"]?.int {
+            return [("applied", c + u + (summary["deleted"]?.int ?? 0))]
+        }
         return []
     }
 
-    /// Writes `text` to `path` atomically (readable by the collector: 0644; no personal data).
+    /// Writes these metrics to `path` atomically (readable by the collector: 0644; no personal
+    /// data), merged over what the file holds (``merged(over:)``: other steps' figures stay).
     func write(to path: String) throws {
+        let text = merged(over: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "").text
         let tmp = path + ".tmp-\(getpid())"
         let fd = Glibc.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw GatewayError(ExitCode.cannotCreate, "cannot write the metrics file \(tmp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw OutputError(.write, path: tmp, reason: String(cString: strerror(errno))) }
         fchmod(fd, 0o644)   // the collector's user reads it, whatever the service's umask
         let bytes = Array(text.utf8)
         let ok = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count && fsync(fd) == 0
         Glibc.close(fd)
         guard ok, rename(tmp, path) == 0 else {
             unlink(tmp)
-            throw GatewayError(ExitCode.cannotCreate, "cannot write the metrics file \(path): \(String(cString: strerror(errno)))")
+            throw OutputError(.write, path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

@@ -44,11 +44,11 @@ enum Night {
 
         func lines(_ l: Language) -> [String] {
             var out = steps.map { s in
-                let state = s.result.exitCode == 0 ? Message.stepOK.text(l) : Message.stepExit(s.result.exitCode).text(l)
+                let state = s.result.exitCode == 0 ? NightText.stepOK.text(l) : NightText.stepExit.text(l, ["code": "\(s.result.exitCode)"])
                 let error = s.result.summary["error"]?.string.map { ": " + ($0.split(separator: "\n").first.map(String.init) ?? "") } ?? ""
-                return "\(s.name): \(state)\(error)"
+                return NightText.stepLine.text(l, ["step": s.name, "state": state, "error": error])
             }
-            out.append(Message.nightTotal(exitCode).text(l))
+            out.append(NightText.nightTotal.text(l, ["code": "\(exitCode)"]))
             return out
         }
     }
@@ -57,11 +57,11 @@ enum Night {
     static func run(_ n: NightContext, steps: [NightStep]) -> Report {
         var report = Report()
         for step in steps {
-            n.log.event("info", step: step.name, "started")
+            n.log.event("info", step: step.name, NightText.stepStarted.text(n.language))
             let start = Date()
             let result = step.run(n)
             let seconds = Date().timeIntervalSince(start)
-            n.log.event(result.exitCode == 0 ? "info" : "error", step: step.name, "finished: exit \(result.exitCode)")
+            n.log.event(result.exitCode == 0 ? "info" : "error", step: step.name, NightText.stepFinished.text(n.language, ["code": "\(result.exitCode)"]))
             report.steps.append((step.name, result, seconds))
         }
         return report

@@ -12,6 +12,8 @@ struct NightContext: Sendable {
     /// `night --dry-run`: every step plans on a copy (its command's `--dry-run`); nothing is
     /// moved, written or sent, and the night's state and metrics stay as they were.
     var dryRun = false
+    /// The language of the messages people read (the log's messages too; never its field names).
+    var language: Language { Language(environment: command.environment) }
 
     /// Runs one of the CLI's own commands in this process (no subprocess), with its output
     /// captured: its `--json` summary becomes the step's summary, its messages log lines, its
@@ -33,13 +35,13 @@ struct NightContext: Sendable {
         do {
             code = try cmd.run(args, ctx)
         } catch {
-            let (c, lines) = CLI.outcome(of: error, storePath: command.storePath)
+            let (c, lines) = CLI.outcome(of: error, storePath: command.storePath, language: Language(environment: command.environment))
             code = c
             errors = lines
         }
         let (out, err) = read()
         for line in err.split(separator: "\n") where !line.isEmpty {
-            log.event(line.hasPrefix("error") ? "error" : line.hasPrefix("warning") ? "warning" : "info", step: step, String(line))
+            log.event(NightLog.level(of: line), step: step, String(line))
         }
         for line in errors { log.event("error", step: step, line) }
         var summary: JSON = (try? JSON.parse(out)) ?? .object([])

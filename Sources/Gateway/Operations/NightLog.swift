@@ -9,6 +9,15 @@ struct NightLog: Sendable {
     let json: Bool
     let runID: String
 
+    /// The level of a line a command wrote on standard error (`error: …`, `warning: …`, in either language).
+    static func level(of line: some StringProtocol) -> String {
+        for l in Language.allCases {
+            if line.hasPrefix(ErrorText.line.text(l, ["message": ""])) { return "error" }
+            if line.hasPrefix(ErrorText.warning.text(l, ["message": ""])) { return "warning" }
+        }
+        return "info"
+    }
+
     func event(_ level: String, step: String?, _ message: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         if json {

@@ -51,12 +51,12 @@ struct ReportContext {
         case .all: return classes
         case .grade(let g):
             let out = classes.filter { $0.grade == g }
-            guard !out.isEmpty else { throw GatewayError.usage("no class of grade \(g) in the journal") }
+            guard !out.isEmpty else { throw GatewayError.usage(.noGrade, ["grade": "\(g)"]) }
             return out
         case .classNamed(let raw):
             let name = ClassName.normalize(raw) ?? raw
             guard let c = classByName[name] else {
-                throw GatewayError.usage("no class «\(raw)» in the journal (classes: \(classes.prefix(12).map(\.name).joined(separator: ", "))\(classes.count > 12 ? ", …" : ""))")
+                throw GatewayError.usage(.noClassInJournal, ["class": raw, "classes": classes.prefix(12).map(\.name).joined(separator: ", ") + (classes.count > 12 ? ", …" : "")])
             }
             return [c]
         }
@@ -68,18 +68,18 @@ struct ReportContext {
         case .named(let name):
             let matches = periods.filter { $0.name.lowercased() == name.lowercased() }
             guard !matches.isEmpty else {
-                throw GatewayError.usage("no period «\(name)» in the journal (periods: \(Set(periods.map(\.name)).sorted().joined(separator: ", ")))")
+                throw GatewayError.usage(.noPeriod, ["period": name, "periods": Set(periods.map(\.name)).sorted().joined(separator: ", ")])
             }
             // The same name in several years: the current year's, else the latest.
             let year = currentYear
             return [matches.first { $0.year == year?.id } ?? matches.max { $0.start < $1.start }!]
         case .year:
-            guard let year = currentYear else { throw GatewayError.usage("no academic year in the journal") }
+            guard let year = currentYear else { throw GatewayError.usage(.noYear) }
             let ps = periods.filter { $0.year == year.id }
-            guard !ps.isEmpty else { throw GatewayError.usage("the year \(year.name) has no periods") }
+            guard !ps.isEmpty else { throw GatewayError.usage(.yearWithoutPeriods, ["year": year.name]) }
             return ps
         case .current:
-            guard let p = currentPeriod else { throw GatewayError.usage("no study period in the journal: pass --from and --to, or import the periods") }
+            guard let p = currentPeriod else { throw GatewayError.usage(.noStudyPeriod) }
             return [p]
         }
     }

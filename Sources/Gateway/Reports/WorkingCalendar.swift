@@ -24,7 +24,7 @@ struct WorkingCalendar: Sendable {
         for f in files {
             let path = dir + "/" + f
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw GatewayError.badInput("\(path): cannot be read as UTF-8 text")
+                throw GatewayError.badInput(.notUTF8, at: .init(path))
             }
             try cal.parse(text, file: path)
             if let y = Int(f.dropLast(4)) { cal.years.insert(y) }
@@ -39,15 +39,15 @@ struct WorkingCalendar: Sendable {
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard cols.count >= 2 else {
-                throw GatewayError.badInput("\(file):\(i + 1):1: expected DATE<TAB>KIND[<TAB>note], found «\(line)»")
+                throw GatewayError.badInput(.calendarLine, ["line": line], at: .init(file, line: i + 1, column: 1))
             }
             guard let kind = Kind(rawValue: cols[1].trimmingCharacters(in: .whitespaces)) else {
-                throw GatewayError.badInput("\(file):\(i + 1):\(cols[0].count + 2): unknown kind «\(cols[1])» (holiday, dayoff, workday or vacation)")
+                throw GatewayError.badInput(.calendarKind, ["kind": cols[1]], at: .init(file, line: i + 1, column: cols[0].count + 2))
             }
             let ends = cols[0].components(separatedBy: "..")
             guard ends.count <= 2, let a = CivilDate(iso: ends[0].trimmingCharacters(in: .whitespaces)),
                   let b = ends.count == 2 ? CivilDate(iso: ends[1].trimmingCharacters(in: .whitespaces)) : a, a <= b else {
-                throw GatewayError.badInput("\(file):\(i + 1):1: «\(cols[0])» is not a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD")
+                throw GatewayError.badInput(.calendarDate, ["value": cols[0]], at: .init(file, line: i + 1, column: 1))
             }
             var d = a
             while d <= b {

@@ -1,7 +1,8 @@
 /// The language a person reads messages in: Russian when `LC_ALL`, else `LC_MESSAGES`, else
-/// `LANG` names a `ru_*` locale (what a Russian server has), English otherwise.
+/// `LANG` names a `ru_*` locale (what a Russian server has), English otherwise (POSIX
+/// precedence: the first of the three that is set and not empty decides).
 /// `--json` keys, exit codes and log field names never change with it.
-public enum Language: Sendable {
+public enum Language: Sendable, CaseIterable {
     case english, russian
 
     public init(environment: [String: String]) {
@@ -10,62 +11,88 @@ public enum Language: Sendable {
     }
 }
 
-/// The message catalogue (issue 18 item 5, begun): each message once, in English and Russian,
-/// English the fallback. So far it holds what `check`, `night` and `config check` print for
-/// people; the other commands' messages are still English only.
-enum Message {
-    case age(seconds: Double)
-    case checkUnreadableStore(path: String, error: String)
-    case checkNeverClean(lastExit: Int32?, failed: [String])
-    case checkTooOld(age: Double, allowed: Double, failed: [String])
-    case checkLastNightFailed([(step: String, code: Int32)])
-    case checkParked(Int)
-    case checkConflictWaiting(age: Double)
-    case checkOK(age: Double)
-    case stepOK
-    case stepExit(Int32)
-    case nightExit(run: String, code: Int32)
-    case nightTotal(Int32)
-    case nightDryRun
-    case finding(String)
+/// One area of the message catalogue (issue 18 item 5): an enum whose every case is one
+/// message, with its English and Russian text side by side in ``texts`` (one place per
+/// message; the compiler's exhaustive switch means no message lacks a language).
+///
+/// Texts name their arguments as `{name}` placeholders; ``text(_:_:)`` fills them in.
+/// `CatalogueTests` checks that both languages of every message use the same placeholders.
+/// The areas are the `Messages+*.swift` files; ``Catalogue/areas`` lists them for the test.
+protocol Phrasebook: CaseIterable, Sendable {
+    var texts: (en: String, ru: String) { get }
+}
+
+extension Phrasebook {
+    /// The message in language `l`, its `{name}` placeholders replaced by `args`.
+    func text(_ l: Language, _ args: [String: String] = [:]) -> String {
+        let t = texts
+        return Catalogue.fill(l == .russian ? t.ru : t.en, args)
+    }
+
+    /// The message not yet rendered (for a typed error that is rendered where the language is known).
+    func says(_ args: [String: String] = [:]) -> Says { .phrase({ l in self.text(l, args) }) }
+}
+
+/// Words for a person that are rendered when the language is known: a catalogue message, or
+/// text written in English only (a command added without catalogue entries; the fallback).
+public enum Says: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    case english(String)
+    case phrase(@Sendable (Language) -> String)
+
+    public init(stringLiteral value: String) { self = .english(value) }
+    public init(stringInterpolation: DefaultStringInterpolation) { self = .english(String(stringInterpolation: stringInterpolation)) }
 
     func text(_ l: Language) -> String {
-        let ru = l == .russian
         switch self {
-        case .age(let s):
-            if s >= 86_400 * 2 { return ru ? "\(Int(s / 86_400)) дн." : "\(Int(s / 86_400))d" }
-            if s >= 3600 { return ru ? "\(Int(s / 3600)) ч" : "\(Int(s / 3600))h" }
-            return ru ? "\(Int(s / 60)) мин" : "\(Int(s / 60))m"
-        case .checkUnreadableStore(let p, let e):
-            return ru ? "CRITICAL: не удаётся прочитать хранилище \(p): \(e)" : "CRITICAL: cannot read the store \(p): \(e)"
-        case .checkNeverClean(let code, let failed):
-            let tail = code.map { ru ? " (последняя ночь: код \($0): \(failed.joined(separator: ", ")))" : " (last night exit \($0): \(failed.joined(separator: ", ")))" } ?? ""
-            return (ru ? "CRITICAL: ещё не было ночи, в которой все шаги прошли успешно" : "CRITICAL: no night with every step successful yet") + tail
-        case .checkTooOld(let a, let allowed, let failed):
-            let since = failed.isEmpty ? "" : (ru ? "; с тех пор не проходит: " : "; failed since: ") + failed.joined(separator: ", ")
-            return ru ? "CRITICAL: последняя ночь, в которой все шаги прошли успешно, закончилась \(Message.age(seconds: a).text(l)) назад (допустимо \(Message.age(seconds: allowed).text(l)))" + since
-                : "CRITICAL: the last night with every step successful finished \(Message.age(seconds: a).text(l)) ago (allowed \(Message.age(seconds: allowed).text(l)))" + since
-        case .checkLastNightFailed(let steps):
-            let list = steps.map { ru ? "\($0.step) (код \($0.code))" : "\($0.step) (exit \($0.code))" }.joined(separator: ", ")
-            return (ru ? "в последнюю ночь не прошли: " : "last night failed: ") + list
-        case .checkParked(let n):
-            return ru ? "отложено записей: \(n) (journal-gateway status)" : "\(n) item(s) parked (journal-gateway status)"
-        case .checkConflictWaiting(let a):
-            return ru ? "конфликт ждёт решения уже \(Message.age(seconds: a).text(l)) (journal-gateway conflicts)"
-                : "a conflict has waited \(Message.age(seconds: a).text(l)) (journal-gateway conflicts)"
-        case .checkOK(let a):
-            return ru ? "OK: последняя ночь закончилась \(Message.age(seconds: a).text(l)) назад, все шаги прошли успешно"
-                : "OK: last night finished \(Message.age(seconds: a).text(l)) ago, every step successful"
-        case .stepOK: return ru ? "успешно" : "ok"
-        case .stepExit(let c): return ru ? "код \(c)" : "exit \(c)"
-        case .nightExit(let run, let c): return ru ? "ночь \(run): код \(c)" : "night \(run): exit \(c)"
-        case .nightTotal(let c): return ru ? "ночь: код \(c)" : "night: exit \(c)"
-        case .nightDryRun:
-            return ru ? "(пробный запуск: ничего не перемещено, не записано в хранилище и не отправлено)"
-                : "(dry run: nothing was moved, written to the store or sent)"
-        case .finding(let status):
-            guard ru else { return status }
-            return ["ok": "ок", "warning": "внимание", "error": "ошибка"][status] ?? status
+        case .english(let s): return s
+        case .phrase(let f): return f(l)
         }
+    }
+
+    public var description: String { text(.english) }
+}
+
+/// The catalogue as a whole: its areas (for `CatalogueTests`) and the placeholder filling.
+enum Catalogue {
+    /// Every area's messages as (area, case name, English, Russian).
+    static var all: [(area: String, name: String, en: String, ru: String)] {
+        func rows<P: Phrasebook>(_ p: P.Type) -> [(String, String, String, String)] {
+            P.allCases.map { ("\(P.self)", "\($0)", $0.texts.en, $0.texts.ru) }
+        }
+        return rows(CheckText.self) + rows(NightText.self) + rows(StatusText.self) + rows(ConflictText.self)
+            + rows(ErrorText.self) + rows(UsageText.self) + rows(HelpText.self) + rows(CommandText.self) + rows(ConfigText.self) + rows(ResultText.self) + rows(InputText.self) + rows(DiaryText.self)
+    }
+
+    /// The `{name}` placeholders of a text, in order.
+    static func placeholders(_ s: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(s)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let name = rest[rest.index(after: open)..<close]
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { out.append(String(name)) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    static func fill(_ template: String, _ args: [String: String]) -> String {
+        guard template.contains("{") else { return template }
+        // One pass, so that an argument holding braces is never filled in itself.
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let name = String(rest[rest.index(after: open)..<close])
+            out += rest[..<open]
+            if let v = args[name] { out += v } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// A duration as people write it: `3d`, `5h`, `20m` / `3 дн.`, `5 ч`, `20 мин`.
+    static func age(_ s: Double, _ l: Language) -> String {
+        if s >= 86_400 * 2 { return NightText.ageDays.text(l, ["n": "\(Int(s / 86_400))"]) }
+        if s >= 3600 { return NightText.ageHours.text(l, ["n": "\(Int(s / 3600))"]) }
+        return NightText.ageMinutes.text(l, ["n": "\(Int(s / 60))"])
     }
 }

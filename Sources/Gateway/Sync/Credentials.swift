@@ -7,18 +7,18 @@ enum Credentials {
     /// The first line of `path`, refusing a file that group or others can read.
     static func readSecretFile(_ path: String, what: String) throws -> String {
         let line = try readPrivateText(path, what: what).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !line.isEmpty else { throw GatewayError.usage("\(what) file \(path) is empty") }
+        guard !line.isEmpty else { throw GatewayError.usage(.secretEmpty, what: what, ["path": path]) }
         return line
     }
 
     /// The text of a file only its owner can read.
     private static func readPrivateText(_ path: String, what: String) throws -> String {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw GatewayError.usage("\(what) file \(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &st) == 0 else { throw GatewayError.usage(.secretOpen, what: what, ["path": path, "reason": String(cString: strerror(errno))]) }
         guard st.st_mode & 0o077 == 0 else {
-            throw GatewayError.usage("\(what) file \(path) can be read by others (mode \(String(st.st_mode & 0o777, radix: 8))): run `chmod 600 \(path)`")
+            throw GatewayError.usage(.secretUnreadable, what: what, ["path": path, "mode": String(st.st_mode & 0o777, radix: 8)])
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.usage("\(what) file \(path) is not UTF-8 text") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GatewayError.usage(.secretNotUTF8, what: what, ["path": path]) }
         return text
     }
 
@@ -30,13 +30,13 @@ enum Credentials {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "="), eq != line.startIndex else {
-                throw GatewayError.usage("\(path):\(n + 1): expected name=value (\(required.map { $0 + "=…" }.joined(separator: ", ")))")
+                throw GatewayError.usage(.sessionLine, ["path": path, "line": "\(n + 1)", "names": required.map { $0 + "=…" }.joined(separator: ", ")])
             }
             let name = line[..<eq].trimmingCharacters(in: .whitespaces)
             values[name] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
         }
         for name in required where (values[name] ?? "").isEmpty {
-            throw GatewayError.usage("session file \(path) has no \(name)=… line: save the \(name) cookie of a browser session signed in through Госуслуги")
+            throw GatewayError.usage(.sessionMissing, ["path": path, "name": name])
         }
         return BrowserSession(values: values, source: path)
     }
@@ -45,6 +45,13 @@ enum Credentials {
     static func secret(file: String?, env: String, environment: [String: String], what: String) throws -> String {
         if let file { return try readSecretFile(file, what: what) }
         if let v = environment[env], !v.isEmpty { return v }
-        throw GatewayError.usage("no \(what): pass --\(what)-file FILE (mode 600) or set \(env); it is never taken from the command line")
+        throw GatewayError.usage(.noSecret, what: what, ["flag": what, "env": env])
+    }
+}
+
+extension GatewayError {
+    /// A usage error about a credential (`what`: password, token, session), named in the reader's language.
+    static func usage(_ m: UsageText, what: String, _ args: [String: String]) -> GatewayError {
+        GatewayError(kind: .usage, says: .phrase { l in m.text(l, args.merging(["name": UsageText.secretName(what, l)]) { a, _ in a }) })
     }
 }

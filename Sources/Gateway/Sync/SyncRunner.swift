@@ -18,7 +18,7 @@ struct SyncRunner {
     /// `--allow-deletions N`: a whole number from 0.
     static func allowDeletions(_ a: Arguments) throws -> Int? {
         guard let n = try a.int("--allow-deletions") else { return nil }
-        guard n >= 0 else { throw GatewayError.usage("--allow-deletions takes a whole number of records from 0") }
+        guard n >= 0 else { throw GatewayError.usage(.allowDeletions) }
         return n
     }
 
@@ -62,7 +62,7 @@ struct SyncRunner {
             nonisolated(unsafe) let running = engine
             let summary = try blockingAwait { try await running.run() }
             ctx.console.progressDone()
-            for w in summary.warnings { ctx.console.err("warning: " + w) }
+            for w in summary.warnings { ctx.console.err(ErrorText.warning.text(ctx.language, ["message": w])) }
             if json {
                 var j = summary.json
                 if case .object(var pairs) = j {
@@ -73,7 +73,7 @@ struct SyncRunner {
                 ctx.console.out(j.pretty())
             } else {
                 for line in summary.lines { ctx.console.out(line) }
-                if dryRun { ctx.console.out("(dry run: nothing was written to the store or sent)") }
+                if dryRun { ctx.console.out(CommandText.dryRunSync.text(ctx.language)) }
             }
             return summary.exitCode
         }
