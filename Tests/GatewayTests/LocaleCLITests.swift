@@ -25,8 +25,8 @@ struct LocaleCLITests {
     /// A store with one open conflict: a final mark changed to 5 here and to 3 on the portal.
     static func storeWithConflict(_ dir: TempDir, _ e: RunningEmulator) throws -> String {
         let store = try ASURSOSyncE2ETests.freshStore(dir)
-        let env = ASURSOSyncE2ETests.env(e)
-        let sync = ASURSOSyncE2ETests.syncArgs(e, store: store)
+        let env = PortalHarness.asuRSO.env(e)
+        let sync = PortalHarness.asuRSO.syncArgs(e, store: store)
         #expect(run(sync, env).code == 0)
         let s = try JournalStore.open(at: store)
         var fm = try #require(s.record(.finalMark, id: "fm-1"))
@@ -43,7 +43,7 @@ struct LocaleCLITests {
 
     @Test func mainCommandsInBothLocales() throws {
         let dir = try TempDir(prefix: "jg-locale")
-        let e = try ASURSOSyncE2ETests.emulator()
+        let e = try PortalHarness.startASURSO()
         defer { e.stop() }
         let store = try Self.storeWithConflict(dir, e)
         let conflictID = try #require(try JournalStore.open(at: store, readOnly: true).openConflictIDs().first)

@@ -18,8 +18,8 @@ struct StepMetricsTests {
         let dir = try TempDir(prefix: "jg-step-metrics")
         let store = try ASURSOSyncE2ETests.freshStore(dir)
         let metrics = dir.path("metrics.prom")
-        let e = try ASURSOSyncE2ETests.emulator()
-        let env = ASURSOSyncE2ETests.env(e)
+        let e = try PortalHarness.startASURSO()
+        let env = PortalHarness.asuRSO.env(e)
         func read() throws -> [PrometheusText.Sample] { try PrometheusText.parse(try String(contentsOfFile: metrics, encoding: .utf8)) }
 
         // A journal import: its step, its records, the store's queues.
