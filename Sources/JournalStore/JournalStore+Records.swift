@@ -17,6 +17,7 @@ extension JournalStore: RecordLookup {
     private static let sql: [EntityKind: KindSQL] = Dictionary(uniqueKeysWithValues: EntityKind.allCases.map { ($0, KindSQL($0)) })
 
     private static func columns(_ kind: EntityKind) -> String { sql[kind]!.columns }
+    static func recordColumns(_ kind: EntityKind) -> String { sql[kind]!.columns }
 
     static func sqlValue(_ v: FieldValue) -> SQLValue {
         switch v {
@@ -36,6 +37,8 @@ extension JournalStore: RecordLookup {
         }
     }
 
+    func decodeRecord(_ kind: EntityKind, _ row: [SQLValue]) -> Record { decode(kind, row) }
+
     private func decode(_ kind: EntityKind, _ row: [SQLValue]) -> Record {
         var values: [FieldValue] = []
         values.reserveCapacity(kind.fieldCount)
@@ -44,6 +47,7 @@ extension JournalStore: RecordLookup {
     }
 
     public func record(_ kind: EntityKind, id: String) -> Record? {
+        if let hit = pageCache?.record[SyncPageCache.Key(kind: kind, id: id)] { return hit }
         var out: Record?
         try? db.forEach(JournalStore.sql[kind]!.select, [.text(id)]) { out = decode(kind, $0) }
         return out
@@ -78,7 +82,8 @@ extension JournalStore: RecordLookup {
     /// The stored record with the same natural key as `r` (whatever its id), if any.
     public func recordByNaturalKey(_ r: Record) -> Record? {
         let key = r.kind.naturalKeyFields
-        guard !key.isEmpty, r.naturalKey != nil else { return nil }
+        guard !key.isEmpty, let naturalKey = r.naturalKey else { return nil }
+        if let hit = pageCache?.byNaturalKey[SyncPageCache.Key(kind: r.kind, id: naturalKey)] { return hit }
         // Optional key fields (a lesson's group) are indexed as ifnull(field, ''): same expression here.
         let cond = key.map { $0.spec.required ? "\"\($0.name)\" = ?" : "ifnull(\"\($0.name)\", '') = ifnull(?, '')" }
             .joined(separator: " AND ")
@@ -112,6 +117,7 @@ extension JournalStore: RecordLookup {
         if old != nil && changes.isEmpty { return .unchanged }
         try gate(r, old: old)
         if r.kind == .classUnit { try checkRegrade(r, old: old) }
+        pageCache?.forgetRecord(r.kind, id: r.id, keys: [old?.naturalKey, r.naturalKey])
         var values = [SQLValue.text(r.id)]
         values.reserveCapacity(r.kind.fieldCount + 1)
         for v in r.fields.values { values.append(JournalStore.sqlValue(v)) }
@@ -135,6 +141,7 @@ extension JournalStore: RecordLookup {
         let changes = old.fields.entries.compactMap { key, v -> FieldChange? in
             v.isNull ? nil : FieldChange(key, old: v, new: .null)
         }
+        pageCache?.forgetRecord(kind, id: id, keys: [old.naturalKey])
         try db.run("DELETE FROM \(kind.table) WHERE id = ?", [.text(id)])
         let seq = try log(kind, id, op: "delete", changes: changes, origin: origin)
         tombstonedKinds?.insert(kind)

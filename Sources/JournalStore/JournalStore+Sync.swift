@@ -75,17 +75,20 @@ extension JournalStore {
     // MARK: Identity map
 
     public func localID(counterpart: String, _ kind: EntityKind, externalID: String) throws -> String? {
-        try db.scalar("SELECT local_id FROM identity WHERE counterpart = ? AND entity = ? AND external_id = ?",
+        if let hit = pageCache(counterpart)?.localByExternal[SyncPageCache.Key(kind: kind, id: externalID)] { return hit }
+        return try db.scalar("SELECT local_id FROM identity WHERE counterpart = ? AND entity = ? AND external_id = ?",
                       [.text(counterpart), .text(kind.rawValue), .text(externalID)])?.text
     }
 
     public func externalID(counterpart: String, _ kind: EntityKind, localID: String) throws -> String? {
-        try db.scalar("SELECT external_id FROM identity WHERE counterpart = ? AND entity = ? AND local_id = ?",
+        if let hit = pageCache(counterpart)?.binding[SyncPageCache.Key(kind: kind, id: localID)] { return hit?.externalID }
+        return try db.scalar("SELECT external_id FROM identity WHERE counterpart = ? AND entity = ? AND local_id = ?",
                       [.text(counterpart), .text(kind.rawValue), .text(localID)])?.text
     }
 
     /// A local record's binding with a counterpart: its external id and the natural key it had.
     public func identity(counterpart: String, _ kind: EntityKind, localID: String) throws -> IdentityBinding? {
+        if let hit = pageCache(counterpart)?.binding[SyncPageCache.Key(kind: kind, id: localID)] { return hit }
         var out: IdentityBinding?
         try db.forEach("SELECT external_id, natural_key FROM identity WHERE counterpart = ? AND entity = ? AND local_id = ?",
                        [.text(counterpart), .text(kind.rawValue), .text(localID)]) {
@@ -100,13 +103,21 @@ extension JournalStore {
                              current: IdentityBinding?? = .none) throws {
         let args: [SQLValue] = [.text(counterpart), .text(kind.rawValue), .text(localID), .text(externalID)]
         let bound = try current ?? identity(counterpart: counterpart, kind, localID: localID)
+        let cache = pageCache(counterpart)
         if bound?.externalID == externalID {
             guard bound?.naturalKey != naturalKey else { return }
             try db.run("UPDATE identity SET natural_key = ? WHERE counterpart = ? AND entity = ? AND local_id = ?",
                        [naturalKey.map(SQLValue.text) ?? .null] + args.prefix(3))
+            cache?.bound(kind, localID: localID, externalID: externalID, naturalKey: naturalKey)
             return
         }
-        try db.run("DELETE FROM identity WHERE counterpart = ? AND entity = ? AND (local_id = ? OR external_id = ?)", args)
+        // Nothing to take away when neither id is bound (known from the page's reads): the
+        // insert alone. Were the page cache wrong, the insert would fail on the table's keys.
+        let externalFree = cache?.localByExternal[SyncPageCache.Key(kind: kind, id: externalID)].map { $0 == nil } ?? false
+        if !(bound == nil && externalFree) {
+            try db.run("DELETE FROM identity WHERE counterpart = ? AND entity = ? AND (local_id = ? OR external_id = ?)", args)
+        }
+        cache?.bound(kind, localID: localID, externalID: externalID, naturalKey: naturalKey)
         try db.run("INSERT INTO identity (counterpart, entity, local_id, external_id, natural_key) VALUES (?, ?, ?, ?, ?)",
                    args + [naturalKey.map(SQLValue.text) ?? .null])
     }
@@ -125,6 +136,7 @@ extension JournalStore {
     /// it and entered one with the same key), and the new one carries on its identity.
     public func moveSyncState(counterpart: String, _ kind: EntityKind, from old: String, to new: String) throws {
         let args: [SQLValue] = [.text(new), .text(counterpart), .text(kind.rawValue), .text(old)]
+        pageCache?.clear()
         try db.run("UPDATE identity SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
         try db.run("DELETE FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1).prefix(2)) + [.text(new)])
         try db.run("UPDATE sync_base SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
@@ -148,6 +160,7 @@ extension JournalStore {
     // MARK: Bases
 
     public func syncBase(counterpart: String, _ kind: EntityKind, localID: String) throws -> SyncBase? {
+        if let hit = pageCache(counterpart)?.base[SyncPageCache.Key(kind: kind, id: localID)] { return hit }
         var out: SyncBase?
         try db.forEach("SELECT fields, version, epoch FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?",
                        [.text(counterpart), .text(kind.rawValue), .text(localID)]) {
@@ -157,6 +170,7 @@ extension JournalStore {
     }
 
     public func setSyncBase(counterpart: String, _ kind: EntityKind, localID: String, _ base: SyncBase) throws {
+        pageCache(counterpart)?.base[SyncPageCache.Key(kind: kind, id: localID)] = .some(base)
         try db.run("""
             INSERT INTO sync_base (counterpart, entity, local_id, fields, version, epoch) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (counterpart, entity, local_id) DO UPDATE SET fields = excluded.fields, version = excluded.version, epoch = excluded.epoch

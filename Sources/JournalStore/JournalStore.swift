@@ -65,6 +65,8 @@ public final class JournalStore {
     var todayCache: (minute: Int64, date: CivilDate)?
     /// The last change-log stamp and its instant: thousands of writes share a millisecond.
     var lastStamp: (ms: Double, text: String)?
+    /// What the store read and wrote for the pulled page being applied (nil outside one).
+    var pageCache: SyncPageCache?
 
     /// Creates a new store for a school. Refuses a file that already holds one.
     public static func create(at path: String, school: String, timeZone: String) throws -> JournalStore {
@@ -230,7 +232,12 @@ public final class JournalStore {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
-    public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        do { return try db.transaction(body) } catch {
+            pageCache?.clear()   // what the rolled-back writes told it is undone
+            throw error
+        }
+    }
 
     /// Runs `body` in a savepoint inside a transaction: a throw undoes only what `body` wrote.
     ///
@@ -246,6 +253,7 @@ public final class JournalStore {
             try? db.run("ROLLBACK TO step")
             try? db.run("RELEASE step")
             tombstonedKinds = nil   // what the rolled-back writes told the cache may be undone
+            pageCache?.clear()
             throw error
         }
     }

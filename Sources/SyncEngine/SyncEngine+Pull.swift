@@ -62,6 +62,9 @@ extension SyncEngine {
                 defer { ctx.references = ReferenceCache() }
                 let ordered = order(items, ctx)
                 ctx.guardianChildren = SyncEngine.guardianChildren(ordered)
+                store.beginSyncPage(counterpart: cp)
+                defer { store.endSyncPage(); ctx.pageItems = [:] }
+                try prefetch(ordered, ctx)
                 // Deletions of records the journal still holds (echoes of our own deletions are not counted).
                 let deleting = try ordered.filter { r in
                     guard r.deleted, let id = try store.localID(counterpart: cp, r.kind, externalID: r.externalID) else { return false }
@@ -205,6 +208,7 @@ extension SyncEngine {
             }
         }
         var localID = try store.localID(counterpart: cp, kind, externalID: item.externalID)
+        if localID == nil && !item.deleted { try prefetchKeys(kind, ctx) }
         // The journal's record once read (`.some(nil)`: none), handed on to the merge.
         var current: Record?? = .none
         if let id = localID {
@@ -252,6 +256,52 @@ extension SyncEngine {
         }
         let remote: RecordState = item.deleted ? .deleted : .present(fields.normalized)
         return try merge(kind, id: id, externalID: item.externalID, remote: remote, version: item.version, base: base, ctx, current: current)
+    }
+
+    /// Reads what the page's items need from the store with a few queries per kind: the
+    /// bindings of the items and of the records they refer to, and the bound items' bases
+    /// and journal records (``JournalStore/prefetchBound(counterpart:_:externalIDs:)``).
+    func prefetch(_ items: [RemoteRecord], _ ctx: RunContext) throws {
+        let cp = counterpart.name
+        var own: [EntityKind: [String]] = [:], referred: [EntityKind: Set<String>] = [:]
+        for item in items {
+            own[item.kind, default: []].append(item.externalID)
+            if item.deleted { continue }
+            for (key, value) in item.fields.entries {
+                if case .ref(let target) = key.spec.type, let ext = value.text { referred[target, default: []].insert(ext) }
+            }
+        }
+        for (kind, ids) in own.sorted(by: { $0.key < $1.key }) { try store.prefetchBound(counterpart: cp, kind, externalIDs: ids) }
+        for (kind, ids) in referred.sorted(by: { $0.key < $1.key }) {
+            try store.prefetchIdentities(counterpart: cp, kind, externalIDs: ids.sorted())
+        }
+        ctx.pageItems = Dictionary(grouping: items.filter { !$0.deleted && $0.unmapped.isEmpty }, by: \.kind)
+    }
+
+    /// Before the first unbound item of a kind on the page meets the natural-key look-up:
+    /// the journal's records with the keys of all the page's unbound items of that kind
+    /// (references translated as they stand now: the kinds they refer to were applied
+    /// before), read at once (``JournalStore/prefetchByNaturalKey(counterpart:_:_:)``).
+    func prefetchKeys(_ kind: EntityKind, _ ctx: RunContext) throws {
+        guard let items = ctx.pageItems.removeValue(forKey: kind) else { return }
+        let cp = counterpart.name
+        var records: [Record] = []
+        records.reserveCapacity(items.count)
+        items: for item in items where try store.localID(counterpart: cp, kind, externalID: item.externalID) == nil {
+            var fields = FieldValues(kind)
+            for key in kind.naturalKeyFields {
+                var v = item.fields[key]
+                if case .ref(let target) = key.spec.type, let ext = v.text {
+                    guard let id = try ctx.references.localID(target, ext, { try store.localID(counterpart: cp, target, externalID: ext) }) else {
+                        continue items
+                    }
+                    v = .text(id)
+                }
+                fields[key] = v
+            }
+            records.append(Record(kind, id: "", fields))
+        }
+        try store.prefetchByNaturalKey(counterpart: cp, kind, records)
     }
 
     /// The journal's record with the natural key of a counterpart's record (references

@@ -177,6 +177,8 @@ final class RunContext {
     var reported = Set<String>()
     /// The identity lookups of the page being applied.
     var references = ReferenceCache()
+    /// The page's items of each kind whose natural keys are still to be read (``SyncEngine/prefetchKeys(_:_:)``).
+    var pageItems: [EntityKind: [RemoteRecord]] = [:]
     /// Per guardian (external id), the pupils (external ids) the page's guardianships link
     /// it to: what binds a guardian known by name only (``GuardianIdentity``).
     var guardianChildren: [String: Set<String>] = [:]
