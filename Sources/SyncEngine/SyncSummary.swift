@@ -113,31 +113,4 @@ public struct SyncSummary: Sendable {
                  ("adopted", .array(adopted.map(\.json))), ("deferred", .int(deferredItems)),
                  ("warnings", .array(warnings.map(JSON.string)))])
     }
-
-    /// A table for people: one line per entity, then failures and held deletions
-    /// (warnings go to stderr, apart).
-    public var lines: [String] {
-        var out = ["Sync with \(counterpart), run \(runID): \(status)"]
-        if !resumedAfter.isEmpty { out.append("Continued after interrupted run(s): \(resumedAfter.joined(separator: ", ")); resent \(resent) operation(s)") }
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
-        out.append(pad("entity", 14) + "expected  applied  pushed  conflicts  failed  unchanged")
-        for k in entities.keys.sorted() {
-            let c = entities[k]!
-            out.append(pad(k.rawValue, 14) + pad(String(c.expected), 10) + pad(String(c.applied), 9) + pad(String(c.pushed), 8)
-                       + pad(String(c.conflicts), 11) + pad(String(c.failed), 8) + String(c.unchanged)
-                       + (c.unexplained != 0 ? "  UNEXPLAINED \(c.unexplained)" : ""))
-        }
-        if let unavailable { out.append("Stopped: \(unavailable)") }
-        out += failures.map { "failed: " + $0 }
-        out += refused.map { "refused: " + $0 }
-        out += held.map { "held: " + $0 }
-        out += unmapped.map { "unmapped: " + $0.line }
-        out += adopted.map { "adopted: " + $0.line }
-        if deferredItems > 0 {
-            out.append("deferred: \(deferredItems) item(s) wait for their date (R2: lessons are not recorded in advance); "
-                       + "kept, and applied on the first run on or after it")
-        }
-        if openConflicts > 0 { out.append("\(openConflicts) conflict(s) wait in the queue: journal-gateway conflicts list") }
-        return out
-    }
 }

@@ -92,5 +92,18 @@ struct LocaleCLITests {
         // LC_ALL wins over LANG: C under ru_RU is English.
         let forced = Self.run(["--store", store, "status"], Self.russian.merging(["LC_ALL": "C.UTF-8"]) { $1 })
         #expect(forced.out.hasPrefix("School: "), "\(forced.out.prefix(200))")
+
+        // A sync's summary for people (the conflict is still open: its line is there too).
+        let sync = Array(PortalHarness.asuRSO.syncArgs(e, store: store).filter { $0 != "--json" })
+        let env = PortalHarness.asuRSO.env(e)
+        let a = Self.run(sync, env.merging(Self.english) { $1 }), b = Self.run(sync, env.merging(Self.russian) { $1 })
+        #expect(a.code == 0 && b.code == 0, "\(a.err) \(b.err)")
+        for w in ["Sync with asu-rso, run ", "entity        expected  applied  pushed  conflicts  failed  unchanged", "1 conflict(s) wait in the queue"] {
+            #expect(a.out.contains(w), "«\(w)» in \(a.out)")
+        }
+        for w in ["Синхронизация с asu-rso, запуск ", "записи        ожидалось  применено  отправлено  конфликтов  ошибок  без изменений",
+                  "Конфликтов ждут решения: 1"] {
+            #expect(b.out.contains(w), "«\(w)» in \(b.out)")
+        }
     }
 }

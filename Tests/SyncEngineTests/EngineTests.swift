@@ -17,7 +17,7 @@ struct EngineTests {
         let cp = InMemoryCounterpart(name: "asu-rso", faults: { var f = InMemoryCounterpart.Faults(); f.pageSize = 4; return f }())
         let school = seedRemote(cp)
         let summary = try await sync(store, cp)
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         #expect(summary.total.unexplained == 0)
         #expect(try local(store, cp, .subject, school.subject) == "math", "matched by name, not created again")
         let lesson = try local(store, cp, .lesson, school.lessons[0])
@@ -42,14 +42,14 @@ struct EngineTests {
         try edit(store, .mark, "m1", ["lesson": .text(lesson), "student": .text(student), "work_type": .text(oral), "value": .text("5")])
         try edit(store, .lesson, lesson, ["topic": .text("Натуральные числа")])
         let pushed = try await sync(store, cp)
-        #expect(pushed.exitCode == 0, "\(pushed.lines)")
+        #expect(pushed.exitCode == 0, "\(pushed.json)")
         #expect(pushed.entities[.mark]?.pushed == 1 && pushed.entities[.lesson]?.pushed == 1)
         let ext = try #require(try store.externalID(counterpart: cp.name, .mark, localID: "m1"))
         #expect(cp.record(ext)?.fields["value"] == .text("5"))
         #expect(cp.record(ext)?.fields["lesson"] == .text(school.lessons[0]), "references translated to the counterpart's ids")
         #expect(cp.record(school.lessons[0])?.fields["topic"] == .text("Натуральные числа"))
         let echo = try await sync(store, cp)
-        #expect(echo.exitCode == 0 && echo.total.applied == 0 && echo.total.pushed == 0 && echo.total.conflicts == 0, "\(echo.lines)")
+        #expect(echo.exitCode == 0 && echo.total.applied == 0 && echo.total.pushed == 0 && echo.total.conflicts == 0, "\(echo.json)")
         #expect(try store.history(recordID: "m1").count == 1, "the echo wrote nothing")
         #expect(cp.violations.isEmpty)
     }
@@ -66,7 +66,7 @@ struct EngineTests {
         cp.update(school.lessons[0], ["number": .int(2)])
         try edit(store, .student, student, ["file_number": .text("05-2000")])
         let summary = try await sync(store, cp, policy: PolicyTable.defaults.setting(.student, "*", .local))
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         #expect(store.record(.lesson, id: lesson)?["number"] == .int(2), "same local id, new key")
         #expect(try store.history(recordID: lesson).map(\.op) == ["create", "update"])
         #expect(cp.record(school.students[0])?.fields["file_number"] == .text("05-2000"), "same external id, new key")
@@ -89,7 +89,7 @@ struct EngineTests {
         try edit(store, .student, student, ["surname": .text("Иванов-Л")])
         cp.update(school.students[1], ["surname": .text("Иванов-Р")])
         let summary = try await sync(store, cp)
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         #expect(cp.record(school.lessons[1])?.fields["topic"] == .text("Дроби (журнал)"))
         let loser = try store.history(recordID: lesson).first { $0.origin.source == SyncEngine.loserSource(cp.name) }
         #expect(loser?.changes == [FieldChange(Lesson.topic, old: .text("Дроби (портал)"), new: .text("Дроби (журнал)"))])
@@ -111,7 +111,7 @@ struct EngineTests {
         let target = school.lessons[2]
         cp.onPush { c in c.update(target, ["number": .int(3)]); c.onPush(nil) }   // someone edits it while we push
         let summary = try await sync(store, cp)
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         #expect(cp.record(target)?.fields["topic"] == .text("Уравнения"))
         #expect(cp.record(target)?.fields["number"] == .int(3))
         #expect(store.record(.lesson, id: lesson)?["number"] == .int(3))
@@ -132,11 +132,11 @@ struct EngineTests {
         #expect(first.failures.contains { $0.contains("refused") && $0.contains("«2»") })
         let requests = cp.pushRequests
         let second = try await sync(store, cp)
-        #expect(second.exitCode == 1 && second.failures.contains { $0.contains("still refuses") }, "\(second.lines)")
+        #expect(second.exitCode == 1 && second.failures.contains { $0.contains("still refuses") }, "\(second.json)")
         #expect(cp.pushRequests == requests, "the same operation is not sent again")
         try edit(store, .mark, "m2", ["value": .text("3")])
         let fixed = try await sync(store, cp)
-        #expect(fixed.exitCode == 0 && fixed.entities[.mark]?.pushed == 1, "\(fixed.lines)")
+        #expect(fixed.exitCode == 0 && fixed.entities[.mark]?.pushed == 1, "\(fixed.json)")
         #expect(cp.violations.isEmpty)
     }
 
@@ -151,7 +151,7 @@ struct EngineTests {
         let mark = cp.create(.mark, ["lesson": .text(lesson), "student": .text(school.students[0]), "work_type": .text(school.oral), "value": .text("4")])
         cp.update(lesson, ["topic": .text("Повторение")])   // the lesson now comes after its mark in the feed
         let summary = try await sync(store, cp)
-        #expect(summary.exitCode == 0 && summary.total.unexplained == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0 && summary.total.unexplained == 0, "\(summary.json)")
         #expect(store.record(.mark, id: try local(store, cp, .mark, mark))?["lesson"] == .text(try local(store, cp, .lesson, lesson)))
         #expect(try store.parkedItems(counterpart: cp.name).isEmpty)
     }
@@ -168,13 +168,13 @@ struct EngineTests {
         let before = try store.syncCursor(counterpart: cp.name).cursor
         let bad = cp.create(.mark, ["lesson": .text(school.lessons[0]), "student": .text(school.students[0]), "work_type": .text(school.oral), "value": .text("7")])
         let first = try await sync(store, cp)
-        #expect(first.exitCode == 65 && first.entities[.mark]?.failed == 1, "\(first.lines)")
+        #expect(first.exitCode == 65 && first.entities[.mark]?.failed == 1, "\(first.json)")
         #expect(try store.syncCursor(counterpart: cp.name).cursor != before)
         #expect(first.refused.contains { $0.contains("value") && $0.contains("7") }, "\(first.refused)")
         #expect(try store.parkedItems(counterpart: cp.name).count == 1)
         cp.update(bad, ["value": .text("5")])
         let second = try await sync(store, cp)
-        #expect(second.exitCode == 0, "\(second.lines)")
+        #expect(second.exitCode == 0, "\(second.json)")
         #expect(try store.parkedItems(counterpart: cp.name).isEmpty)
         #expect(store.record(.mark, id: try local(store, cp, .mark, bad))?["value"] == .text("5"))
     }
@@ -196,7 +196,7 @@ struct EngineTests {
         let keys = try store.outbox(counterpart: cp.name).filter { $0.status == "pending" }.map(\.key)
         #expect(keys.count == 1)
         let next = try await sync(store, cp)
-        #expect(next.exitCode == 0 && next.resent == 1, "\(next.lines)")
+        #expect(next.exitCode == 0 && next.resent == 1, "\(next.json)")
         #expect(try store.outboxEntry(key: keys[0])?.status == "applied")
         #expect(cp.appliedOperations == 1 && cp.violations.isEmpty, "applied once, answered twice")
     }
@@ -212,7 +212,7 @@ struct EngineTests {
         cp.delete(school.lessons[2])
         cp.truncateFeed()    // the tombstone is forgotten; our cursor is now too old
         let summary = try await sync(store, cp)
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         #expect(store.record(.lesson, id: gone) == nil)
         #expect(try store.isTombstoned(.lesson, id: gone))
         #expect(try store.count(.lesson) == 2)

@@ -35,7 +35,7 @@ final class History {
         cp = InMemoryCounterpart(name: "test")
         school = seedRemote(cp, students: 2, lessons: 2)
         let first = try await sync(store, cp, policy: policy)
-        guard first.exitCode == 0 else { throw HistoryFailure(step: 0, message: "first sync: \(first.lines)") }
+        guard first.exitCode == 0 else { throw HistoryFailure(step: 0, message: "first sync: \(first.json)") }
         model.local = try localView()
         model.remote = try remoteView()
         for (k, v) in model.remote { model.agreed[k] = v }
@@ -303,7 +303,7 @@ final class History {
             summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)
         }
         cp.setFaults(InMemoryCounterpart.Faults())
-        guard summary.exitCode == 0, summary.total.unexplained == 0 else { throw fail("sync: \(summary.lines.joined(separator: "\n"))") }
+        guard summary.exitCode == 0, summary.total.unexplained == 0 else { throw fail("sync: \(summary.json.pretty())") }
         markReverted()
         model.sync()
         try compare()

@@ -51,7 +51,7 @@ struct PolicyAndConflictTests {
         try edit(store, .lesson, lesson, ["topic": .text("Журнал")])
         cp.update(school.lessons[0], ["topic": .text("Портал")])
         let summary = try await sync(store, cp, policy: policy)
-        #expect(summary.entities[.lesson]?.conflicts == 1 && summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.entities[.lesson]?.conflicts == 1 && summary.exitCode == 0, "\(summary.json)")
         return (store, cp, lesson, school.lessons[0], policy)
     }
 
@@ -81,7 +81,7 @@ struct PolicyAndConflictTests {
         #expect(decision?.origin.source == "conflicts" && decision?.origin.account == "admin")
         #expect(decision?.changes == [FieldChange(Lesson.topic, old: .text("Портал 2"), new: .text("Журнал"))])
         let after = try await sync(store, cp, policy: policy)
-        #expect(after.entities[.lesson]?.pushed == 1 && after.exitCode == 0, "\(after.lines)")
+        #expect(after.entities[.lesson]?.pushed == 1 && after.exitCode == 0, "\(after.json)")
         #expect(cp.record(ext)?.fields["topic"] == .text("Журнал"))
         #expect(try ConflictQueue.list(store: store).isEmpty)
         #expect(throws: ConflictError.self) { try ConflictQueue.resolve(store: store, id: c.conflict.id, take: .remote) }
@@ -161,7 +161,7 @@ struct PolicyAndConflictTests {
         try remove(store, .lesson, lesson)
         cp.update(school.lessons[1], ["topic": .text("Изменено на портале")])
         let summary = try await sync(store, cp, policy: policy)
-        #expect(summary.entities[.lesson]?.conflicts == 1, "\(summary.lines)")
+        #expect(summary.entities[.lesson]?.conflicts == 1, "\(summary.json)")
         let c = try #require(try ConflictQueue.list(store: store).first)
         #expect(c.conflict.field == PolicyTable.recordField && c.conflict.local == .null)
         #expect(throws: ConflictError.self) { try ConflictQueue.resolve(store: store, id: c.conflict.id, take: .value("x")) }

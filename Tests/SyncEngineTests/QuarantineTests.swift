@@ -64,7 +64,7 @@ struct QuarantineTests {
         clock.advance(60)
 
         let dry = try Quarantine.run(store: store, account: "ivanova", since: breach, dryRun: true, by: "admin")
-        #expect(dry.dryRun && dry.restored.count == 4 && dry.queued.count == 1, "\(dry.lines)")
+        #expect(dry.dryRun && dry.restored.count == 4 && dry.queued.count == 1, "\(dry.json)")
         #expect(store.record(.mark, id: "m1")?["value"] == .text("2"), "a dry run writes nothing")
         #expect(try store.conflicts().isEmpty)
 
@@ -72,7 +72,7 @@ struct QuarantineTests {
         #expect(report.changesRead == 4)
         let restored = Set(report.restored.map { "\($0.entity.rawValue) \($0.recordID) \($0.field) \($0.from)→\($0.to)" })
         #expect(restored == ["mark m1 value 2→4", "mark m2 @record present→deleted", "attendance a1 @record deleted→present",
-                             "lesson \(f.ids.lesson) topic Взлом→Тема 1"], "\(report.lines)")
+                             "lesson \(f.ids.lesson) topic Взлом→Тема 1"], "\(report.json)")
         #expect(report.queued.map(\.field) == ["number"])
         #expect(store.record(.mark, id: "m1")?["value"] == .text("4"))
         #expect(store.record(.mark, id: "m2") == nil)
@@ -89,12 +89,12 @@ struct QuarantineTests {
 
         // Running it again restores nothing more and queues nothing twice.
         let again = try Quarantine.run(store: store, account: "ivanova", since: breach, dryRun: false)
-        #expect(again.restored.isEmpty, "\(again.lines)")
+        #expect(again.restored.isEmpty, "\(again.json)")
         #expect(try store.conflicts().count == 1)
 
         // The next sync takes the restored values to the portal.
         let summary = try await sync(store, f.cp)
-        #expect(summary.exitCode == 0, "\(summary.lines)")
+        #expect(summary.exitCode == 0, "\(summary.json)")
         let m1 = try #require(try store.externalID(counterpart: f.cp.name, .mark, localID: "m1"))
         let m2 = try #require(try store.externalID(counterpart: f.cp.name, .mark, localID: "m2"))
         #expect(f.cp.record(m1)?.fields["value"] == .text("4"))
@@ -146,8 +146,8 @@ struct QuarantineTests {
         try edit(store, .classUnit, cls, ["grade": .int(1)], origin: Origin(source: "contingent", account: "secretary"))
         let seq = store.lastSeq
         let report = try Quarantine.run(store: store, account: "ivanova", since: breach, dryRun: false)
-        #expect(report.restored.isEmpty && report.queued.count == 1, "\(report.lines)")
-        #expect(report.queued.first?.reason?.contains("refused by the journal: mark m1: R1") == true, "\(report.lines)")
+        #expect(report.restored.isEmpty && report.queued.count == 1, "\(report.json)")
+        #expect(report.queued.first?.reason?.contains("refused by the journal: mark m1: R1") == true, "\(report.json)")
         #expect(store.record(.mark, id: "m1") == nil, "a mark on a grade-1 class is not written back")
         #expect(try store.changes(since: seq).isEmpty, "nothing written but the conflict")
         // A person taking the old state is told why it cannot be.

@@ -21,12 +21,12 @@ struct RefusedItemTests {
         let good = cp.create(.mark, ["lesson": .text(school.lessons[0]), "student": .text(school.students[1]), "work_type": .text(school.oral),
                                      "value": .text("4"), "point": .int(0)])
         let first = try await sync(store, cp)
-        #expect(first.exitCode == 65, "\(first.lines)")
+        #expect(first.exitCode == 65, "\(first.json)")
         #expect(first.status == "refused")
-        #expect(first.failures.isEmpty && first.total.unexplained == 0, "\(first.lines)")
+        #expect(first.failures.isEmpty && first.total.unexplained == 0, "\(first.json)")
         #expect(first.refused.count == 1 && first.refused[0].hasPrefix("the journal refuses it: asu-rso final_mark \(bad)"), "\(first.refused)")
         #expect(first.refused[0].contains("R3"), "\(first.refused)")
-        #expect(first.lines.contains { $0.hasPrefix("refused: the journal refuses it") })
+        #expect(first.refused.contains { $0.hasPrefix("the journal refuses it") }, "\(first.refused)")
         #expect(first.json["refused"]?.array?.count == 1)
         #expect(try store.localID(counterpart: cp.name, .mark, externalID: good) != nil, "the rest of the page flowed")
         #expect(try store.count(.finalMark) == 0)
@@ -35,7 +35,7 @@ struct RefusedItemTests {
         // The portal's user corrects it: the next run applies it and ends clean.
         cp.update(bad, ["value": .text("4")])
         let second = try await sync(store, cp)
-        #expect(second.exitCode == 0 && second.refused.isEmpty, "\(second.lines)")
+        #expect(second.exitCode == 0 && second.refused.isEmpty, "\(second.json)")
         #expect(try store.records(.finalMark).first?["value"] == .text("4"))
         #expect(try store.parkedItems(counterpart: cp.name).isEmpty)
     }

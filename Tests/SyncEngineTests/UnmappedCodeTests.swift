@@ -60,7 +60,7 @@ final class MappingCounterpart: Counterpart {
         #expect(first.unmapped == [UnmappedReport(code: UnmappedCode(table: "test/mark_values.tsv", code: "5+", what: "mark value", line: "5+\t…",
                                                                      choices: "1, 2, 3, 4, 5"), items: 1)])
         #expect(first.entities[.mark]?.failed == 1 && first.entities[.mark]?.applied == 1 && first.total.unexplained == 0)
-        #expect(first.lines.contains { $0.hasPrefix("unmapped: mark value «5+»: 1 item(s) kept, not applied; add to mappings/test/mark_values.tsv the line «5+<TAB>…»") })
+        #expect(first.unmapped.map(\.line).contains { $0.hasPrefix("mark value «5+»: 1 item(s) kept, not applied; add to mappings/test/mark_values.tsv the line «5+<TAB>…»") })
         #expect(first.json["unmapped"]?.array?.first?["items"]?.int == 1)
         #expect(try store.localID(counterpart: "portal", .mark, externalID: good) != nil)
         #expect(try store.localID(counterpart: "portal", .mark, externalID: odd) == nil)
@@ -73,7 +73,7 @@ final class MappingCounterpart: Counterpart {
         cp.addLine("5+", "5")
         let pushes = inner.appliedOperations
         let third = try await SyncEngine(store: store, counterpart: cp).run()
-        #expect(third.exitCode == 0, "\(third.lines)")
+        #expect(third.exitCode == 0, "\(third.json)")
         #expect(third.unmapped.isEmpty)
         let id = try #require(try store.localID(counterpart: "portal", .mark, externalID: odd))
         #expect(store.record(.mark, id: id)?["value"] == .text("5"))
@@ -98,13 +98,13 @@ final class MappingCounterpart: Counterpart {
                                        "value": .text("5+"), "weight": .int(1)])
         let pushes = inner.appliedOperations
         let parked = try await SyncEngine(store: store, counterpart: cp).run()
-        #expect(parked.exitCode == 65, "\(parked.lines)")
+        #expect(parked.exitCode == 65, "\(parked.json)")
         #expect(inner.appliedOperations == pushes, "the twin was not created at the counterpart")
         #expect(inner.records(.mark).count == 1)
 
         cp.addLine("5+", "5")
         let bound = try await SyncEngine(store: store, counterpart: cp).run()
-        #expect(bound.exitCode == 0, "\(bound.lines)")
+        #expect(bound.exitCode == 0, "\(bound.json)")
         #expect(try store.localID(counterpart: "portal", .mark, externalID: odd) == "mk-local")
         // Both sides created it: the journal is the authority for marks, so its value is pushed, once.
         #expect(inner.record(odd)?.fields["value"] == .text("4"))

@@ -72,7 +72,7 @@ struct SyncRunner {
                 }
                 ctx.console.out(j.pretty())
             } else {
-                for line in summary.lines { ctx.console.out(line) }
+                for line in summary.lines(ctx.language) { ctx.console.out(line) }
                 if dryRun { ctx.console.out(CommandText.dryRunSync.text(ctx.language)) }
             }
             return summary.exitCode
