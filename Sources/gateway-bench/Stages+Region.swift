@@ -18,8 +18,9 @@ let benchPackageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 let benchSamples = benchPackageRoot.appendingPathComponent("samples").path
 let regionNight = "2026-12-01"
 
-/// Marks changed per school and side in a night's delta.
-let regionDeltaMarks = 10
+/// Marks changed per school and side in a night's delta: nightly-delta-asu-rso's proportion
+/// (2,500 a side for 2,000 pupils) for the sample school's 26 pupils.
+let regionDeltaMarks = 32
 
 /// Whether PostgreSQL's server binaries are here (the region stages are skipped otherwise).
 func postgresAvailable() -> Bool { (try? PostgresCluster.findBinDirectory()) != nil }
