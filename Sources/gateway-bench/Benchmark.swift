@@ -1,4 +1,5 @@
 import Foundation
+import JournalModel
 
 /// One benchmark stage, in the style of swift-nio's performance tester: `setUp` prepares
 /// (untimed), `run` does the measured work and says how many records it handled.
@@ -14,7 +15,13 @@ struct BenchContext {
     let dir: String          // shared inputs (generated school), read-only
     let work: String         // this run's scratch directory
     let students: Int
+    /// Schools in a region stage's night (24; 2 with `--quick`).
+    let schools: Int
 }
+
+/// Keys a stage's `run` adds to its child's result line (e.g. the region workers' CPU
+/// seconds); the parent adds them to the stage's JSON object.
+nonisolated(unsafe) var stageExtras: [(String, JSON)] = []
 
 /// What one measured run of a stage gave.
 struct Sample: Sendable {
@@ -25,6 +32,8 @@ struct Sample: Sendable {
     let user: Double
     let sys: Double
     let peakRSSMB: Double
+    /// The stage's extra numbers (`stageExtras`).
+    var extras: [String: Double] = [:]
 }
 
 enum ProcStatus {

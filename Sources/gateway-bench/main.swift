@@ -13,6 +13,9 @@ nonisolated(unsafe) let stages: [Benchmark] = [
     JournalImport(), InitialSyncASURSO(), InitialSyncEPOS(), NightlyDeltaASURSO(),
     DiaryFeedDay(), MergeOnly(), ArchivePeriodStage(),
 ] + ["summary-marks", "summary-attendance", "movement", "class-sizes", "quality", "journal-control"].map { ReportStage(report: $0) }
+    // The region runner (issue 20): skipped when PostgreSQL's server is not installed.
+    + [RegionNightStage(workers: 1), RegionNightStage(workers: 2), RegionNightStage(workers: 4),
+       RegionSchoolNight(backend: "sqlite"), RegionSchoolNight(backend: "postgresql")]
 
 struct Options {
     var students = 2000
@@ -23,6 +26,7 @@ struct Options {
     var child: String?
     var dir: String?
     var seed = 1
+    var schools = 24
 }
 
 func parseOptions() -> Options {
@@ -39,14 +43,15 @@ func parseOptions() -> Options {
         case "--child": o.child = value()
         case "--dir": o.dir = value()
         case "--seed": o.seed = Int(value()) ?? 1
+        case "--schools": o.schools = max(1, Int(value()) ?? o.schools)
         case "-h", "--help":
-            print("usage: gateway-bench [--students N] [--quick] [--filter TEXT] [--repeats K] [--json]")
+            print("usage: gateway-bench [--students N] [--schools N] [--quick] [--filter TEXT] [--repeats K] [--json]")
             exit(0)
         case let other:
             FileHandle.standardError.write(Data("gateway-bench: unknown argument \(other)\n".utf8)); exit(64)
         }
     }
-    if o.quick { o.students = min(o.students, 60); o.repeats = 1 }
+    if o.quick { o.students = min(o.students, 60); o.schools = min(o.schools, 2); o.repeats = 1 }
     return o
 }
 
@@ -89,7 +94,7 @@ func prepareInputs(_ o: Options) throws -> String {
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-run-\(getpid())").path
     try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
-    let ctx = BenchContext(dir: dir, work: work, students: o.students)
+    let ctx = BenchContext(dir: dir, work: work, students: o.students, schools: o.schools)
     do {
         try stage.setUp(ctx)
         // The peak of the measured run only, not of its setUp: what the setUp freed goes
@@ -103,7 +108,7 @@ func prepareInputs(_ o: Options) throws -> String {
         let rss = ProcStatus.peakRSSMB()
         EmulatorProcess.current?.stop()
         print(JSON.object([("records", .int(records)), ("wall_s", .double(wall)), ("user_s", .double(cpu1.user - cpu0.user)),
-                           ("sys_s", .double(cpu1.sys - cpu0.sys)), ("peak_rss_mb", .double(rss))]).serialized())
+                           ("sys_s", .double(cpu1.sys - cpu0.sys)), ("peak_rss_mb", .double(rss))] + stageExtras).serialized())
         try? FileManager.default.removeItem(atPath: work)
         exit(0)
     } catch {
@@ -117,7 +122,7 @@ func prepareInputs(_ o: Options) throws -> String {
 @MainActor func measure(_ stage: Benchmark, _ o: Options, dir: String) throws -> Sample {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    p.arguments = ["--child", stage.name, "--dir", dir, "--students", String(o.students)]
+    p.arguments = ["--child", stage.name, "--dir", dir, "--students", String(o.students), "--schools", String(o.schools)]
     let pipe = Pipe()
     p.standardOutput = pipe
     try p.run()
@@ -125,7 +130,12 @@ func prepareInputs(_ o: Options) throws -> String {
     p.waitUntilExit()
     guard p.terminationStatus == 0, let j = try? JSON.parse(bytes: Array(data)) else { throw BenchError("\(stage.name) failed") }
     func num(_ k: String) -> Double { if case .double(let d)? = j[k] { return d }; return Double(j[k]?.int ?? 0) }
-    return Sample(records: j["records"]?.int ?? 0, wall: num("wall_s"), user: num("user_s"), sys: num("sys_s"), peakRSSMB: num("peak_rss_mb"))
+    var extras: [String: Double] = [:]
+    if case .object(let pairs) = j {
+        for (k, _) in pairs where !["records", "wall_s", "user_s", "sys_s", "peak_rss_mb"].contains(k) { extras[k] = num(k) }
+    }
+    return Sample(records: j["records"]?.int ?? 0, wall: num("wall_s"), user: num("user_s"), sys: num("sys_s"), peakRSSMB: num("peak_rss_mb"),
+                  extras: extras)
 }
 
 if CommandLine.arguments.dropFirst().first == "--emulator" { runEmulatorMode(Array(CommandLine.arguments.dropFirst(2))) }
@@ -134,9 +144,14 @@ if options.child != nil { runChild(options) }
 do {
     let dir = try prepareInputs(options)
     var rows: [(name: String, records: Int, rate: Double, ratio: Double, rss: Double, wall: Double, minW: Double, maxW: Double,
-                user: Double, sys: Double)] = []
+                user: Double, sys: Double, extras: [String: Double])] = []
+    let havePostgres = postgresAvailable()
     var reference: Double?
     for stage in stages where options.filter.map({ stage.name.contains($0) || stage.name.hasPrefix("sqlite3-import") }) ?? true {
+        if stage.name.hasPrefix("region-") && !havePostgres {
+            FileHandle.standardError.write(Data("… \(stage.name): skipped (PostgreSQL's server is not installed)\n".utf8))
+            continue
+        }
         if !options.json { FileHandle.standardError.write(Data("… \(stage.name)\n".utf8)) }
         var samples: [Sample] = []
         // One warm-up run (page cache, lazy binding), then the measured repeats.
@@ -150,16 +165,23 @@ do {
         // CPU seconds of the run whose wall time is the median.
         let mid = samples.first { $0.wall == median } ?? samples[0]
         rows.append((stage.name, records, rate, rate / (reference ?? rate), samples.map(\.peakRSSMB).max() ?? 0, median, walls.first!, walls.last!,
-                     mid.user, mid.sys))
+                     mid.user, mid.sys, mid.extras))
     }
+    let region = regionSummary(rows.map { (name: $0.name, records: $0.records, wall: $0.wall, user: $0.user, extras: $0.extras) })
     if options.json {
-        print(JSON.object([("students", .int(options.students)), ("stages", .array(rows.map { r in
-            .object([("name", .string(r.name)), ("records", .int(r.records)), ("records_per_s", .double((r.rate).rounded())),
+        print(JSON.object([("students", .int(options.students)), ("stages", .array(rows.map { r -> JSON in
+            var pairs: [(String, JSON)] = [("name", .string(r.name)), ("records", .int(r.records)), ("records_per_s", .double((r.rate).rounded())),
                      ("ratio_to_sqlite_import", .double((r.ratio * 1000).rounded() / 1000)), ("peak_rss_mb", .double((r.rss * 10).rounded() / 10)),
                      ("wall_s", .double((r.wall * 1000).rounded() / 1000)), ("wall_min_s", .double((r.minW * 1000).rounded() / 1000)),
                      ("wall_max_s", .double((r.maxW * 1000).rounded() / 1000)), ("user_s", .double((r.user * 1000).rounded() / 1000)),
-                     ("sys_s", .double((r.sys * 1000).rounded() / 1000))])
-        }))]).pretty())
+                     ("sys_s", .double((r.sys * 1000).rounded() / 1000))]
+            // Added keys (the region stages): schools per minute, the workers' CPU seconds.
+            if r.name.hasPrefix("region-") && r.name.hasSuffix("w") {
+                pairs.append(("schools_per_min", .double((Double(r.records) / max(r.wall, 1e-9) * 600).rounded() / 10)))
+            }
+            for (k, v) in r.extras.sorted(by: { $0.key < $1.key }) { pairs.append((k, .double((v * 1000).rounded() / 1000))) }
+            return .object(pairs)
+        }))] + (region.map { [("region", $0.json)] } ?? [])).pretty())
     } else {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
@@ -169,6 +191,10 @@ do {
             print(pad(r.name, 34) + lpad(String(r.records), 10) + lpad(String(Int(r.rate)), 12) + lpad(String(format: "%.3f", r.ratio), 10)
                   + lpad(String(format: "%.1f", r.rss), 9) + lpad(String(format: "%.3f (%.3f…%.3f)", r.wall, r.minW, r.maxW), 26)
                   + lpad(String(format: "%.2f", r.user), 9) + lpad(String(format: "%.2f", r.sys), 8))
+        }
+        if let region {
+            print("\nregion runner (this machine is shared with other builds: upper bounds):")
+            region.lines.forEach { print("  " + $0) }
         }
     }
 } catch {
