@@ -68,6 +68,9 @@ struct LocaleCLITests {
             (["--store", store, "conflicts", "show"], ["error: give one conflict ID"], ["ошибка: укажите один номер конфликта"]),
             (["--store", store, "status", "--bogus"], ["error: status: unknown option --bogus", "usage: status [--json]"],
              ["ошибка: status: неизвестный параметр --bogus", "использование: status [--json]"]),
+            // The secretary's list, tried without writing.
+            (["--store", store, "import", "contingent", samples + "/contingent/list-2026-09-01.csv", "--dry-run"], ["Would import ", "list date 01.09.2026"],
+             ["Пробный прогон, ничего не записано: список ", "дата списка 01.09.2026"]),
         ]
         for (args, en, ru) in texts {
             let a = Self.run(args, Self.english), b = Self.run(args, Self.russian)

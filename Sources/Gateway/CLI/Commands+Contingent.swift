@@ -28,13 +28,13 @@ extension CLI {
                 importer.policy = try Resources.policy(ctx.environment)
                 let result = try importer.run(path: file, columns: columns, mode: mode, date: date, sheet: a.option("--sheet"), dryRun: dry,
                          confirmWithdrawals: a.flag("--confirm-withdrawals"))
-                let held = result.heldExplanation(file: file)
+                let held = result.heldExplanation(file: file, ctx.language)
                 if !dry { try run.save(store, status: held == nil ? "ok" : "withdrawals_held", summary: result.json()) }
                 // Standard output keeps the summary; warnings and the brake's explanation go to standard error.
-                ctx.console.out(a.flag("--json") ? result.json().pretty() : result.text(file: file))
-                for w in result.warningLines(file: file) { ctx.console.err(w) }
+                ctx.console.out(a.flag("--json") ? result.json().pretty() : result.text(file: file, ctx.language))
+                for w in result.warningLines(file: file, ctx.language) { ctx.console.err(w) }
                 if let held {
-                    ctx.console.err("error: " + held)
+                    ctx.console.err(ErrorText.line.text(ctx.language, ["message": held]))
                     return ExitCode.dataError
                 }
                 return ExitCode.ok

@@ -39,36 +39,37 @@ public struct ContingentImportResult: Sendable {
         ])
     }
 
-    public func text(file: String) -> String {
-        var lines = ["\(dryRun ? "Would import" : "Imported") \(file) (\(mode.rawValue), list date \(date.russian)): \(created) created, \(updated) updated, \(unchanged) unchanged."]
-        if !arrived.isEmpty { lines.append("Arrived (зачисление): \(arrived.joined(separator: ", "))") }
-        if !withdrawn.isEmpty { lines.append("Withdrawn (выбытие): \(withdrawn.joined(separator: ", "))") }
-        for t in transferred { lines.append("Transferred (перевод): \(t.file) \(t.from) → \(t.to)") }
-        for r in renamed { lines.append("Personal data changed: \(r.file) \(r.from) → \(r.to)") }
-        if !withdrawalsHeld.isEmpty { lines.append("Withdrawals held (not recorded): \(withdrawalsHeld.joined(separator: ", "))") }
-        if conflicts > 0 {
-            lines.append("\(conflicts) field(s) the list and the journal changed differently \(dryRun ? "would wait" : "wait") in the queue: journal-gateway conflicts list")
-        }
+    /// The summary for people in language `l` (the catalogue's ``ContingentText``).
+    func text(file: String, _ l: Language = .english) -> String {
+        func say(_ t: ContingentText, _ args: [String: String] = [:]) -> String { t.text(l, args) }
+        var lines = [say(dryRun ? .wouldImport : .imported, ["file": file, "mode": mode.rawValue, "date": date.russian, "created": "\(created)",
+                                                             "updated": "\(updated)", "unchanged": "\(unchanged)"])]
+        if !arrived.isEmpty { lines.append(say(.arrived, ["files": arrived.joined(separator: ", ")])) }
+        if !withdrawn.isEmpty { lines.append(say(.withdrawn, ["files": withdrawn.joined(separator: ", ")])) }
+        for t in transferred { lines.append(say(.transferred, ["file": t.file, "from": t.from, "to": t.to])) }
+        for r in renamed { lines.append(say(.renamed, ["file": r.file, "from": r.from, "to": r.to])) }
+        if !withdrawalsHeld.isEmpty { lines.append(say(.withdrawalsHeld, ["files": withdrawalsHeld.joined(separator: ", ")])) }
+        if conflicts > 0 { lines.append(say(dryRun ? .conflictsWouldWait : .conflictsWait, ["n": "\(conflicts)"])) }
         return lines.joined(separator: "\n")
     }
 
-    /// The warnings for standard error: `warning: FILE:LINE[:COLUMN]: message`.
-    public func warningLines(file: String) -> [String] {
-        warnings.map { "warning: " + $0.located(in: file) }
+    /// The warnings for standard error: `warning: FILE:LINE[:COLUMN]: message` (the message is the reader's, in English).
+    func warningLines(file: String, _ l: Language = .english) -> [String] {
+        warnings.map { ContingentText.warning.text(l, ["place": $0.located(in: file)]) }
     }
 
     /// Why the withdrawals were held and what to do, or nil when none were. Personal-file
     /// numbers only: never a name beside a СНИЛС.
-    public func heldExplanation(file: String) -> String? {
+    func heldExplanation(file: String, _ l: Language = .english) -> String? {
         guard !withdrawalsHeld.isEmpty else { return nil }
+        func say(_ t: ContingentText, _ args: [String: String] = [:]) -> String { t.text(l, args) }
         let percent = String(format: "%.1f", Double(withdrawalsHeld.count) * 100 / Double(max(activeBefore, 1)))
-        return "\(file): the list would withdraw \(withdrawalsHeld.count) of \(activeBefore) active pupils (\(percent)%), "
-            + "more than the \(ContingentImporter.withdrawalLimitPercent)% one list may withdraw unconfirmed: a truncated or partial "
-            + "export looks like this. These withdrawals were held, nothing was withdrawn"
-            + (dryRun ? "" : "; everything else in the list was imported")
-            + ". Personal files: \(withdrawalsHeld.prefix(30).joined(separator: ", "))"
-            + (withdrawalsHeld.count > 30 ? " and \(withdrawalsHeld.count - 30) more (the summary lists them all). " : ". ")
-            + "If these pupils really left, run the import again with --confirm-withdrawals."
+        return say(.held, ["file": file, "n": "\(withdrawalsHeld.count)", "active": "\(activeBefore)", "percent": percent,
+                           "limit": "\(ContingentImporter.withdrawalLimitPercent)"])
+            + (dryRun ? "" : say(.heldImported))
+            + say(.heldFiles, ["files": withdrawalsHeld.prefix(30).joined(separator: ", ")])
+            + (withdrawalsHeld.count > 30 ? say(.heldMore, ["n": "\(withdrawalsHeld.count - 30)"]) : ". ")
+            + say(.heldAdvice)
     }
 }
 

@@ -60,7 +60,7 @@ enum Catalogue {
             P.allCases.map { ("\(P.self)", "\($0)", $0.texts.en, $0.texts.ru) }
         }
         return rows(CheckText.self) + rows(NightText.self) + rows(StatusText.self) + rows(ConflictText.self)
-            + rows(ErrorText.self) + rows(UsageText.self) + rows(HelpText.self) + rows(CommandText.self) + rows(ConfigText.self) + rows(ResultText.self) + rows(InputText.self) + rows(DiaryText.self) + rows(SyncText.self)
+            + rows(ErrorText.self) + rows(UsageText.self) + rows(HelpText.self) + rows(CommandText.self) + rows(ConfigText.self) + rows(ResultText.self) + rows(InputText.self) + rows(DiaryText.self) + rows(SyncText.self) + rows(ContingentText.self)
     }
 
     /// The `{name}` placeholders of a text, in order.
