@@ -14,7 +14,17 @@ import TestSupport
 
 /// The package root, found from this file's path (Sources/gateway-bench/…): the samples and
 /// the mappings the workers read.
-let benchPackageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The package this bench was built in: the first folder holding `Package.swift` above the
+/// executable (`.build/<triple>/release/gateway-bench`), else the current directory. Found at
+/// run time, never from a compile-time source path (NightE2ETests pins that for all of Sources).
+let benchPackageRoot: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<6 {
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+}()
 let benchSamples = benchPackageRoot.appendingPathComponent("samples").path
 let regionNight = "2026-12-01"
 
