@@ -53,13 +53,14 @@ enum ProcStatus {
         #endif
     }
 
-    /// CPU seconds this process has used so far, in user and kernel mode.
-    static func cpuSeconds() -> (user: Double, sys: Double) {
+    /// CPU seconds used so far, in user and kernel mode: by this process, or with
+    /// `children: true` by its children that were waited for.
+    static func cpuSeconds(children: Bool = false) -> (user: Double, sys: Double) {
         var u = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &u)
+        getrusage((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue, &u)
         #else
-        getrusage(RUSAGE_SELF, &u)
+        getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &u)
         #endif
         func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return (s(u.ru_utime), s(u.ru_stime))

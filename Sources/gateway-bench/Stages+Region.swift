@@ -130,18 +130,6 @@ final class RegionSchool: @unchecked Sendable {
 /// The schools of the running stage (kept so that their portals serve while the workers run).
 nonisolated(unsafe) var regionSchools: [RegionSchool] = []
 
-/// CPU seconds of this process's waited-for children (user, kernel).
-func childrenCPUSeconds() -> (user: Double, sys: Double) {
-    var u = rusage()
-    #if os(Linux)
-    getrusage(RUSAGE_CHILDREN.rawValue, &u)
-    #else
-    getrusage(RUSAGE_CHILDREN, &u)
-    #endif
-    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return (s(u.ru_utime), s(u.ru_stime))
-}
-
 /// A region's night: K schools (24; 2 with `--quick`), `workers` worker processes of one
 /// job at a time each. Records = schools; the schools per minute are records / wall × 60.
 struct RegionNightStage: Benchmark {
@@ -171,7 +159,7 @@ struct RegionNightStage: Benchmark {
     func run(_ ctx: BenchContext) throws -> Int {
         let region = try String(contentsOfFile: ctx.work + "/region.url", encoding: .utf8)
         let environment = ["JOURNAL_GATEWAY_MAPPINGS": benchPackageRoot.path + "/mappings", "JOURNAL_GATEWAY_SAMPLES": benchSamples]
-        let cpu0 = childrenCPUSeconds()
+        let cpu0 = ProcStatus.cpuSeconds(children: true)
         let pids = try (0..<workers).map { w in
             try spawnBinary(["--store", region, "region", "worker", "--concurrency", "1", "--per-host", "64", "--poll", "200ms",
                              "--night", regionNight, "--exit-when-done"],
@@ -185,7 +173,7 @@ struct RegionNightStage: Benchmark {
                 throw BenchError("\(name): worker \(w) ended with status \(status): \(log.suffix(2000))")
             }
         }
-        let cpu1 = childrenCPUSeconds()
+        let cpu1 = ProcStatus.cpuSeconds(children: true)
         let (console, read) = Console.capturing()
         let code = CLI.run(["--store", region, "region", "status", "--night", regionNight, "--json"], console: console, environment: [:])
         guard code == 0, let totals = try JSON.parse(read().out)["totals"] else { throw BenchError("\(name): region status exited \(code): \(read().err)") }
