@@ -239,21 +239,54 @@ public final class JournalStore {
         }
     }
 
+    /// Opens a writing transaction held across awaits (the pull's network waits between
+    /// pages): ``commitHeldTransaction()`` or ``rollbackHeldTransaction()`` ends it. Inside
+    /// it, write without ``transaction(_:)`` (it would open a second one); a killed process
+    /// loses what the held transaction did not commit, as with any transaction.
+    public func beginHeldTransaction() throws { try db.begin() }
+
+    /// Commits the held transaction (on PostgreSQL a region job's fence is checked first).
+    public func commitHeldTransaction() throws {
+        do { try db.commit() } catch {
+            db.rollback()
+            pageCache?.clear()
+            tombstonedKinds = nil
+            throw error
+        }
+    }
+
+    /// Rolls the held transaction back: nothing it wrote stays.
+    public func rollbackHeldTransaction() {
+        db.rollback()
+        pageCache?.clear()   // what the rolled-back writes told it is undone
+        tombstonedKinds = nil
+    }
+
     /// Runs `body` in a savepoint inside a transaction: a throw undoes only what `body` wrote.
     ///
     /// Cheap enough to run once per pulled item: its statements are prepared once (the
     /// statement cache), not parsed per call. Savepoints nest (the innermost one is undone).
+    ///
+    /// Opened lazily: only before the first statement that writes inside it
+    /// (``StoreConnection/deferredSavepoints``). A savepoint opened just before the first
+    /// write undoes exactly what one opened at the start would; one around work that only
+    /// read (a pulled item the journal already agrees with) costs no statement at all.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try db.run("SAVEPOINT step")
+        db.deferredSavepoints += 1
         do {
             let v = try body()
-            try db.run("RELEASE step")
+            // Still deferred: nothing was written inside it, so nothing to release.
+            if db.deferredSavepoints > 0 { db.deferredSavepoints -= 1 } else { try db.run("RELEASE step") }
             return v
         } catch {
-            try? db.run("ROLLBACK TO step")
-            try? db.run("RELEASE step")
-            tombstonedKinds = nil   // what the rolled-back writes told the cache may be undone
-            pageCache?.clear()
+            if db.deferredSavepoints > 0 {
+                db.deferredSavepoints -= 1   // nothing was written: nothing to undo
+            } else {
+                try? db.run("ROLLBACK TO step")
+                try? db.run("RELEASE step")
+                tombstonedKinds = nil   // what the rolled-back writes told the cache may be undone
+                pageCache?.clear()
+            }
             throw error
         }
     }

@@ -136,8 +136,12 @@ final class Database {
         }
     }
 
-    /// Runs a statement that returns no rows.
+    /// Runs a statement that returns no rows (after opening the deferred savepoints).
     func run(_ sql: String, _ args: [SQLValue] = []) throws {
+        while deferredSavepoints > 0 {
+            deferredSavepoints -= 1
+            try run("SAVEPOINT step")
+        }
         let stmt = try prepared(sql)
         defer { sqlite3_reset(stmt) }
         try bind(stmt, args, sql)
@@ -173,19 +177,24 @@ final class Database {
         return out
     }
 
+    var deferredSavepoints = 0
     var changes: Int { Int(sqlite3_changes(handle)) }
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try exec("BEGIN IMMEDIATE")
+        try begin()
         do {
             let v = try body()
-            try exec("COMMIT")
+            try commit()
             return v
         } catch {
-            try? exec("ROLLBACK")
+            rollback()
             throw error
         }
     }
+
+    func begin() throws { try exec("BEGIN IMMEDIATE") }
+    func commit() throws { try exec("COMMIT") }
+    func rollback() { try? exec("ROLLBACK") }
 }

@@ -20,6 +20,17 @@ protocol StoreConnection: AnyObject {
     var lastInsertRowID: Int64 { get }
     /// Runs `body` in one writing transaction, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T
+    /// Opens a writing transaction that ``commit()`` or ``rollback()`` ends (one held across
+    /// a pull's network waits, see ``JournalStore/beginHeldTransaction()``).
+    func begin() throws
+    /// Commits the transaction ``begin()`` opened (a region job's fence checked first).
+    func commit() throws
+    /// Rolls back the transaction ``begin()`` opened; never throws (there may be none left).
+    func rollback()
+    /// Savepoints asked for (``JournalStore/savepoint(_:)``) and not opened yet: ``run(_:_:)``
+    /// opens them (`SAVEPOINT step`, outermost first) before the first statement it runs, so
+    /// a savepoint around work that writes nothing costs nothing.
+    var deferredSavepoints: Int { get set }
 }
 
 /// The store's backends.

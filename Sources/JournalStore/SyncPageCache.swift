@@ -87,6 +87,13 @@ extension JournalStore {
         try prefetchState(cache, kind, localIDs: try prefetchIdentities(cache, kind, externalIDs), records: true)
     }
 
+    /// Reads the bindings, bases and journal records of local ids (the push plan's
+    /// candidates, a few hundred at a time): one query each per up to 256 ids.
+    public func prefetchLocal(counterpart: String, _ kind: EntityKind, localIDs: [String]) throws {
+        guard let cache = pageCache(counterpart) else { return }
+        try prefetchState(cache, kind, localIDs: localIDs, records: true)
+    }
+
     /// Reads the identity bindings of external ids (the records a page's items refer to).
     public func prefetchIdentities(counterpart: String, _ kind: EntityKind, externalIDs: [String]) throws {
         guard let cache = pageCache(counterpart) else { return }

@@ -24,76 +24,94 @@ extension SyncEngine {
         ctx.epoch = state.epoch
         var complete = false, resets = 0
         var asked: Set<PullNeed> = []
-        pages: while true {
-            let cursor = state.cursor
-            let page = try await reach("the pull from \(cursor ?? "the start")", attempts: pullAttempts) {
-                try await counterpart.pull(cursor: cursor)
-            }
-            try crash(.afterPull)
-            switch page {
-            case .needs(let needs):
-                // The counterpart asks what the journal holds before it reads the page: read,
-                // hand over, ask for the same page again (once: asking the same again is a fault).
-                guard !needs.isEmpty, asked.isDisjoint(with: needs) else {
-                    ctx.failures.append("\(cp) asked the journal the same question twice before the page after \(cursor ?? "the start"): stopped pulling; try again later")
-                    break pages
-                }
-                asked.formUnion(needs)
-                await counterpart.answer(try answers(to: needs))
-                continue pages
-            case .resetToFull:
-                resets += 1
-                guard resets <= 2 else {
-                    ctx.failures.append("\(cp) asked for a full pull again right after one: stopped pulling; try again later")
-                    break pages
-                }
-                state.cursor = nil
-                state.epoch += 1
-                state.fullPull = true
-                ctx.epoch = state.epoch
-                try store.transaction {
-                    try store.setSyncCursor(counterpart: cp, state)
-                    try store.addCheckpoint(runID: ctx.runID, kind: "reset-to-full", detail: .object([("epoch", .int(state.epoch))]))
-                }
-            case .records(let items, let next, let hasMore):
-                asked.removeAll()
-                var stop: String?
-                ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
-                defer { ctx.references = ReferenceCache() }
-                let ordered = order(items, ctx)
-                ctx.guardianChildren = SyncEngine.guardianChildren(ordered)
-                store.beginSyncPage(counterpart: cp)
-                defer { store.endSyncPage(); ctx.pageItems = [:] }
-                try prefetch(ordered, ctx)
-                // Deletions of records the journal still holds (echoes of our own deletions are not counted).
-                let deleting = try ordered.filter { r in
-                    guard r.deleted, let id = try store.localID(counterpart: cp, r.kind, externalID: r.externalID) else { return false }
-                    return store.record(r.kind, id: id) != nil
-                }
-                for (kind, n) in Dictionary(grouping: deleting, by: \.kind).mapValues(\.count) {
-                    ctx.deletions.expect(kind, count: n, limit: try ctx.deletions.limit(kind) { try store.count(kind) })
-                }
-                try store.transaction {
-                    for item in ordered {
-                        if let failure = try deliver(item, ctx, retrying: false), stop == nil { stop = failure }
+        // Pages are applied in a transaction held across the waits for the next page and
+        // committed every `commitEvery` items (or at the pull's end, or when the page stops
+        // it): each page's items with its cursor, as in one transaction a page, with fewer
+        // commits (each commit writes every page of the file it touched). A failure or a
+        // kill loses what is not committed: the next run pulls it again from the cursor.
+        var group = HeldPages(store: store, commitEvery: commitEvery)
+        do {
+            pages: while true {
+                let cursor = state.cursor
+                let page: PullPage
+                do {
+                    page = try await reach("the pull from \(cursor ?? "the start")", attempts: pullAttempts) {
+                        try await counterpart.pull(cursor: cursor)
                     }
-                    try crash(.beforeCursorAdvance)
-                    if stop == nil {
-                        state.cursor = next
+                } catch let e as Unavailable {
+                    try group.commit()   // the pages applied so far are kept
+                    throw e
+                }
+                try crash(.afterPull)
+                switch page {
+                case .needs(let needs):
+                    // The counterpart asks what the journal holds before it reads the page: read,
+                    // hand over, ask for the same page again (once: asking the same again is a fault).
+                    guard !needs.isEmpty, asked.isDisjoint(with: needs) else {
+                        ctx.failures.append("\(cp) asked the journal the same question twice before the page after \(cursor ?? "the start"): stopped pulling; try again later")
+                        break pages
+                    }
+                    asked.formUnion(needs)
+                    await counterpart.answer(try answers(to: needs))
+                    continue pages
+                case .resetToFull:
+                    resets += 1
+                    guard resets <= 2 else {
+                        ctx.failures.append("\(cp) asked for a full pull again right after one: stopped pulling; try again later")
+                        break pages
+                    }
+                    state.cursor = nil
+                    state.epoch += 1
+                    state.fullPull = true
+                    ctx.epoch = state.epoch
+                    try group.apply(items: 0) {
                         try store.setSyncCursor(counterpart: cp, state)
+                        try store.addCheckpoint(runID: ctx.runID, kind: "reset-to-full", detail: .object([("epoch", .int(state.epoch))]))
                     }
-                    try store.addCheckpoint(runID: ctx.runID, kind: "page", detail: .object([
-                        ("from", cursor.map(JSON.string) ?? .null), ("to", .string(next)), ("items", .int(items.count)),
-                        ("advanced", .bool(stop == nil))]))
+                case .records(let items, let next, let hasMore):
+                    asked.removeAll()
+                    var stop: String?
+                    ctx.references = ReferenceCache(enabled: true)   // a page's lookups; nothing of a failed page outlives it
+                    defer { ctx.references = ReferenceCache() }
+                    let ordered = order(items, ctx)
+                    ctx.guardianChildren = SyncEngine.guardianChildren(ordered)
+                    store.beginSyncPage(counterpart: cp)
+                    defer { store.endSyncPage(); ctx.pageItems = [:] }
+                    try prefetch(ordered, ctx)
+                    // Deletions of records the journal still holds (echoes of our own deletions are not counted).
+                    let deleting = try ordered.filter { r in
+                        guard r.deleted, let id = try store.localID(counterpart: cp, r.kind, externalID: r.externalID) else { return false }
+                        return store.record(r.kind, id: id) != nil
+                    }
+                    for (kind, n) in Dictionary(grouping: deleting, by: \.kind).mapValues(\.count) {
+                        ctx.deletions.expect(kind, count: n, limit: try ctx.deletions.limit(kind) { try store.count(kind) })
+                    }
+                    try group.apply(items: ordered.count) {
+                        for item in ordered {
+                            if let failure = try deliver(item, ctx, retrying: false), stop == nil { stop = failure }
+                        }
+                        try crash(.beforeCursorAdvance)
+                        if stop == nil {
+                            state.cursor = next
+                            try store.setSyncCursor(counterpart: cp, state)
+                        }
+                        try store.addCheckpoint(runID: ctx.runID, kind: "page", detail: .object([
+                            ("from", cursor.map(JSON.string) ?? .null), ("to", .string(next)), ("items", .int(items.count)),
+                            ("advanced", .bool(stop == nil))]))
+                    }
+                    if let stop {
+                        ctx.failures.append("the cursor stays at \(cursor ?? "the start") until this is fixed: \(stop)")
+                        break pages
+                    }
+                    if !hasMore { complete = true; break pages }
+                    if group.isDue { try group.commit(); try crash(.afterLocalCommit) }
                 }
-                try crash(.afterLocalCommit)
-                if let stop {
-                    ctx.failures.append("the cursor stays at \(cursor ?? "the start") until this is fixed: \(stop)")
-                    break pages
-                }
-                if !hasMore { complete = true; break pages }
             }
+        } catch {
+            group.rollback()
+            throw error
         }
+        if group.isOpen { try group.commit(); try crash(.afterLocalCommit) }
         if complete && state.fullPull { try sweep(ctx, &state) }
         try retryParked(ctx)
     }

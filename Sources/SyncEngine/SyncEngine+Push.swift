@@ -15,20 +15,24 @@ extension SyncEngine {
             let (changed, last) = try store.changedRecords(since: state.pushMark, skipping: [SyncEngine.source(cp), SyncEngine.loserSource(cp)])
             var seen = Set<String>()
             var candidates: [(kind: EntityKind, id: String)] = []
-            for c in changed + (try store.pendingRecords(counterpart: cp)) where seen.insert(c.entity.rawValue + "\u{1F}" + c.localID).inserted {
+            let pending = try store.pendingRecords(counterpart: cp)
+            let pendingKeys = Set(pending.map { $0.entity.rawValue + "\u{1F}" + $0.localID })
+            for c in changed + pending where seen.insert(c.entity.rawValue + "\u{1F}" + c.localID).inserted {
                 candidates.append((c.entity, c.localID))
             }
             candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
-            for (kind, id) in candidates { try adoptPredecessor(kind, id: id) }
+            // Two passes (every predecessor is adopted before anything is planned), each
+            // reading its candidates' bindings, bases and records a few hundred at a time.
+            try inChunks(candidates) { kind, id in try adoptPredecessor(kind, id: id) }
             var planned = 0
-            for (kind, id) in candidates {
-                try store.clearPending(counterpart: cp, kind, localID: id)
+            try inChunks(candidates) { kind, id in
+                if pendingKeys.contains(kind.rawValue + "\u{1F}" + id) { try store.clearPending(counterpart: cp, kind, localID: id) }
                 if ctx.waitingTwins.contains(kind.rawValue + "\u{1F}" + id) {
                     // Its counterpart record is parked for a code without a line: it binds when that arrives.
                     try store.markPending(counterpart: cp, kind, localID: id)
-                    continue
+                    return
                 }
-                guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { continue }
+                guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { return }
                 // The same operation again after a conflict answer is a new attempt: a key
                 // derived from the answered one (the counterpart would replay its answer).
                 while let old = try store.outboxEntry(key: entry.key), old.status == "conflict" {
@@ -44,7 +48,7 @@ extension SyncEngine {
                         ctx.fail(kind, "\(kind.rawValue) \(id): \(cp) still refuses it (\(why)); correct the record and run again")
                     }
                 case let old? where old.status == "applied":
-                    continue
+                    return
                 default:
                     try store.enqueueOutbox(entry)
                     planned += 1
@@ -53,6 +57,25 @@ extension SyncEngine {
             state.pushMark = last
             try store.setSyncCursor(counterpart: cp, state)
             try store.addCheckpoint(runID: ctx.runID, kind: "plan", detail: .object([("push_mark", .int(last)), ("planned", .int(planned))]))
+        }
+    }
+
+    /// Calls `body` with each candidate, in order, while the store's page reads hold the
+    /// bindings, bases and records of the candidates around it (256 at a time): the plan
+    /// reads a few statements per chunk instead of several per record (an initial sync
+    /// plans every record of the journal once).
+    private func inChunks(_ candidates: [(kind: EntityKind, id: String)], _ body: (EntityKind, String) throws -> Void) throws {
+        let cp = counterpart.name
+        var start = 0
+        while start < candidates.count {
+            let kind = candidates[start].kind
+            var end = start
+            while end < candidates.count && end - start < 256 && candidates[end].kind == kind { end += 1 }
+            store.beginSyncPage(counterpart: cp)
+            defer { store.endSyncPage() }
+            try store.prefetchLocal(counterpart: cp, kind, localIDs: candidates[start..<end].map(\.id))
+            for i in start..<end { try body(kind, candidates[i].id) }
+            start = end
         }
     }
 

@@ -18,6 +18,9 @@ public struct SyncEngine {
     /// Attempts at each page (and each batch, under the same keys) before the run stops
     /// as unavailable. Adapters retry with backoff themselves; these are the engine's.
     public var pullAttempts = 3
+    /// Pulled items applied in one held transaction before it is committed at the next
+    /// page boundary (``HeldPages``; also committed after two seconds).
+    public var commitEvery = 5000
     /// Plan-and-push rounds; a round follows one whose answers held conflicts.
     public var pushRounds = 3
     /// Interrupts the run at checkpoint boundaries (tests).

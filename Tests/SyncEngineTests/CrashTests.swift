@@ -26,6 +26,9 @@ struct CrashTests {
     }
 
     static let policy = PolicyTable.defaults.setting(.lesson, "topic", .queue)
+    /// Pages of three items held two by two (``HeldPages``): interruptions fall both inside a
+    /// held transaction and between its commits.
+    static let commitEvery = 4
 
     /// A store and counterpart in the same state every time: synced once, then a run
     /// whose push could not reach the counterpart (a batch left in the outbox), then
@@ -75,7 +78,7 @@ struct CrashTests {
         let (refPath, refCP) = try await scenario(refDir, backend)
         let counter = Crasher(nil)
         let refStore = try JournalStore.open(at: refPath)
-        let ref = try await sync(refStore, refCP, policy: CrashTests.policy, batchSize: 2, crash: counter.hook, runID: "run")
+        let ref = try await sync(refStore, refCP, policy: CrashTests.policy, batchSize: 2, crash: counter.hook, runID: "run", commitEvery: CrashTests.commitEvery)
         #expect(ref.exitCode == 0 && ref.total.unexplained == 0, "\(ref.json)")
         #expect(ref.resent == 1 && ref.entities[.lesson]?.conflicts == 1, "\(ref.json)")
         let expected = try snapshot(refStore, refCP, cursor: false)
@@ -91,14 +94,15 @@ struct CrashTests {
             let (path, cp) = try await scenario(dir, backend)
             do {
                 let store = try JournalStore.open(at: path)
-                _ = try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, crash: Crasher((point, occurrence)).hook, runID: "killed")
+                _ = try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, crash: Crasher((point, occurrence)).hook, runID: "killed",
+                                   commitEvery: CrashTests.commitEvery)
                 Issue.record("no interruption at \(point.rawValue) #\(occurrence)")
             } catch let e as InjectedCrash {
                 #expect(e.point == point)
             }
             // Start again, as after a restart: a fresh connection to the same file.
             let store = try JournalStore.open(at: path)
-            let resumed = try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, runID: "resumed")
+            let resumed = try await sync(store, cp, policy: CrashTests.policy, batchSize: 2, runID: "resumed", commitEvery: CrashTests.commitEvery)
             #expect(resumed.exitCode == 0, "after \(point.rawValue) #\(occurrence): \(resumed.json)")
             #expect(resumed.resumedAfter == ["killed"])
             #expect(try store.syncRunStatus(id: "killed") == "interrupted")

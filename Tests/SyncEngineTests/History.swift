@@ -288,16 +288,18 @@ final class History {
         // them (the brake on mass deletion has its own tests, DeletionBrakeTests).
         let trusted = Int.max
         let mode = clean ? 0 : random.below(6)
-        trace.append("\(step): sync (mode \(mode), page \(faults.pageSize), batch \(batch))")
+        // Pages committed one by one, a few at a time, or all in one held transaction (no randomness drawn).
+        let commitEvery = [1, 4, 5000][step % 3]
+        trace.append("\(step): sync (mode \(mode), page \(faults.pageSize), batch \(batch), commit every \(commitEvery))")
         if mode == 1 { cp.faults.failPushes = 3 }          // unreachable for the whole push: the next run resends
         if mode == 2 { cp.faults.losePushAnswers = 1 }     // applied, answer lost: retried under the same keys
         if mode == 3 {
             let point = random.pick(CrashPoint.allCases), n = 1 + random.below(3)
             let crash = CrashHook { p in if p == point { throw CrashTests.InjectedCrash(point: p, occurrence: n) } }
-            do { _ = try await sync(store, cp, policy: policy, batchSize: batch, crash: crash, allowDeletions: trusted) } catch is CrashTests.InjectedCrash {}
+            do { _ = try await sync(store, cp, policy: policy, batchSize: batch, crash: crash, allowDeletions: trusted, commitEvery: commitEvery) } catch is CrashTests.InjectedCrash {}
             store = try JournalStore.open(at: store.path)   // the same store on either backend
         }
-        var summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)
+        var summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted, commitEvery: commitEvery)
         if summary.exitCode == 69 {
             cp.faults.failPushes = 0
             summary = try await sync(store, cp, policy: policy, batchSize: batch, allowDeletions: trusted)

@@ -50,9 +50,10 @@ let surnames = ["Зайцева", "Иванов", "Петрова", "Сидор�
 /// Runs one sync.
 @discardableResult
 func sync(_ store: JournalStore, _ cp: InMemoryCounterpart, policy: PolicyTable = .defaults, batchSize: Int = 200,
-          crash: CrashHook = .none, runID: String? = nil, allowDeletions: Int? = nil) async throws -> SyncSummary {
+          crash: CrashHook = .none, runID: String? = nil, allowDeletions: Int? = nil, commitEvery: Int? = nil) async throws -> SyncSummary {
     var engine = SyncEngine(store: store, counterpart: cp, policy: policy)
     engine.allowDeletions = allowDeletions
+    if let commitEvery { engine.commitEvery = commitEvery }
     engine.batchSize = batchSize
     engine.crash = crash
     engine.runID = runID

@@ -31,8 +31,14 @@ final class PGStoreConnection: StoreConnection {
         try pg.exec(text)
     }
 
+    var deferredSavepoints = 0
+
     func run(_ sql: String, _ args: [SQLValue]) throws {
         if fence != nil, !pg.inTransaction { return try transaction { try run(sql, args) } }
+        while deferredSavepoints > 0 {
+            deferredSavepoints -= 1
+            try pg.exec("SAVEPOINT step")
+        }
         let t = try translated(sql)
         guard let text = t.sql else { return }
         if t.returning != nil {
@@ -65,4 +71,13 @@ final class PGStoreConnection: StoreConnection {
             return v
         }
     }
+
+    func begin() throws { try pg.exec("BEGIN ISOLATION LEVEL " + PGConnection.Isolation.readCommitted.rawValue) }
+
+    func commit() throws {
+        if let fence { try RegionFenceCheck.check(pg, fence, location: path) }
+        try pg.exec("COMMIT")
+    }
+
+    func rollback() { try? pg.exec("ROLLBACK") }
 }
