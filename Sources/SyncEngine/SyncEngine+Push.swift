@@ -13,14 +13,18 @@ extension SyncEngine {
         try store.transaction {
             var state = try store.syncCursor(counterpart: cp)
             let (changed, last) = try store.changedRecords(since: state.pushMark, skipping: [SyncEngine.source(cp), SyncEngine.loserSource(cp)])
-            var seen = Set<String>()
-            var candidates: [(kind: EntityKind, id: String)] = []
+            // The changed records (each once, in kind and id order) and those the pull marked.
             let pending = try store.pendingRecords(counterpart: cp)
             let pendingKeys = Set(pending.map { $0.entity.rawValue + "\u{1F}" + $0.localID })
-            for c in changed + pending where seen.insert(c.entity.rawValue + "\u{1F}" + c.localID).inserted {
-                candidates.append((c.entity, c.localID))
+            var candidates: [(kind: EntityKind, id: String)] = changed.map { (kind: $0.entity, id: $0.localID) }
+            if !pending.isEmpty {
+                candidates += pending.map { (kind: $0.entity, id: $0.localID) }
+                candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
+                var unique: [(kind: EntityKind, id: String)] = []
+                unique.reserveCapacity(candidates.count)
+                for c in candidates where unique.last.map({ $0.kind != c.kind || $0.id != c.id }) ?? true { unique.append(c) }
+                candidates = unique
             }
-            candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
             // Two passes (every predecessor is adopted before anything is planned), each
             // reading its candidates' bindings, bases and records a few hundred at a time.
             try inChunks(candidates) { kind, id in try adoptPredecessor(kind, id: id) }
