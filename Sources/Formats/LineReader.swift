@@ -20,7 +20,12 @@ public struct LineReader {
     /// The next line's bytes (without its line end), or nil at the end of the file.
     public mutating func next() throws -> [UInt8]? {
         while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            let from = start
+            let found = buffer.withUnsafeBufferPointer { b -> Int? in
+                guard from < b.count, let base = b.baseAddress, let hit = memchr(base + from, 0x0A, b.count - from) else { return nil }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
+            if let nl = found {
                 var end = nl
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 let line = Array(buffer[start..<end])

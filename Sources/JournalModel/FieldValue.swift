@@ -58,7 +58,14 @@ extension FieldValue: Comparable {
 
 extension String {
     /// Whether the string is empty or only white space (cheaper than trimming).
-    public var isBlank: Bool { !unicodeScalars.contains { !$0.properties.isWhitespace } }
+    public var isBlank: Bool {
+        // A visible ASCII character settles it without looking up Unicode properties.
+        for u in utf8 {
+            if u > 0x20 && u < 0x7F { return false }
+            if u >= 0x80 { break }
+        }
+        return !unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
 }
 
 extension FieldValue {

@@ -80,7 +80,8 @@ struct ImportValidation {
 
     /// `fileID`: the record's id in the file (`r.id` is the store's when the file's is an alias).
     private mutating func visit(line: Int, record r: Record, fileID: String) {
-        let name = "\(r.kind.rawValue) \(fileID)" + (fileID == r.id ? "" : " (bound to \(r.id))")
+        // Built only for a message (most records have none).
+        var name: String { "\(r.kind.rawValue) \(fileID)" + (fileID == r.id ? "" : " (bound to \(r.id))") }
         let idKey = Self.key(r.kind, r.id)
         if let first = defined[idKey].map(Int.init) ?? deleted[r.kind]?[r.id] {
             problems.append(Problem(line: line, message: "\(name) appears twice in the file (also line \(first))"))
@@ -164,6 +165,12 @@ struct ImportValidation {
     /// Whether R1 refused the record.
     @discardableResult
     private mutating func check(rules r: Record, line: Int) -> Bool {
+        // The common case, without building a lookup: a mark or homework whose lesson and
+        // class the file defines, the class not grade 1 (R1, all checkRules asks of them).
+        if r.kind == .mark || r.kind == .homework, let lesson = r[r.kind == .mark ? Mark.lesson : Homework.lesson].text,
+           let cls = lessonClass[lesson], let info = classInfo[cls], info[ClassUnit.grade].int != 1 {
+            return false
+        }
         let lookup = Lookup(store: store, lessonClass: lessonClass, classInfo: classInfo)
         var r1 = false
         for v in store.waivingSchoolSettings(rules.checkRules(r, lookup: lookup), of: r) {

@@ -136,7 +136,10 @@ public struct JournalImporter {
         while let bytes = try reader.next() {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             let parsed: Result<JournalLine, LineProblems>
-            if let p = JournalText.firstProblem(bytes) {
+            if let line = JournalLineDecoder.decode(bytes) {
+                // The plain well-formed line, decoded from its bytes (no JSON tree).
+                parsed = .success(line)
+            } else if let p = JournalText.firstProblem(bytes) {
                 parsed = .failure(LineProblems([p.message], column: p.column))
             } else {
                 do {
