@@ -18,12 +18,32 @@ import JournalModel
 /// ```
 public struct JSONReader: Sendable {
     public let value: JSON
-    public let path: JSONPath
     public let endpoint: String
     public let status: Int
+    /// Where the value sits: `base`, then up to two more steps. Kept apart so that reading the
+    /// fields of a list's rows builds no path per field: the path is written out only for a
+    /// violation (and for a value nested deeper than two steps below `base`).
+    private let base: JSONPath
+    private let step1: JSONPath.Step?
+    private let step2: JSONPath.Step?
+
+    /// Where the value sits in the answer.
+    public var path: JSONPath {
+        guard let step1 else { return base }
+        var steps = base.steps
+        steps.append(step1)
+        if let step2 { steps.append(step2) }
+        return JSONPath(steps)
+    }
 
     public init(_ value: JSON, endpoint: String, status: Int = 200, path: JSONPath = .root) {
-        self.value = value; self.endpoint = endpoint; self.status = status; self.path = path
+        self.value = value; self.endpoint = endpoint; self.status = status
+        base = path; step1 = nil; step2 = nil
+    }
+
+    private init(_ value: JSON, endpoint: String, status: Int, base: JSONPath, _ step1: JSONPath.Step?, _ step2: JSONPath.Step?) {
+        self.value = value; self.endpoint = endpoint; self.status = status
+        self.base = base; self.step1 = step1; self.step2 = step2
     }
 
     /// The body of an answer; none at all is a violation.
@@ -59,7 +79,14 @@ public struct JSONReader: Sendable {
         }
     }
 
-    func child(_ key: String, _ v: JSON) -> JSONReader { JSONReader(v, endpoint: endpoint, status: status, path: path.appending(key)) }
+    func child(_ key: String, _ v: JSON) -> JSONReader { child(.key(key), v) }
+
+    /// The reader of a value one step below this one.
+    func child(_ step: JSONPath.Step, _ v: JSON) -> JSONReader {
+        if step1 == nil { return JSONReader(v, endpoint: endpoint, status: status, base: base, step, nil) }
+        if step2 == nil { return JSONReader(v, endpoint: endpoint, status: status, base: base, step1, step) }
+        return JSONReader(v, endpoint: endpoint, status: status, base: path, step, nil)
+    }
 
     // MARK: this value
 
@@ -73,7 +100,7 @@ public struct JSONReader: Sendable {
     /// The elements of an array, each with its path.
     public func asArray() throws -> [JSONReader] {
         guard case .array(let items) = value else { throw violation(expected: "an array", got: Self.typeName(value)) }
-        return items.enumerated().map { JSONReader($0.element, endpoint: endpoint, status: status, path: path.appending($0.offset)) }
+        return items.enumerated().map { child(.index($0.offset), $0.element) }
     }
 
     /// An array of objects (the usual list answer).

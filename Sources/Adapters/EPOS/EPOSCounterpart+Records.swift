@@ -18,7 +18,7 @@ extension EPOSCounterpart {
                 return [RemoteRecord(.lesson, externalID: id, version: version, deleted: true),
                         RemoteRecord(.homework, externalID: id, version: version, deleted: true)]
             }
-            lessonClass[id] = classID
+            setLessonClass(id, classID)
             var out = try lessonWithTeachers(row, classID: classID, ref: ref)
             if let hw = try homework(row) {
                 out.append(hw)
@@ -60,7 +60,7 @@ extension EPOSCounterpart {
         let lesson = try self.lesson(l, classID: classID, ref: ref)
         for key in [Lesson.teacher, Lesson.substitute] {
             guard let t = lesson.fields[key].text, !teachersDelivered.contains(t), let names = teachers.names(t) else { continue }
-            teachersDelivered.insert(t)
+            _ = markDelivered(t)
             out.append(RemoteRecord(.teacher, externalID: t, names))
         }
         out.append(lesson)
@@ -82,7 +82,7 @@ extension EPOSCounterpart {
             Lesson.teacher: FieldValue(known(replaced ?? taught)), Lesson.substitute: FieldValue(replaced == nil ? nil : known(taught)),
             Lesson.topic: FieldValue(try l.string("topic", nullable: true)),
         ], version: try l.eposMoment("updated_at"))
-        lessonSubject[id] = subject
+        setLessonSubject(id, subject)
         return record
     }
 
@@ -90,9 +90,8 @@ extension EPOSCounterpart {
     /// nil, and a warning once per run.
     func known(_ teacher: String) -> String? {
         if teachers.names(teacher) != nil { return teacher }
-        if warnedTeachers.insert(teacher).inserted {
-            warnings.append("ЭПОС.Школа teacher \(teacher) is not in the journal: lessons naming them were taken without that teacher; name them in epos/teachers.tsv of the mappings («\(teacher)<TAB>surname<TAB>name<TAB>patronymic», as the journal spells them) or add them to the journal with the id \(teacher), then run the sync with --full")
-        }
+        _ = warnOnce(teacher,
+            "ЭПОС.Школа teacher \(teacher) is not in the journal: lessons naming them were taken without that teacher; name them in epos/teachers.tsv of the mappings («\(teacher)<TAB>surname<TAB>name<TAB>patronymic», as the journal spells them) or add them to the journal with the id \(teacher), then run the sync with --full")
         return nil
     }
 

@@ -36,6 +36,11 @@ public actor EPOSCounterpart: Counterpart {
     /// Our own writes in this run per object: (updated_at before, after). An object written
     /// twice in one push (a lesson, then its homework) is not a conflict with itself.
     var ownWrites: [String: (from: String, to: String)] = [:]
+    /// The changes of the page being read, to put back if it breaks the document (nil between pages).
+    var undo: [Undo]?
+    /// The cursor last handed back, with its text, and the text's parts per class (see ``EPOSCursor/text(cache:)``).
+    var lastCursor: (text: String, cursor: EPOSCursor)?
+    var cursorParts: [String: EPOSCursor.Segment] = [:]
 
     /// Rows per page (`per_page`): the most the portal gives, unless a test asks for fewer.
     let perPage: Int
@@ -96,23 +101,45 @@ public actor EPOSCounterpart: Counterpart {
 
     public func pull(cursor: String?) async throws -> PullPage {
         var c: EPOSCursor
+        let fresh: Bool
         if let cursor {
-            guard let parsed = EPOSCursor(cursor) else { return .resetToFull }
-            c = parsed
+            // The cursor this adapter handed back last is the one the engine passes on: taken
+            // as it is rather than read again from its text (it equals what the text reads as).
+            if let last = lastCursor, last.text == cursor {
+                c = last.cursor
+                fresh = false
+            } else {
+                guard let parsed = EPOSCursor(cursor) else { return .resetToFull }
+                c = parsed
+                fresh = true
+            }
         } else {
             c = .fullStart
+            fresh = false
         }
+        let (records, hasMore) = try await pull(&c)
+        let text = c.text(cache: &cursorParts)
+        // Watermarks this call set are already written as the text reads them back; those of
+        // a cursor read from another text (an older form) may not be.
+        if fresh, let back = EPOSCursor(text) { c = back }
+        assert(EPOSCursor(text) == c, "the cursor kept differs from its text")
+        lastCursor = (text, c)
+        return .records(records, next: text, hasMore: hasMore)
+    }
+
+    /// One call's records and whether more follow; moves `c`.
+    private func pull(_ c: inout EPOSCursor) async throws -> ([RemoteRecord], Bool) {
         let ref = try await loadReference()
         if c.position == .reference {
             let records = referencePage(&c, ref)
             c.position = .list(EPOSList.paged[0], "")
-            return .records(records, next: c.text, hasMore: true)
+            return (records, true)
         }
         // Lists of classes that have nothing new are passed in the same call: one page per answer with rows.
         var quiet = 0
         while case .list(let list, let from) = c.position {
             guard let classID = ref.classOrder.first(where: { from.isEmpty || $0 >= from }) else {
-                if advance(&c, after: list, ref) { return .records([], next: c.text, hasMore: false) }
+                if advance(&c, after: list, ref) { return ([], false) }
                 continue
             }
             c.position = .list(list, classID)
@@ -121,13 +148,13 @@ public actor EPOSCounterpart: Counterpart {
                 if let next = ref.classOrder.first(where: { $0 > classID }) {
                     c.position = .list(list, next)
                 } else if advance(&c, after: list, ref) {
-                    return .records(records, next: c.text, hasMore: false)
+                    return (records, false)
                 }
             }
             quiet += 1
-            if !records.isEmpty || !done || quiet >= Self.quietListsPerCall { return .records(records, next: c.text, hasMore: true) }
+            if !records.isEmpty || !done || quiet >= Self.quietListsPerCall { return (records, true) }
         }
-        return .records([], next: c.text, hasMore: false)
+        return ([], false)
     }
 
     /// Moves the cursor to the next list's first class; after the last list, ends the pass
@@ -141,7 +168,7 @@ public actor EPOSCounterpart: Counterpart {
         c.mode = .since
         c.position = .reference
         let classes = Set(ref.classOrder)
-        c.lists = c.lists.filter { classes.contains($0.key.classID) }
+        c.keepClasses(classes)
         return true
     }
 
@@ -175,7 +202,7 @@ public actor EPOSCounterpart: Counterpart {
             if let newest {
                 let atNewest = students.filter { EPOSTimestamp.same($0.updatedAt, newest) }.map(\.record.externalID)
                 let kept = EPOSTimestamp.same(newest, state.watermark) ? Array(Set(state.seen + atNewest)).sorted() : atNewest.sorted()
-                state = EPOSListState(watermark: newest, page: 1, seen: kept.count > EPOSListState.seenLimit ? [] : kept)
+                state = EPOSListState(watermark: EPOSCursor.canonical(newest), page: 1, seen: kept.count > EPOSListState.seenLimit ? [] : kept)
             }
             c[classID, .students] = state
         }
@@ -197,40 +224,49 @@ public actor EPOSCounterpart: Counterpart {
         let path = "core/api/" + list.rawValue
         let r = try await get(path, query)
         let rows = try Self.ok(r, PortalViolation.endpoint("GET", path, query)).asObjects()
-        let stamps = try rows.map { try $0.eposMoment("updated_at") }
+        // Each row's moment read once, as written and as an instant.
+        let stamps = try rows.map { try $0.eposMomentInstant("updated_at") }
         let ids = try rows.map { try $0.eposID("id") }
+        let markMS = state.watermark.flatMap(EPOSTimestamp.milliseconds)
+        /// `EPOSTimestamp.same(stamp, state.watermark)`.
+        func atWatermark(_ s: (text: String, ms: Int64)) -> Bool {
+            guard let w = state.watermark else { return false }
+            return s.text == w || s.ms == markMS
+        }
         // Rows at or after `updated_at_from`, in `updated_at` order (epos.md).
-        var low = state.watermark
+        var low: (text: String, ms: Int64)? = state.watermark.flatMap { w in markMS.map { (w, $0) } }
         for (row, stamp) in zip(rows, stamps) {
-            if let f = low, EPOSTimestamp.compare(stamp, f) == .orderedAscending {
-                throw row.violation(at: "updated_at", expected: f == state.watermark ? "a moment at or after updated_at_from=\(f)" : "rows in updated_at order",
+            if let f = low, stamp.ms < f.ms {
+                throw row.violation(at: "updated_at", expected: f.text == state.watermark ? "a moment at or after updated_at_from=\(f.text)" : "rows in updated_at order",
                                     got: "an earlier moment")
             }
             low = stamp
         }
         var records: [RemoteRecord] = []
         // Nothing of a page that breaks the document is kept (not even the subjects it taught).
-        let saved = (lessonSubject, lessonClass, teachersDelivered, warnedTeachers, warnings)
+        beginPage()
         do {
             for (i, row) in rows.enumerated() {
-                if let w = state.watermark, EPOSTimestamp.same(stamps[i], w), state.seen.contains(ids[i]) { continue }
+                if atWatermark(stamps[i]), state.seen.contains(ids[i]) { continue }
                 records += try self.records(list, row, classID: classID, mode: c.mode, ref: ref)
             }
         } catch {
-            (lessonSubject, lessonClass, teachersDelivered, warnedTeachers, warnings) = saved
+            rollbackPage()
             throw error
         }
+        commitPage()
         let total = r.header("X-Total-Count").flatMap(Int.init)
         let more = Self.hasNextLink(r.header("Link")) || (total.map { $0 > state.page * perPage } ?? false)
         var done = !more
         if let last = stamps.last {
-            let atLast = zip(ids, stamps).filter { EPOSTimestamp.same($0.1, last) }.map(\.0)
-            if EPOSTimestamp.same(last, state.watermark) {
+            let atLast = zip(ids, stamps).filter { $0.1.ms == last.ms }.map(\.0)
+            if atWatermark(last) {
                 // A block of rows sharing one moment: page on by number inside it.
                 state.seen = Array(Set(state.seen + atLast)).sorted()
                 state.page = more ? state.page + 1 : 1
             } else {
-                state.watermark = last
+                // Kept as the cursor's text gives it back (the same instant, in UTC).
+                state.watermark = EPOSCursor.canonical(last.text)
                 state.seen = atLast.sorted()
                 state.page = 1
             }

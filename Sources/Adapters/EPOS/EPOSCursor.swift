@@ -70,7 +70,21 @@ struct EPOSCursor: Equatable, Sendable {
 
     var mode: Mode
     var position: Position
-    var lists: [Key: EPOSListState]
+    /// The list states by class, then list.
+    private(set) var classes: [String: [EPOSList: EPOSListState]] = [:]
+
+    /// Every (class, list) state.
+    var lists: [Key: EPOSListState] {
+        get {
+            var out: [Key: EPOSListState] = [:]
+            for (c, states) in classes { for (l, s) in states { out[Key(classID: c, list: l)] = s } }
+            return out
+        }
+        set {
+            classes = [:]
+            for (k, s) in newValue { classes[k.classID, default: [:]][k.list] = s }
+        }
+    }
 
     /// The class whose state stands for every class without its own (an older cursor's).
     static let everyClass = "*"
@@ -79,30 +93,63 @@ struct EPOSCursor: Equatable, Sendable {
     static let fullStart = EPOSCursor(mode: .full, position: .reference, lists: [:])
 
     subscript(_ classID: String, _ list: EPOSList) -> EPOSListState {
-        get { lists[Key(classID: classID, list: list)] ?? lists[Key(classID: Self.everyClass, list: list)] ?? EPOSListState() }
-        set { lists[Key(classID: classID, list: list)] = newValue }
+        get { classes[classID]?[list] ?? classes[Self.everyClass]?[list] ?? EPOSListState() }
+        set { classes[classID, default: [:]][list] = newValue }
+    }
+
+    /// Drops the states of classes not in `kept`.
+    mutating func keepClasses(_ kept: Set<String>) {
+        classes = classes.filter { kept.contains($0.key) }
     }
 
     var text: String {
+        var cache: [String: Segment] = [:]
+        return text(cache: &cache)
+    }
+
+    /// One class's part of the text, and the states it was written from.
+    struct Segment: Sendable {
+        var states: [EPOSList: EPOSListState]
+        var text: String
+    }
+
+    /// The text form; a class's part is taken from `cache` when its states are those the
+    /// part was written from (a page changes one class's states: a full pull of a school of
+    /// 77 classes would otherwise write ~400 states per page), and kept there otherwise.
+    func text(cache: inout [String: Segment]) -> String {
         let pos: String
         switch position {
         case .reference: pos = "ref"
         case .list(let l, let c): pos = "\(l.short)/\(Self.escape(c))"
         }
         var out = "v2:\(mode.rawValue):\(pos)"
-        var byClass: [String: [(EPOSList, EPOSListState)]] = [:]
-        for (key, state) in lists { byClass[key.classID, default: []].append((key.list, state)) }
-        for classID in byClass.keys.sorted() {
-            let parts = byClass[classID]!.sorted { EPOSList.allCases.firstIndex(of: $0.0)! < EPOSList.allCases.firstIndex(of: $1.0)! }.map { list, s in
-                var p = "\(list.short)=" + (s.watermark.map(Self.packMoment) ?? "")
-                if s.page > 1 { p += "~\(s.page)" }
-                if !s.seen.isEmpty { p += "#" + s.seen.map(Self.escape).joined(separator: ",") }
-                return p
+        for classID in classes.keys.sorted() {
+            let states = classes[classID]!
+            if let hit = cache[classID], hit.states == states {
+                out += hit.text
+                continue
             }
-            out += "|\(Self.escape(classID)):" + parts.joined(separator: ";")
+            let part = Self.segment(classID, states)
+            cache[classID] = Segment(states: states, text: part)
+            out += part
         }
         return out
     }
+
+    /// `|<class>:st=…;si=…` of one class.
+    private static func segment(_ classID: String, _ states: [EPOSList: EPOSListState]) -> String {
+        let parts = EPOSList.allCases.compactMap { list -> String? in
+            guard let s = states[list] else { return nil }
+            var p = "\(list.short)=" + (s.watermark.map(Self.packMoment) ?? "")
+            if s.page > 1 { p += "~\(s.page)" }
+            if !s.seen.isEmpty { p += "#" + s.seen.map(Self.escape).joined(separator: ",") }
+            return p
+        }
+        return "|\(Self.escape(classID)):" + parts.joined(separator: ";")
+    }
+
+    /// A watermark as a cursor read back from its text holds it: the same instant in UTC.
+    static func canonical(_ moment: String) -> String { unpackMoment(packMoment(moment)) ?? moment }
 
     /// Reads the text form, or the whole-school form of earlier versions (its watermarks
     /// then stand for every class); nil when it is neither (the engine starts a full pull).
@@ -123,7 +170,6 @@ struct EPOSCursor: Equatable, Sendable {
             guard p.count == 2, let l = EPOSList(short: p[0]), l != .students else { return nil }
             position = .list(l, Self.unescape(p[1]))
         }
-        lists = [:]
         for segment in parts.dropFirst() {
             guard let colon = segment.firstIndex(of: ":") else { return nil }
             let classID = Self.unescape(String(segment[..<colon]))
@@ -131,7 +177,7 @@ struct EPOSCursor: Equatable, Sendable {
             for entry in segment[segment.index(after: colon)...].split(separator: ";") {
                 guard let eq = entry.firstIndex(of: "="), let list = EPOSList(short: String(entry[..<eq])) else { return nil }
                 guard let state = Self.state(entry[entry.index(after: eq)...], packed: true) else { return nil }
-                lists[Key(classID: classID, list: list)] = state
+                classes[classID, default: [:]][list] = state
             }
         }
     }
@@ -180,7 +226,7 @@ struct EPOSCursor: Equatable, Sendable {
             guard let at = segment.firstIndex(of: "@"), let list = EPOSList(rawValue: String(segment[..<at])),
                   var state = Self.state(segment[segment.index(after: at)...], packed: false) else { return nil }
             state.page = 1
-            if state != EPOSListState() { c.lists[Key(classID: everyClass, list: list)] = state }
+            if state != EPOSListState() { c[everyClass, list] = state }
         }
         return c
     }

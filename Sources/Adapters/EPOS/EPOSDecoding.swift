@@ -25,6 +25,14 @@ extension JSONReader {
         try parsed(key, expected: Self.eposMomentForm) { EPOSTimestamp.milliseconds($0) == nil ? nil : $0 }
     }
 
+    /// A moment as written and as milliseconds since 1970 (read once: pages compare them).
+    func eposMomentInstant(_ key: String) throws -> (text: String, ms: Int64) {
+        let f = try field(key)
+        guard case .string(let s) = f.value else { throw f.violation(expected: Self.eposMomentForm, got: Self.typeName(f.value)) }
+        guard let ms = EPOSTimestamp.milliseconds(s) else { throw f.violation(expected: Self.eposMomentForm, got: "a string in another form") }
+        return (s, ms)
+    }
+
     func eposMoment(_ key: String, nullable: Bool) throws -> String? {
         try parsed(key, nullable: nullable, expected: Self.eposMomentForm) { EPOSTimestamp.milliseconds($0) == nil ? nil : $0 }
     }

@@ -24,7 +24,9 @@ struct EPOSPacer: Sendable {
         issued += 1
         guard limit > 0 else { return (.zero, issued) }
         var at = now
-        if recent.count >= limit, let oldest = recent.map(\.at).min() {
+        if recent.count >= limit {
+            var oldest = recent[0].at
+            for entry in recent where entry.at < oldest { oldest = entry.at }
             at = max(now, oldest + window)
         }
         recent.append((issued, at))
@@ -34,7 +36,8 @@ struct EPOSPacer: Sendable {
 
     /// The request's answer came at `now`: it counts from then.
     mutating func answered(_ ticket: Int, now: ContinuousClock.Instant) {
-        guard let i = recent.firstIndex(where: { $0.ticket == ticket }) else { return }
+        // The ticket is among the newest (searched from the end).
+        guard let i = recent.lastIndex(where: { $0.ticket == ticket }) else { return }
         recent[i].at = max(recent[i].at, now)
     }
 

@@ -75,9 +75,14 @@ public actor EPOSSession {
         return c.url!
     }
 
+    /// What a query's names and values keep as they are (RFC 3986 unreserved).
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     static func encode(_ s: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        // Most names and values (ids, dates, numbers) need no escaping: kept without a copy.
+        if s.utf8.allSatisfy({ b in (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                                   || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E }) { return s }
+        return s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
     }
 
     /// Statuses whose bodies the document promises as JSON (200, 201, and `{"error": …}` on

@@ -12,14 +12,21 @@ public enum EPOSTimestamp {
     /// `±hh:mm` or `±hhmm`; nil for anything else, including a time without an offset
     /// (ambiguous: it is no moment at all).
     public static func milliseconds(_ text: String) -> Int64? {
-        let u = Array(text.utf8)
-        guard u.count >= 17, let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)),
+        var text = text
+        return text.withUTF8 { milliseconds(utf8: $0) }
+    }
+
+    /// ``milliseconds(_:)`` of UTF-8 bytes (read in place: a page has thousands of moments).
+    public static func milliseconds(utf8 u: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard u.count >= 17, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = number(u, 0, 4), let mo = number(u, 5, 2), let d = number(u, 8, 2),
+              let date = CivilDate(year: y, month: mo, day: d),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "),
-              let h = number(u[11..<13]), u[13] == UInt8(ascii: ":"), let m = number(u[14..<16]), h < 24, m < 60 else { return nil }
+              let h = number(u, 11, 2), u[13] == UInt8(ascii: ":"), let m = number(u, 14, 2), h < 24, m < 60 else { return nil }
         var i = 16
         var s = 0, ms = 0
         if i < u.count, u[i] == UInt8(ascii: ":") {
-            guard i + 3 <= u.count, let sec = number(u[(i + 1)..<(i + 3)]), sec < 61 else { return nil }
+            guard i + 3 <= u.count, let sec = number(u, i + 1, 2), sec < 61 else { return nil }
             s = sec
             i += 3
             if i < u.count, u[i] == UInt8(ascii: ".") || u[i] == UInt8(ascii: ",") {
@@ -41,14 +48,14 @@ public enum EPOSTimestamp {
         } else {
             guard u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") else { return nil }
             let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
-            let rest = Array(u[(i + 1)...])
+            let r = i + 1, rest = u.count - r
             let hh: Int?, mm: Int?
-            if rest.count == 5, rest[2] == UInt8(ascii: ":") {
-                hh = number(rest[0..<2]); mm = number(rest[3..<5])
-            } else if rest.count == 4 {
-                hh = number(rest[0..<2]); mm = number(rest[2..<4])
-            } else if rest.count == 2 {
-                hh = number(rest[0..<2]); mm = 0
+            if rest == 5, u[r + 2] == UInt8(ascii: ":") {
+                hh = number(u, r, 2); mm = number(u, r + 3, 2)
+            } else if rest == 4 {
+                hh = number(u, r, 2); mm = number(u, r + 2, 2)
+            } else if rest == 2 {
+                hh = number(u, r, 2); mm = 0
             } else {
                 return nil
             }
@@ -57,6 +64,17 @@ public enum EPOSTimestamp {
         }
         let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + s) - Int64(offset)
         return seconds * 1000 + Int64(ms)
+    }
+
+    /// The decimal number of `count` bytes from `at`; nil when one is not a digit.
+    private static func number(_ u: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
+        var n = 0
+        for k in at..<(at + count) {
+            let b = u[k]
+            guard b >= 48, b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
+        }
+        return n
     }
 
     /// The school's civil date of a date field: `YYYY-MM-DD` as written; a moment with an
@@ -79,6 +97,4 @@ public enum EPOSTimestamp {
         guard let a, let b else { return a == nil && b == nil }
         return a == b || compare(a, b) == .orderedSame
     }
-
-    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 { CivilDate.decimal(bytes) }
 }

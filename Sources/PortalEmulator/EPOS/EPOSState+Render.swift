@@ -20,21 +20,52 @@ extension EPOSState {
     /// `extensions`, also the fields it does not show: see ``EPOSEmulatorOptions/extensions``).
     func wireRow(_ r: EPOSRecord, extensions: Bool) -> JSON { Self.wire(row(r), r.kind, extensions: extensions) }
 
+    /// The fields of `kind` the document does not show.
+    static func hiddenFields(_ kind: EPOSKind) -> Set<String> {
+        switch kind {
+        case .student: return ["class_unit_id"]
+        case .scheduleItem: return ["class_unit_id", "external_id"]
+        case .mark: return []
+        case .attendance: return ["external_id"]
+        case .finalMark: return ["external_id"]
+        }
+    }
+
     /// Removes from an object of `kind` (a row, or a write's answer) the fields the document does not show.
     static func wire(_ json: JSON, _ kind: EPOSKind, extensions: Bool) -> JSON {
         guard !extensions, case .object(var pairs) = json else { return json }
-        let hidden: Set<String>
-        switch kind {
-        case .student: hidden = ["class_unit_id"]
-        case .scheduleItem: hidden = ["class_unit_id", "external_id"]
-        case .mark: hidden = []
-        case .attendance: hidden = ["external_id"]
-        case .finalMark: hidden = ["external_id"]
-        }
+        let hidden = hiddenFields(kind)
         pairs.removeAll { hidden.contains($0.0) }
         // A final mark shows `deleted_at` only once deleted (the document's row has none; a delete sets it).
         if kind == .finalMark { pairs.removeAll { $0.0 == "deleted_at" && $0.1.isNull } }
         return .object(pairs)
+    }
+
+    /// The JSON text of `wireRow(r, extensions:)` appended to `out`, written without building
+    /// the row (a list page writes a hundred of them).
+    func writeWireRow(_ r: EPOSRecord, extensions: Bool, hidden: Set<String>, to out: inout String) {
+        out += "{"
+        var first = true
+        func pair(_ name: String, _ value: JSON) {
+            if !extensions, hidden.contains(name) { return }
+            if !first { out += "," }
+            first = false
+            JSON.writeString(name, to: &out)
+            out += ":"
+            value.write(to: &out)
+        }
+        pair("id", .string(r.id))
+        for field in r.kind.fields {
+            pair(field.name, r[field.name])
+            if r.kind == .mark && field.name == "value" { pair("values", EPOSCodes.values(r.string("value"))) }
+        }
+        if r.kind.softDeletes { pair("external_id", r.externalID.map(JSON.string) ?? .null) }
+        pair("updated_at", .string(time(r.updatedAt)))
+        if r.kind.softDeletes {
+            // A final mark shows `deleted_at` only once deleted (see `wire`).
+            if let d = r.deletedAt { pair("deleted_at", .string(time(d))) } else if extensions || r.kind != .finalMark { pair("deleted_at", .null) }
+        }
+        out += "}"
     }
 
     /// A moment in the school's offset, with milliseconds.

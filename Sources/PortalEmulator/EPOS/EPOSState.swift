@@ -57,6 +57,8 @@ struct EPOSState: Sendable {
     /// Bumped when what a list filter reads outside a row changes (a lesson's date, a
     /// student's class): the blocks of `lists` recount after it.
     private var listVersion = 0
+    /// The same rows per class (see ``EPOSClassLists``), for the lists of one class.
+    private var classLists = EPOSClassLists()
 
     init(school: EPOSSchool) { self.school = school }
 
@@ -133,21 +135,40 @@ struct EPOSState: Sendable {
         if r.kind == .scheduleItem { lessonDates[r.id] = r.string("date").flatMap(CivilDate.init(iso:)) }
         let readByOthers = r.kind == .scheduleItem ? ["date", "class_unit_id"] : r.kind == .student ? ["class_unit_id"] : []
         if let old, readByOthers.contains(where: { old[$0] != r[$0] }) { listVersion += 1 }
+        if classLists.isFiled(r.kind) {
+            let classID = classUnitID(of: r) ?? ""
+            classLists.moved(r.kind, old.map(EPOSListKey.init), to: EPOSListKey(r), classID: classID, version: listVersion)
+        }
     }
 
     /// One page of a list: the rows at or after `updatedFrom` that pass `filter`, in list
     /// order; how many there are in all, and the ids of `limit` of them after the first `skip`.
     mutating func listPage(_ kind: EPOSKind, updatedFrom: Int64?, filter: EPOSListFilter, skip: Int, limit: Int) -> EPOSListIndex.Page {
-        // Taken out while it counts, so that its blocks change in place while `self` is read.
-        var list = lists.removeValue(forKey: kind) ?? EPOSListIndex()
-        defer { lists[kind] = list }
         let rows = records[kind] ?? [:]
         var rest = filter
         rest.classID = nil
-        return list.page(updatedFrom: updatedFrom, filter: filter, version: listVersion, skip: skip, limit: limit) { id in
+        func classOf(_ id: String) -> String? {
             guard let r = rows[id], passes(r, rest) else { return nil }
             return classUnitID(of: r) ?? ""
         }
+        if let classID = filter.classID {
+            // Only that class's rows are walked: all of them are of the class (as of `listVersion`).
+            if !classLists.isCurrent(kind, version: listVersion) {
+                let keys = lists[kind]?.keys ?? []
+                let classes = keys.map { rows[$0.id].flatMap(classUnitID(of:)) ?? "" }
+                classLists.rebuild(kind, keys, classes, version: listVersion)
+            }
+            // Taken out while it counts, as `lists` below.
+            var byClass = EPOSClassLists()
+            swap(&byClass, &classLists)
+            defer { swap(&byClass, &classLists) }
+            return byClass.page(kind, classID: classID, updatedFrom: updatedFrom, filter: rest, version: listVersion,
+                                skip: skip, limit: limit, classOf: classOf)
+        }
+        // Taken out while it counts, so that its blocks change in place while `self` is read.
+        var list = lists.removeValue(forKey: kind) ?? EPOSListIndex()
+        defer { lists[kind] = list }
+        return list.page(updatedFrom: updatedFrom, filter: filter, version: listVersion, skip: skip, limit: limit, classOf: classOf)
     }
 
     /// Whether a row passes a list's filter (`updated_at_from` aside): its class, its period

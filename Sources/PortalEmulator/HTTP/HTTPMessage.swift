@@ -9,8 +9,21 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The first value of a field, looked up case-insensitively.
     public subscript(name: String) -> String? {
-        let lower = name.lowercased()
-        return fields.first { $0.name.lowercased() == lower }?.value
+        fields.first { Self.sameName($0.name, name) }?.value
+    }
+
+    /// Whether two field names are equal ignoring case (ASCII names, the HTTP kind, without
+    /// lower-casing copies: a request looks up several fields among several).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var ascii = true
+        for (x, y) in zip(a.utf8, b.utf8) {
+            if x >= 0x80 || y >= 0x80 { ascii = false; break }
+            if x == y { continue }
+            let lx = x | 0x20
+            guard lx == y | 0x20, lx >= 0x61, lx <= 0x7A else { return false }
+        }
+        return ascii || a.lowercased() == b.lowercased()
     }
 
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }

@@ -35,7 +35,8 @@ struct HTTPRequestReader {
         }
         let end = headEnd!
         let head = String(decoding: buffer[0..<end], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
+        // "\r\n" is one Character: the head splits on it as on the two bytes.
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
         let requestLine = lines.removeFirst().split(separator: " ")
         guard requestLine.count == 3, requestLine[2].hasPrefix("HTTP/1.") else {
             return .bad(400, "malformed request line")
@@ -43,7 +44,7 @@ struct HTTPRequestReader {
         var headers = HTTPHeaders()
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { return .bad(400, "malformed header line «\(line)»") }
-            headers.add(String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            headers.add(String(line[..<colon]), Self.trimmed(line[line.index(after: colon)...]))
         }
         if headers["Transfer-Encoding"] != nil {
             return .bad(411, "chunked request bodies are not supported: send Content-Length")
@@ -67,6 +68,16 @@ struct HTTPRequestReader {
         let keepAlive = requestLine[2] == "HTTP/1.1" ? connection != "close" : connection == "keep-alive"
         let request = HTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
         return .request(request, keepAlive: keepAlive)
+    }
+
+    /// A header value without the white space around it (tabs and Unicode spaces, as
+    /// `CharacterSet.whitespaces` has them).
+    static func trimmed(_ s: Substring) -> String {
+        func space(_ u: Unicode.Scalar) -> Bool { u == "\t" || u.properties.generalCategory == .spaceSeparator }
+        var scalars = s.unicodeScalars[...]
+        while let f = scalars.first, space(f) { scalars.removeFirst() }
+        while let l = scalars.last, space(l) { scalars.removeLast() }
+        return String(scalars)
     }
 
     /// Reads what the socket has into the buffer; false on end of stream, error or idle timeout.
