@@ -17,6 +17,21 @@ extension JournalStore {
         return out
     }
 
+    /// Where one lesson bound to the counterpart (by its external id there) is: the class's
+    /// external id there and the date; nil when no such lesson is bound.
+    public func lessonPlace(counterpart: String, lessonExternalID: String) throws -> (classExternalID: String, date: String)? {
+        var out: (classExternalID: String, date: String)?
+        try db.forEach("""
+            SELECT ic.external_id, l.date FROM identity il
+            JOIN lesson l ON l.id = il.local_id
+            JOIN identity ic ON ic.counterpart = il.counterpart AND ic.entity = 'class' AND ic.local_id = l.class
+            WHERE il.counterpart = ? AND il.entity = 'lesson' AND il.external_id = ?
+            """, [.text(counterpart), .text(lessonExternalID)]) { row in
+            if let cls = row[0].text { out = (cls, row[1].text ?? "") }
+        }
+        return out
+    }
+
     /// The external ids of the counterpart's homework whose base is live (agreed fields kept).
     public func homeworkWithLiveBase(counterpart: String) throws -> Set<String> {
         var out = Set<String>()

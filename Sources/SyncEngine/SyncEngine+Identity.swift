@@ -22,8 +22,9 @@ extension SyncEngine {
     /// the journal deleted (and the counterpart still has).
     func adoptPredecessor(_ kind: EntityKind, id: String) throws {
         let cp = counterpart.name
-        guard let key = store.record(kind, id: id)?.naturalKey,
-              try store.externalID(counterpart: cp, kind, localID: id) == nil else { return }
+        // The binding first: most records a night pushes are bound, and their record need not be read here.
+        guard try store.externalID(counterpart: cp, kind, localID: id) == nil,
+              let key = store.record(kind, id: id)?.naturalKey else { return }
         for old in try store.localIDs(counterpart: cp, kind, naturalKey: key) where old != id && store.record(kind, id: old) == nil {
             if try store.syncBase(counterpart: cp, kind, localID: old)?.fields != nil {
                 try store.moveSyncState(counterpart: cp, kind, from: old, to: id)

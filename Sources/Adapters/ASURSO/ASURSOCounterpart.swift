@@ -16,6 +16,8 @@ public actor ASURSOCounterpart: Counterpart {
     let zone: TimeZone
     let today: CivilDate
     var reference: Reference?
+    /// The reference without the class lists (``loadCoreReference()``), while no full one was read.
+    var coreReference: Reference?
     /// Assignments and lessons seen this run (ASURSOMemory.swift): id → (lesson, type,
     /// weight), (lesson, type, weight) → id for marks, lesson id → (class, date) to fetch
     /// the page of a lesson when needed.
@@ -38,11 +40,31 @@ public actor ASURSOCounterpart: Counterpart {
 
     /// A parked record mapped again with the code tables as they are now.
     public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
-    /// The class and date of each lesson the journal shares with АСУ РСО (handed over by
-    /// the gateway, which holds the identity map): needed when the feed names an old lesson.
+    /// The class and date of lessons the journal shares with АСУ РСО (handed over by the
+    /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var knownLessonPlaces: [String: (classID: Int, date: CivilDate)] = [:]
+    /// Where the journal says one lesson (its АСУ РСО id) is, asked only for the lessons a
+    /// run needs: a night touches a few, the year holds tens of thousands (a look-up
+    /// handed over by the gateway; nil: the journal does not share that lesson).
+    var lessonPlaceLookup: (@Sendable (String) throws -> (classID: Int, date: CivilDate)?)?
+    /// Lessons the look-up was asked about this run, and what it answered.
+    var lookedUpLessons: [String: (classID: Int, date: CivilDate)?] = [:]
 
     public func setLessonPlaces(_ places: [String: (classID: Int, date: CivilDate)]) { knownLessonPlaces = places }
+
+    /// Hands over a look-up of single lessons' places instead of the whole year's.
+    public func setLessonPlaces(lookup: @escaping @Sendable (String) throws -> (classID: Int, date: CivilDate)?) { lessonPlaceLookup = lookup }
+
+    /// The journal's place of a lesson: handed over, or asked once through the look-up.
+    func journalLessonPlace(_ lessonID: Int) throws -> (classID: Int, date: CivilDate)? {
+        let key = String(lessonID)
+        if let p = knownLessonPlaces[key] { return p }
+        guard let lookup = lessonPlaceLookup else { return nil }
+        if let answered = lookedUpLessons[key] { return answered }
+        let p = try lookup(key)
+        lookedUpLessons[key] = .some(p)
+        return p
+    }
 
     /// Assignments the journal was asked about (``PullNeed/markPlace(externalIDsFrom:below:)``)
     /// and what it answered (nil: it holds no mark of it).
@@ -93,6 +115,8 @@ public actor ASURSOCounterpart: Counterpart {
         var types: [Int: (abbr: String, name: String)]
         var homeworkType: Int?
         var classes: [Int]
+        /// The classes in the order `webapi/classes` lists them.
+        var listedClasses: [Int]
         /// Each pupil's class, from the class lists.
         var classOf: [Int: Int]
         var records: [RemoteRecord]

@@ -28,8 +28,10 @@ extension CLI {
                 codes.journalWorkTypes = try JournalNamesLoader.load(store, .workType)
                 let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
                                           timeZone: store.school.timeZone, today: store.today)
-                let places = try ASURSOLessonPlaces.load(store)
-                try blockingAwait { await c.setLessonPlaces(places) }
+                // Lessons looked up one at a time, when the adapter needs one: the engine waits
+                // for the adapter while it asks, so the store has one user at a time.
+                let lookup = ASURSOLessonPlaces.lookup(store)
+                try blockingAwait { await c.setLessonPlaces(lookup: lookup) }
                 return c
             }
         },
@@ -39,11 +41,13 @@ extension CLI {
 /// Where each lesson the store shares with АСУ РСО is (class id there, date), so the
 /// adapter can read the page of an old lesson the change feed mentions.
 enum ASURSOLessonPlaces {
-    static func load(_ store: JournalStore) throws -> [String: (classID: Int, date: CivilDate)] {
-        var out: [String: (classID: Int, date: CivilDate)] = [:]
-        for p in try store.lessonPlaces(counterpart: "asu-rso") {
-            if let cls = Int(p.classExternalID), let d = CivilDate(iso: p.date) { out[p.lessonExternalID] = (cls, d) }
+    /// One lesson's place, read when asked.
+    static func lookup(_ store: JournalStore) -> @Sendable (String) throws -> (classID: Int, date: CivilDate)? {
+        nonisolated(unsafe) let store = store
+        return { lesson in
+            guard let p = try store.lessonPlace(counterpart: "asu-rso", lessonExternalID: lesson),
+                  let cls = Int(p.classExternalID), let d = CivilDate(iso: p.date) else { return nil }
+            return (cls, d)
         }
-        return out
     }
 }
