@@ -19,7 +19,19 @@ extension SyncEngine {
                 candidates.append((c.entity, c.localID))
             }
             candidates.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
-            for (kind, id) in candidates { try adoptPredecessor(kind, id: id) }
+            // The candidates' records and bindings, then (after adoptions moved some) their
+            // bases, read a few hundred at a time rather than one query per record and table.
+            let ids = Dictionary(grouping: candidates, by: \.kind).mapValues { $0.map(\.id) }
+            var records: [EntityKind: [String: Record]] = [:], bound: [EntityKind: [String: String]] = [:]
+            for (kind, list) in ids {
+                records[kind] = try store.records(kind, ids: list)
+                bound[kind] = try store.externalIDs(counterpart: cp, kind, localIDs: list)
+            }
+            for (kind, id) in candidates {
+                try adoptPredecessor(kind, id: id, bound: bound[kind]?[id] != nil, record: .some(records[kind]?[id]))
+            }
+            var bases: [EntityKind: [String: SyncBase]] = [:]
+            for (kind, list) in ids { bases[kind] = try store.syncBases(counterpart: cp, kind, localIDs: list) }
             var planned = 0
             for (kind, id) in candidates {
                 try store.clearPending(counterpart: cp, kind, localID: id)
@@ -28,7 +40,8 @@ extension SyncEngine {
                     try store.markPending(counterpart: cp, kind, localID: id)
                     continue
                 }
-                guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { continue }
+                guard counterpart.accepts(kind),
+                      var entry = try planOperation(kind, id: id, ctx, base: .some(bases[kind]?[id]), record: .some(records[kind]?[id])) else { continue }
                 // The same operation again after a conflict answer is a new attempt: a key
                 // derived from the answered one (the counterpart would replay its answer).
                 var existing = try store.outboxEntry(key: entry.key)
@@ -62,10 +75,11 @@ extension SyncEngine {
     ///
     /// The key hashes counterpart, kind, local id, operation, payload (local terms), the
     /// base version and whether a base exists: the same pending change, the same key.
-    func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext) throws -> OutboxEntry? {
+    /// `base` and `record`: the record's base and journal record when already read (`.some(nil)`: none).
+    func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext, base known: SyncBase?? = .none, record: Record?? = .none) throws -> OutboxEntry? {
         let cp = counterpart.name
-        let base = try store.syncBase(counterpart: cp, kind, localID: id)
-        let local = store.record(kind, id: id)?.normalized.fields
+        let base = try known ?? store.syncBase(counterpart: cp, kind, localID: id)
+        let local = (record ?? store.record(kind, id: id))?.normalized.fields
         // Queued fields stay out of the push; those the journal has since brought to the
         // counterpart's value are agreed, and their conflicts close. Deleting the record
         // makes its queued fields moot (as the pull's merge does).
