@@ -33,6 +33,11 @@ extension JournalStore {
         try db.scalar("SELECT count(*) FROM conflict WHERE resolved_at IS NULL")?.int ?? 0
     }
 
+    /// The open conflicts with one counterpart (counted, not read).
+    public func openConflictCount(counterpart: String) throws -> Int {
+        try db.scalar("SELECT count(*) FROM conflict WHERE counterpart = ? AND resolved_at IS NULL", [.text(counterpart)])?.int ?? 0
+    }
+
     /// The ids of the open conflicts, oldest first.
     public func openConflictIDs() throws -> [Int] {
         try db.rows("SELECT id FROM conflict WHERE resolved_at IS NULL ORDER BY id").compactMap { $0[0].int }

@@ -443,7 +443,8 @@ extension SyncEngine {
     /// that wait for their date (``FutureLesson``): deferred, and not tried before it.
     func retryParked(_ ctx: RunContext) throws {
         let cp = counterpart.name
-        let parked = try store.parkedItems(counterpart: cp)
+        // Reasons first: the records are read only of the items tried again (not of those waiting for their date).
+        let parked = try store.parkedReasons(counterpart: cp)
         guard !parked.isEmpty else { return }
         let today = store.today
         try store.transaction {
@@ -456,7 +457,8 @@ extension SyncEngine {
                     continue
                 }
                 // Mapped again with the tables as they are now: a line added since lets it flow.
-                guard let stored = Wire.remote(p.record) else { continue }
+                guard let record = try store.parkedRecord(counterpart: cp, p.entity, externalID: p.externalID),
+                      let stored = Wire.remote(record) else { continue }
                 let r = stored.unmapped.isEmpty ? stored : counterpart.remap(stored)
                 if ctx.parkedThisRun.insert(p.entity.rawValue + "\u{1F}" + p.externalID).inserted { ctx.expect(p.entity) }
                 waiting.append(r)
@@ -471,7 +473,7 @@ extension SyncEngine {
                 }
                 waiting = still
             }
-            let reasons = Dictionary(try store.parkedItems(counterpart: cp).map { ($0.entity.rawValue + "\u{1F}" + $0.externalID, $0.reason) },
+            let reasons = Dictionary(try store.parkedReasons(counterpart: cp).map { ($0.entity.rawValue + "\u{1F}" + $0.externalID, $0.reason) },
                                      uniquingKeysWith: { a, _ in a })
             var heldNow: [EntityKind: Int] = [:]
             for r in waiting {

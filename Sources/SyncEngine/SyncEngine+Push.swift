@@ -39,10 +39,12 @@ extension SyncEngine {
                 guard counterpart.accepts(kind), var entry = try planOperation(kind, id: id, ctx) else { return }
                 // The same operation again after a conflict answer is a new attempt: a key
                 // derived from the answered one (the counterpart would replay its answer).
-                while let old = try store.outboxEntry(key: entry.key), old.status == "conflict" {
+                var existing = try store.outboxEntry(key: entry.key)
+                while let old = existing, old.status == "conflict" {
                     entry.key = StableHash.hex([entry.key, "again"])
+                    existing = try store.outboxEntry(key: entry.key)
                 }
-                switch try store.outboxEntry(key: entry.key) {
+                switch existing {
                 case let old? where old.status == "rejected":
                     // The same operation again would get the same answer: report it, keep the record waiting.
                     try store.markPending(counterpart: cp, kind, localID: id)
@@ -87,10 +89,11 @@ extension SyncEngine {
     ///
     /// The key hashes counterpart, kind, local id, operation, payload (local terms), the
     /// base version and whether a base exists: the same pending change, the same key.
-    func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext) throws -> OutboxEntry? {
+    /// `base` and `record`: the record's base and journal record when already read (`.some(nil)`: none).
+    func planOperation(_ kind: EntityKind, id: String, _ ctx: RunContext, base known: SyncBase?? = .none, record: Record?? = .none) throws -> OutboxEntry? {
         let cp = counterpart.name
-        let base = try store.syncBase(counterpart: cp, kind, localID: id)
-        let local = store.record(kind, id: id)?.normalized.fields
+        let base = try known ?? store.syncBase(counterpart: cp, kind, localID: id)
+        let local = (record ?? store.record(kind, id: id))?.normalized.fields
         // Queued fields stay out of the push; those the journal has since brought to the
         // counterpart's value are agreed, and their conflicts close. Deleting the record
         // makes its queued fields moot (as the pull's merge does).
@@ -150,13 +153,19 @@ extension SyncEngine {
             if batches[b] == nil { batchOrder.append(b) }
             batches[b, default: []].append(op)
         }
-        for b in batchOrder { sent += try await sendBatch(batches[b]!, ctx) }
+        for b in batchOrder { sent += try await sendBatch(batches[b]!, [:], ctx) }
         let upserts = Dictionary(grouping: fresh.filter { $0.op == "upsert" }, by: \.entity).sorted { $0.key < $1.key }
         let deletes = Dictionary(grouping: fresh.filter { $0.op == "delete" }, by: \.entity).sorted { $0.key > $1.key }
         for (_, entries) in deletes + upserts {
             for start in stride(from: 0, to: entries.count, by: max(1, batchSize)) {
-                let ops = try prepare(Array(entries[start..<min(start + max(1, batchSize), entries.count)]), ctx)
-                if !ops.isEmpty { sent += try await sendBatch(ops, ctx) }
+                let chunk = Array(entries[start..<min(start + max(1, batchSize), entries.count)])
+                let ops = try prepare(chunk, ctx)
+                if !ops.isEmpty {
+                    // The fields each operation holds in the outbox (local terms), as read with it: what its answer binds and bases on.
+                    var stored: [String: FieldValues] = [:]
+                    for e in chunk where e.op == "upsert" { stored[e.key] = Wire.fields(e.entity, e.payload["fields"]) ?? FieldValues(e.entity) }
+                    sent += try await sendBatch(ops, stored, ctx)
+                }
             }
         }
         return sent
@@ -166,10 +175,12 @@ extension SyncEngine {
     private func prepare(_ chunk: [OutboxEntry], _ ctx: RunContext) throws -> [OutboundOperation] {
         let cp = counterpart.name
         var ops: [OutboundOperation] = []
+        // The counterpart's ids of the records the chunk refers to, read once each (nothing binds while it is prepared).
+        var refs: [String: String?] = [:]
         try store.transaction {
             for e in chunk {
                 do {
-                    ops.append(try translate(e))
+                    ops.append(try translate(e, &refs))
                 } catch let f as ItemFailure {
                     try store.settleOutbox(key: e.key, status: "failed", result: .object([("message", .string(f.message))]), runID: ctx.runID)
                     try store.markPending(counterpart: cp, e.entity, localID: e.localID)
@@ -184,7 +195,7 @@ extension SyncEngine {
         return ops
     }
 
-    private func translate(_ e: OutboxEntry) throws -> OutboundOperation {
+    private func translate(_ e: OutboxEntry, _ refs: inout [String: String?]) throws -> OutboundOperation {
         let cp = counterpart.name
         let local = Wire.fields(e.entity, e.payload["fields"]) ?? FieldValues(e.entity)
         var fields = FieldValues(e.entity)
@@ -193,7 +204,13 @@ extension SyncEngine {
                 let spec = key.spec
                 var v = value
                 if case .ref(let target) = spec.type, let id = v.text {
-                    guard let ext = try store.externalID(counterpart: cp, target, localID: id) else {
+                    let refKey = target.rawValue + "\u{1F}" + id
+                    let known: String?
+                    if let hit = refs[refKey] { known = hit } else {
+                        known = try store.externalID(counterpart: cp, target, localID: id)
+                        refs[refKey] = .some(known)
+                    }
+                    guard let ext = known else {
                         throw ItemFailure(message: "\(e.entity.rawValue) \(e.localID): its \(spec.name) is \(target.rawValue) \(id), which \(cp) does not know yet (not sent, or refused); tried again on the next run", park: false)
                     }
                     v = .text(ext)
@@ -213,7 +230,8 @@ extension SyncEngine {
     }
 
     /// Sends one batch and records its answers in one transaction.
-    private func sendBatch(_ ops: [OutboundOperation], _ ctx: RunContext) async throws -> Int {
+    /// `stored`: the outbox fields of the batch's upserts when known; read from the outbox otherwise.
+    private func sendBatch(_ ops: [OutboundOperation], _ stored: [String: FieldValues], _ ctx: RunContext) async throws -> Int {
         try crash(.beforePush)
         let results = try await reach("the push of \(ops.count) operation(s)", attempts: pullAttempts) { try await counterpart.push(ops) }
         try crash(.afterPush)
@@ -223,7 +241,7 @@ extension SyncEngine {
                 for op in ops { ctx.fail(op.kind, "\(counterpart.name) answered \(results.count) result(s) for \(ops.count) operation(s); \(op.key) is sent again next run") }
                 return
             }
-            for (op, result) in zip(ops, results) { try record(op, result, ctx) }
+            for (op, result) in zip(ops, results) { try record(op, result, stored[op.key], ctx) }
             try store.addCheckpoint(runID: ctx.runID, kind: "pushed", detail: .object([("batch", .string(OutboundOperation.batchKey(ops))),
                                                                                       ("results", .array(results.map(Wire.json)))]))
         }
@@ -231,13 +249,13 @@ extension SyncEngine {
         return ops.count
     }
 
-    private func record(_ op: OutboundOperation, _ result: OperationResult, _ ctx: RunContext) throws {
+    private func record(_ op: OutboundOperation, _ result: OperationResult, _ known: FieldValues?, _ ctx: RunContext) throws {
         let cp = counterpart.name
         switch result {
         case .applied(let ext, let version):
             var fields: FieldValues?
             if op.op == .upsert {
-                let stored = try store.outboxEntry(key: op.key).flatMap { Wire.fields(op.kind, $0.payload["fields"]) } ?? FieldValues(op.kind)
+                let stored = try known ?? store.outboxEntry(key: op.key).flatMap { Wire.fields(op.kind, $0.payload["fields"]) } ?? FieldValues(op.kind)
                 fields = stored
                 try bind(op.kind, localID: op.localID, externalID: ext, naturalKey: Record(op.kind, id: op.localID, stored).naturalKey, ctx)
             }

@@ -60,7 +60,7 @@ public struct SyncEngine {
         let ctx = RunContext(runID: id, counterpart: cp)
         ctx.epoch = start.epoch
         ctx.deletions = DeletionBrake(allowed: allowDeletions)
-        ctx.deletions.remember(held: try store.parkedItems(counterpart: cp).filter { $0.reason.hasPrefix(DeletionBrake.marker) }
+        ctx.deletions.remember(held: try store.parkedReasons(counterpart: cp).filter { $0.reason.hasPrefix(DeletionBrake.marker) }
             .map { ($0.entity, $0.externalID) })
         try store.transaction {
             ctx.resumedAfter = try store.interruptRunningRuns(counterpart: cp)
@@ -99,7 +99,7 @@ public struct SyncEngine {
     }
 
     private func openConflictCount(_ cp: String) throws -> Int {
-        try store.conflicts().filter { $0.counterpart == cp }.count
+        try store.openConflictCount(counterpart: cp)
     }
 
     /// Calls the counterpart, turning any error it throws into ``Unavailable`` with the

@@ -31,7 +31,7 @@ extension ASURSOCounterpart {
             return .resetToFull
         }
         if next > latest { throw page.violation(at: "next", expected: "at most latest (\(latest))", got: String(next)) }
-        let ref = try await loadReference()
+        let ref = try await loadCoreReference()
         // Marks of assignments not seen this run: the journal may know where they sit (one
         // question for the page, answered by the engine from the store), which saves reading
         // the class-week page of each. The page is read again from this answer, not fetched.

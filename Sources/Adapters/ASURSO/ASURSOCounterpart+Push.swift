@@ -7,7 +7,7 @@ extension ASURSOCounterpart {
     static let maxBatch = 200
 
     public func push(_ ops: [OutboundOperation]) async throws -> [OperationResult] {
-        let ref = try await loadReference()
+        let ref = try await loadCoreReference()
         var results: [String: OperationResult] = [:]
         // Marks need their assignment: create the missing ones first, one idempotent batch.
         try await ensureAssignments(for: ops, ref: ref)
@@ -67,7 +67,7 @@ extension ASURSOCounterpart {
         var missing: [String: OutboundOperation] = [:]
         for op in ops where op.kind == .mark && op.op == .upsert && Self.split(op.externalID) == nil {
             if assignmentBySlot[slot(op)] == nil, let lid = op.fields[Mark.lesson].text.flatMap(Int.init) {
-                if lessonPlace[lid] != nil || knownLessonPlaces[String(lid)] != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
+                if lessonPlace[lid] != nil || journalLessonPlace(lid) != nil { try? await learnAssignments(ofLesson: lid, ref: ref) }
             }
             if assignmentBySlot[slot(op)] == nil { missing[slot(op)] = op }
         }

@@ -147,7 +147,7 @@ extension ASURSOCounterpart {
     /// Reads the class-week page of a lesson to learn its assignments (a mark in the
     /// feed names its assignment, not the assignment's type and weight).
     func learnAssignments(ofLesson lessonID: Int, ref: Reference) async throws {
-        if lessonPlace[lessonID] == nil, let known = knownLessonPlaces[String(lessonID)] { memory.setPlace(lessonID, known) }
+        if lessonPlace[lessonID] == nil, let known = journalLessonPlace(lessonID) { memory.setPlace(lessonID, known) }
         guard let place = lessonPlace[lessonID] else {
             throw PortalError(kind: .unexpected, status: 200, message: "the change feed has a mark of lesson \(lessonID), which this gateway has never seen: run `sync asu-rso --full`")
         }

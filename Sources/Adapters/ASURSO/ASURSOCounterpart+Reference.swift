@@ -6,8 +6,21 @@ import SyncModel
 /// terms, assignment types, subjects, teachers, classes, and per class its students with
 /// their parents and groups. Every answer is read strictly (asu-rso.md).
 extension ASURSOCounterpart {
+    /// The whole reference, with the class lists (a full pull's page 0 and its final marks).
     func loadReference() async throws -> Reference {
         if let reference { return reference }
+        var ref = try await loadCoreReference()
+        try await readClassLists(into: &ref)
+        reference = ref
+        return ref
+    }
+
+    /// What the change feed and the push map through: the year, terms, assignment types,
+    /// subjects, teachers and classes, without the class lists (one request per class and
+    /// every pupil with parents and groups: a full pull's, not a night's).
+    func loadCoreReference() async throws -> Reference {
+        if let reference { return reference }
+        if let coreReference { return coreReference }
         var records: [RemoteRecord] = []
         let year = try await getOK("webapi/years/current").asObject()
         let yearID = try year.asuID("id"), yearStart = try year.asuDate("startDate")
@@ -47,12 +60,22 @@ extension ASURSOCounterpart {
                                         ClassUnit.grade: .int(try c.int("grade", in: 0...12)),
                                         ClassUnit.teacher: .text(String(try c.asuID("teacherId")))]))
         }
+        let ref = Reference(yearID: yearID, yearStart: yearStart, terms: termList, types: typeMap, homeworkType: homeworkType,
+                            classes: classIDs.sorted(), listedClasses: classIDs, classOf: [:], records: records, maxVer: 0)
+        coreReference = ref
+        return ref
+    }
+
+    /// Reads each class's pupils with their parents and groups into `ref`: their records,
+    /// each pupil's class and the newest pupil `ver`.
+    private func readClassLists(into ref: inout Reference) async throws {
+        var records: [RemoteRecord] = []
         var guardians: Set<String> = []
         var members: [RemoteRecord] = []
         var groups: [Int: (classID: Int, subject: String)] = [:]
         var classOf: [Int: Int] = [:]
         var maxVer = 0
-        for classID in classIDs {
+        for classID in ref.listedClasses {
             let path = "webapi/classes/\(classID)/students"
             for s in try await getOK(path).asObjects() {
                 // F7: a pupil of another class (or school) is never filed under the class asked for.
@@ -85,10 +108,9 @@ extension ASURSOCounterpart {
             records.append(RemoteRecord(.group, externalID: String(gid), [Group.classUnit: .text(String(g.classID)), Group.subject: .text(g.subject), Group.name: .text("\(n) гр.")]))
         }
         records += members
-        let ref = Reference(yearID: yearID, yearStart: yearStart, terms: termList, types: typeMap, homeworkType: homeworkType,
-                            classes: classIDs.sorted(), classOf: classOf, records: records, maxVer: maxVer)
-        reference = ref
-        return ref
+        ref.records += records
+        ref.classOf = classOf
+        ref.maxVer = maxVer
     }
 
     /// Surname, name and patronymic of a teacher, pupil or parent. A patronymic may be null

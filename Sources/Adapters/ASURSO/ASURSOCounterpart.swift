@@ -16,6 +16,8 @@ public actor ASURSOCounterpart: Counterpart {
     let zone: TimeZone
     let today: CivilDate
     var reference: Reference?
+    /// The reference without the class lists (``loadCoreReference()``), while no full one was read.
+    var coreReference: Reference?
     /// Assignments and lessons seen this run (ASURSOMemory.swift): id → (lesson, type,
     /// weight), (lesson, type, weight) → id for marks, lesson id → (class, date) to fetch
     /// the page of a lesson when needed.
@@ -38,11 +40,12 @@ public actor ASURSOCounterpart: Counterpart {
 
     /// A parked record mapped again with the code tables as they are now.
     public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
-    /// The class and date of each lesson the journal shares with АСУ РСО (handed over by
-    /// the gateway, which holds the identity map): needed when the feed names an old lesson.
+    /// The class and date of lessons the journal shares with АСУ РСО (handed over by the
+    /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var knownLessonPlaces: [String: (classID: Int, date: CivilDate)] = [:]
 
-    public func setLessonPlaces(_ places: [String: (classID: Int, date: CivilDate)]) { knownLessonPlaces = places }
+    /// The journal's place of a lesson (handed over by the gateway), if it shares it.
+    func journalLessonPlace(_ lessonID: Int) -> (classID: Int, date: CivilDate)? { knownLessonPlaces[String(lessonID)] }
 
     /// Assignments the journal was asked about (``PullNeed/markPlace(externalIDsFrom:below:)``)
     /// and what it answered (nil: it holds no mark of it).
@@ -93,6 +96,8 @@ public actor ASURSOCounterpart: Counterpart {
         var types: [Int: (abbr: String, name: String)]
         var homeworkType: Int?
         var classes: [Int]
+        /// The classes in the order `webapi/classes` lists them.
+        var listedClasses: [Int]
         /// Each pupil's class, from the class lists.
         var classOf: [Int: Int]
         var records: [RemoteRecord]
