@@ -43,6 +43,7 @@ public actor ASURSOCounterpart: Counterpart {
     /// The class and date of lessons the journal shares with АСУ РСО (handed over by the
     /// gateway, which holds the identity map): needed when the feed names an old lesson.
     var knownLessonPlaces: [String: (classID: Int, date: CivilDate)] = [:]
+    public func setLessonPlaces(_ places: [String: (classID: Int, date: CivilDate)]) { knownLessonPlaces = places }
 
     /// The journal's place of a lesson (handed over by the gateway), if it shares it.
     func journalLessonPlace(_ lessonID: Int) -> (classID: Int, date: CivilDate)? { knownLessonPlaces[String(lessonID)] }
