@@ -48,29 +48,7 @@ public enum JournalLineDecoder {
             i += 8
         }
         while i < n, b[i] < 0x80 { i += 1 }
-        if i == n { return true }
-        // The rest byte by byte: no overlong forms, no surrogates, nothing above U+10FFFF.
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let len: Int, minimum: UInt32
-            var cp: UInt32
-            switch c {
-            case 0xC0...0xDF: len = 2; minimum = 0x80; cp = UInt32(c & 0x1F)
-            case 0xE0...0xEF: len = 3; minimum = 0x800; cp = UInt32(c & 0x0F)
-            case 0xF0...0xF7: len = 4; minimum = 0x10000; cp = UInt32(c & 0x07)
-            default: return false
-            }
-            guard i + len <= n else { return false }
-            for k in 1..<len {
-                let d = b[i + k]
-                guard d & 0xC0 == 0x80 else { return false }
-                cp = cp << 6 | UInt32(d & 0x3F)
-            }
-            guard cp >= minimum, cp <= 0x10FFFF, !(0xD800...0xDFFF).contains(cp) else { return false }
-            i += len
-        }
-        return true
+        return i == n || UTF8Validation.firstInvalid(b, from: i) == nil
     }
 
     private struct Parser {

@@ -1,3 +1,5 @@
+import JournalModel
+
 /// The byte-level checks of a journal line before it is parsed as JSON: it must be valid
 /// UTF-8 (a cp1251 file is not silently turned into «�»), and no string may hold U+0000
 /// (written `\u0000`, or a raw NUL byte), which cuts text short in other systems.
@@ -36,29 +38,7 @@ enum JournalText {
     /// The offset of the first byte that does not start a well-formed UTF-8 sequence
     /// (no overlong forms, no surrogates, nothing above U+10FFFF), or nil.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let len: Int, minimum: UInt32
-            var cp: UInt32
-            switch b {
-            case 0xC0...0xDF: len = 2; minimum = 0x80; cp = UInt32(b & 0x1F)
-            case 0xE0...0xEF: len = 3; minimum = 0x800; cp = UInt32(b & 0x0F)
-            case 0xF0...0xF7: len = 4; minimum = 0x10000; cp = UInt32(b & 0x07)
-            default: return i
-            }
-            guard i + len <= n else { return i }
-            for k in 1..<len {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i }
-                cp = cp << 6 | UInt32(c & 0x3F)
-            }
-            guard cp >= minimum, cp <= 0x10FFFF, !(0xD800...0xDFFF).contains(cp) else { return i }
-            i += len
-        }
-        return nil
+        bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) }
     }
 
     /// 1-based column of a byte offset, counting characters (bytes that are not UTF-8 continuations).
