@@ -181,6 +181,14 @@ public final class PostgresCluster: Sendable {
         return try spawn(["/bin/sh", "-c", script], out: "/dev/null", setsid: true)
     }
 
+    /// `posix_spawn_file_actions_addclosefrom_np(actions, 3)` (glibc 2.34+, declared only under
+    /// _GNU_SOURCE, so looked up at run time): every descriptor above stderr closed in the child.
+    private static func closeInheritedFileDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+    }
+
     private static func spawn(_ argv: [String], out: String, setsid: Bool) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -188,6 +196,10 @@ public final class PostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process goes with it: a pipe another test has open at this
+        // instant (a CLI run read to EOF) would otherwise stay open in the watchdog for the
+        // whole run, and that test would wait for its EOF for ever.
+        closeInheritedFileDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
