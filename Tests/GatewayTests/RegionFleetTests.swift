@@ -78,6 +78,18 @@ struct RegionFleetTests {
                         environment: environment, out: dir.path(name + ".out"), err: dir.path(name + ".err"))
     }
 
+    /// The last lines of worker `name`'s log, for a failure's message.
+    static func tail(_ dir: TempDir, _ name: String) -> String {
+        let log = (try? String(contentsOfFile: dir.path(name + ".err"), encoding: .utf8)) ?? ""
+        return "\(name).err: " + log.split(separator: "\n").suffix(40).joined(separator: "\n")
+    }
+
+    /// How many attempts worker `name`'s log says it ended (done, failed, stopped or to retry).
+    static func ended(_ dir: TempDir, _ name: String) -> Int {
+        let log = (try? String(contentsOfFile: dir.path(name + ".err"), encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").filter { $0.contains(": done (") || $0.contains(": failed (") || $0.contains(": stopped after") || $0.contains(", tried again in") }.count
+    }
+
     static func rows(_ queue: RegionQueue) throws -> [RegionJobRow] { try queue.status(night: "2026-12-01") }
 
     /// Waits (polling the queue) until `done` holds; false after `seconds`.
@@ -134,22 +146,27 @@ struct RegionFleetTests {
         }, "worker a never held a job")
         let aEnd = await waitChild(pids[0])
         #expect(aEnd.killed && aEnd.status == SIGKILL)
-        // SIGTERM for worker b while it holds a job, once half the night is done.
+        // SIGTERM for whichever of the two others holds a job first once half the night is
+        // done (which of them the queue hands the next jobs to is the scheduler's business).
         var stoppedJobs: [RegionJobRow] = []
+        var stopped = 1
         #expect(try Self.wait(fleetQueue, seconds: 300) { rows in
-            guard rows.filter({ $0.state == "done" }).count >= n, !holds(pids[1], rows).isEmpty else { return false }
-            kill(pids[1], SIGTERM)
-            stoppedJobs = holds(pids[1], rows)
+            guard rows.filter({ $0.state == "done" }).count >= n,
+                  let w = [1, 2].first(where: { !holds(pids[$0], rows).isEmpty }) else { return false }
+            kill(pids[w], SIGTERM)
+            stoppedJobs = holds(pids[w], rows)
+            stopped = w
             return true
-        }, "worker b never held a job")
-        let bEnd = await waitChild(pids[1])
-        let bLog = (try? String(contentsOfFile: dir.path("b.err"), encoding: .utf8)) ?? ""
-        #expect(!bEnd.killed && bEnd.status == 0, "SIGTERM: finish the page, release the lease, exit 0: \(bLog.suffix(2000))")
-        #expect(bLog.contains("exiting:"), "\(bLog.suffix(1000))")
-        // c finishes the night alone, taking over a's jobs when their leases run out.
-        let cEnd = await waitChild(pids[2])
-        let cLog = (try? String(contentsOfFile: dir.path("c.err"), encoding: .utf8)) ?? ""
-        #expect(!cEnd.killed && cEnd.status == 0, "\(cLog.suffix(2000))")
+        }, "neither b nor c held a job once half the night was done: \(Self.tail(dir, "b")) — \(Self.tail(dir, "c"))")
+        let (sName, lName) = stopped == 1 ? ("b", "c") : ("c", "b")
+        let sEnd = await waitChild(pids[stopped])
+        let sLog = (try? String(contentsOfFile: dir.path(sName + ".err"), encoding: .utf8)) ?? ""
+        #expect(!sEnd.killed && sEnd.status == 0, "SIGTERM: finish the page, release the lease, exit 0: \(sLog.suffix(2000))")
+        #expect(sLog.contains("exiting:"), "\(sLog.suffix(1000))")
+        // The last one finishes the night alone, taking over the others' jobs when their leases run out.
+        let lEnd = await waitChild(pids[3 - stopped])
+        let lLog = (try? String(contentsOfFile: dir.path(lName + ".err"), encoding: .utf8)) ?? ""
+        #expect(!lEnd.killed && lEnd.status == 0, "\(lLog.suffix(2000))")
         let finished = Date()
 
         let rows = try Self.rows(fleetQueue)
@@ -193,6 +210,7 @@ struct RegionFleetTests {
         print("region fleet: \(n) schools, \(2 * n) jobs; prepared in \(Int(prepared.timeIntervalSince(started))) s, reference (1 worker) "
               + "\(Int(referenced.timeIntervalSince(prepared))) s, fleet \(Int(finished.timeIntervalSince(referenced))) s; \(faultsInjected) faults injected, "
               + "\(retried) job(s) took more than one attempt, \(replays) idempotent replay(s) at АСУ РСО, \(duplicates) duplicate diary batch event(s); "
-              + "killed with \(killedJobs.map { "\($0.school) \($0.step)" }), stopped with \(stoppedJobs.map { "\($0.school) \($0.step)" })")
+              + "killed a with \(killedJobs.map { "\($0.school) \($0.step)" }), stopped \(sName) with \(stoppedJobs.map { "\($0.school) \($0.step)" }); "
+              + "attempts ended by a, b, c: \(["a", "b", "c"].map { Self.ended(dir, $0) })")
     }
 }
