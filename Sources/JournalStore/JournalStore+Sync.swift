@@ -139,7 +139,8 @@ extension JournalStore {
         pageCache?.clear()
         try db.run("UPDATE identity SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
         try db.run("DELETE FROM sync_base WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1).prefix(2)) + [.text(new)])
-        try db.run("UPDATE sync_base SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
+        // The new record was never compared with the base: it is not known to agree.
+        try db.run("UPDATE sync_base SET local_id = ?, agreed_seq = NULL WHERE counterpart = ? AND entity = ? AND local_id = ?", args)
         noteOpenConflict(counterpart, kind, new)
         try db.run("UPDATE conflict SET local_id = ? WHERE counterpart = ? AND entity = ? AND local_id = ? AND resolved_at IS NULL", args)
         try db.run("DELETE FROM sync_pending WHERE counterpart = ? AND entity = ? AND local_id = ?", Array(args.dropFirst(1)))
@@ -169,13 +170,26 @@ extension JournalStore {
         return out
     }
 
-    public func setSyncBase(counterpart: String, _ kind: EntityKind, localID: String, _ base: SyncBase) throws {
+    /// Sets a record's base. `agreed`: the journal's record stands exactly as `base.fields`
+    /// now, with nothing to push and no open conflict; the base then carries the change log's
+    /// last `seq` (its agreed mark), and ``changedRecords(since:skipping:agreedWith:)`` passes
+    /// over the record until a change after that mark. Otherwise the mark is cleared.
+    public func setSyncBase(counterpart: String, _ kind: EntityKind, localID: String, _ base: SyncBase, agreed: Bool = false) throws {
         pageCache(counterpart)?.base[SyncPageCache.Key(kind: kind, id: localID)] = .some(base)
         try db.run("""
-            INSERT INTO sync_base (counterpart, entity, local_id, fields, version, epoch) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (counterpart, entity, local_id) DO UPDATE SET fields = excluded.fields, version = excluded.version, epoch = excluded.epoch
+            INSERT INTO sync_base (counterpart, entity, local_id, fields, version, epoch, agreed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, \(agreed ? "(SELECT max(seq) FROM change_log)" : "NULL"))
+            ON CONFLICT (counterpart, entity, local_id) DO UPDATE SET fields = excluded.fields, version = excluded.version, epoch = excluded.epoch,
+                agreed_seq = excluded.agreed_seq
             """, [.text(counterpart), .text(kind.rawValue), .text(localID), base.fields.map { .text(JournalStore.encode($0)) } ?? .null,
                   base.version.map(SQLValue.text) ?? .null, .int(Int64(base.epoch))])
+    }
+
+    /// Clears a record's agreed mark, its base unchanged: the journal's record was written
+    /// to something other than the base (``setSyncBase(counterpart:_:localID:_:agreed:)``).
+    public func clearAgreedMark(counterpart: String, _ kind: EntityKind, localID: String) throws {
+        try db.run("UPDATE sync_base SET agreed_seq = NULL WHERE counterpart = ? AND entity = ? AND local_id = ? AND agreed_seq IS NOT NULL",
+                   [.text(counterpart), .text(kind.rawValue), .text(localID)])
     }
 
     /// Records agreed to exist whose base no pull or push of `epoch` touched (a full pull did not list them).
@@ -296,32 +310,39 @@ extension JournalStore {
 
     // MARK: Change-log reads and writes for the engine
 
-    /// The records changed after `seq`, skipping entries whose origin source is in `skipping`,
-    /// each once, in order of first change; and the last `seq` read.
+    /// The records changed after `seq`, skipping entries whose origin source is in `skipping`
+    /// and, with `agreedWith`, records whose base with that counterpart carries an agreed mark
+    /// at or after their last such change (they stand as agreed: nothing to plan); and the
+    /// change log's last `seq`.
     ///
-    /// Each record once, in kind order and then id order. Deduplicated by sorting, not with a
-    /// set of keys: after a journal import this is every record of the journal (~1 M at
-    /// 2,000 pupils), and a set of `kind + id` strings beside the list doubled the push
-    /// plan's peak memory.
-    public func changedRecords(since seq: Int, skipping: Set<String>) throws -> (records: [(entity: EntityKind, localID: String)], lastSeq: Int) {
-        var byKind: [EntityKind: [String]] = [:]
-        var last = seq
-        try db.forEach("SELECT seq, entity, record_id, source FROM change_log WHERE seq > ? ORDER BY seq", [.int(Int64(seq))]) { row in
-            last = row[0].int ?? last
-            guard !skipping.contains(row[3].text ?? ""), let k = EntityKind(rawValue: row[1].text ?? "") else { return }
-            byKind[k, default: []].append(row[2].text ?? "")
+    /// Each record once, in kind order and then id order. Grouped and filtered by the
+    /// database: after a journal import this is every record of the journal (~1 M at 2,000
+    /// pupils), of which an initial sync leaves nearly all agreed.
+    public func changedRecords(since seq: Int, skipping: Set<String>, agreedWith counterpart: String? = nil) throws
+        -> (records: [(entity: EntityKind, localID: String)], lastSeq: Int) {
+        let skipped = skipping.sorted()
+        var args: [SQLValue] = [.int(Int64(seq))] + skipped.map { .text($0) }
+        // NOT INDEXED: the rows after the mark by `seq` (a night reads a few thousand), not the
+        // whole log in (entity, record_id) order to save the grouping's sort.
+        var sql = "SELECT entity, record_id, max(seq) AS last_seq FROM change_log NOT INDEXED WHERE seq > ?"
+            + (skipped.isEmpty ? "" : " AND source NOT IN (" + skipped.map { _ in "?" }.joined(separator: ", ") + ")")
+            + " GROUP BY entity, record_id"
+        if let counterpart {
+            sql = "SELECT g.entity, g.record_id FROM (" + sql + ") g WHERE NOT EXISTS (SELECT 1 FROM sync_base b WHERE b.counterpart = ? "
+                + "AND b.entity = g.entity AND b.local_id = g.record_id AND b.agreed_seq >= g.last_seq)"
+            args.append(.text(counterpart))
         }
+        var byKind: [EntityKind: [String]] = [:]
+        try db.forEach(sql, args) { row in
+            guard let k = EntityKind(rawValue: row[0].text ?? "") else { return }
+            byKind[k, default: []].append(row[1].text ?? "")
+        }
+        let last = try db.scalar("SELECT max(seq) FROM change_log")?.int ?? seq
         var out: [(entity: EntityKind, localID: String)] = []
         for kind in byKind.keys.sorted() {
-            var ids = byKind.removeValue(forKey: kind) ?? []
-            ids.sort()
-            var previous: String?
-            for id in ids where id != previous {
-                out.append((entity: kind, localID: id))
-                previous = id
-            }
+            for id in (byKind.removeValue(forKey: kind) ?? []).sorted() { out.append((entity: kind, localID: id)) }
         }
-        return (out, last)
+        return (out, max(last, seq))
     }
 
     /// Appends a change-log entry that records a decision rather than a write of the

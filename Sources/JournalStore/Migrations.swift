@@ -1,7 +1,7 @@
 /// The store's schema, one step a version. A step is never edited once shipped:
 /// a change is a new step, and `schemaVersion` (PRAGMA user_version) says how far a file is.
 public enum Migrations {
-    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark]
 
     public static var latest: Int { steps.count }
 
@@ -338,5 +338,13 @@ public enum Migrations {
     ALTER TABLE change_log_v4 RENAME TO change_log;
     CREATE INDEX change_log_record ON change_log (entity, record_id);
     CREATE INDEX change_log_account ON change_log (account, at);
+    """
+
+    /// Version 5: `sync_base.agreed_seq`, the change log's last `seq` when a pull left the
+    /// journal's record exactly as the base (nothing to push, no open conflict): the push plan
+    /// passes over a record changed only up to that mark without reading it (docs/sync.md,
+    /// "Agreed mark"). NULL: not known to agree.
+    static let v5AgreedMark = """
+    ALTER TABLE sync_base ADD COLUMN agreed_seq INTEGER;
     """
 }

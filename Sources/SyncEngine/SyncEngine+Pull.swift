@@ -375,8 +375,22 @@ extension SyncEngine {
             try store.logDecision(kind, id: id, op: "update", changes: d.remoteLosers, origin: ctx.loserOrigin)
         }
         try bind(kind, localID: id, externalID: externalID, naturalKey: naturalKey, ctx)
+        // Whether the journal's record now stands exactly as the new base, nothing to push and
+        // no conflict left open: the push plan then passes over it (the base's agreed mark).
+        let localAfter: FieldValues?
+        switch d.local {
+        case .keep: localAfter = current?.normalized.fields
+        case .write(let f): localAfter = Record(kind, id: id, f).normalized.fields
+        case .delete: localAfter = nil
+        }
+        let settled = !d.push && d.conflicts.isEmpty && localAfter == d.base.fields
+            && open.allSatisfy { d.agreed.contains($0.field) || d.superseded.contains($0.field) }
         let agreed = SyncBase(fields: d.base.fields, version: version, epoch: ctx.epoch)
-        if agreed != base { try store.setSyncBase(counterpart: cp, kind, localID: id, agreed) }
+        if agreed != base {
+            try store.setSyncBase(counterpart: cp, kind, localID: id, agreed, agreed: settled)
+        } else if !settled, base != nil {
+            try store.clearAgreedMark(counterpart: cp, kind, localID: id)
+        }
         for c in open {
             if d.agreed.contains(c.field) {
                 try store.closeConflict(id: c.id, resolution: "agreed")

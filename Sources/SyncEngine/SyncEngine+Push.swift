@@ -12,9 +12,16 @@ extension SyncEngine {
         let cp = counterpart.name
         try store.transaction {
             var state = try store.syncCursor(counterpart: cp)
-            let (changed, last) = try store.changedRecords(since: state.pushMark, skipping: [SyncEngine.source(cp), SyncEngine.loserSource(cp)])
-            // The changed records (each once, in kind and id order) and those the pull marked.
-            let pending = try store.pendingRecords(counterpart: cp)
+            // Records whose base the pull left agreed with the journal are not even read (docs/sync.md, "Agreed mark").
+            let (changed, last) = try store.changedRecords(since: state.pushMark, skipping: [SyncEngine.source(cp), SyncEngine.loserSource(cp)],
+                                                           agreedWith: cp)
+            // The changed records (each once, in kind and id order), those the pull marked, and
+            // the journal's records waiting for a parked twin (each marked pending below).
+            var pending = try store.pendingRecords(counterpart: cp)
+            for twin in ctx.waitingTwins.sorted() {
+                let parts = twin.split(separator: "\u{1F}", maxSplits: 1)
+                if parts.count == 2, let kind = EntityKind(rawValue: String(parts[0])) { pending.append((entity: kind, localID: String(parts[1]))) }
+            }
             let pendingKeys = Set(pending.map { $0.entity.rawValue + "\u{1F}" + $0.localID })
             var candidates: [(kind: EntityKind, id: String)] = changed.map { (kind: $0.entity, id: $0.localID) }
             if !pending.isEmpty {

@@ -19,7 +19,7 @@
 ///   written before it is kept as its UTF-8 bytes (a JSON document starts with `[` or `{`,
 ///   a compact entry with its format version 1).
 enum PGMigrations {
-    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark]
 
     /// The latest version; equal to ``Migrations/latest`` (a test checks it).
     static var latest: Int { steps.count }
@@ -333,5 +333,10 @@ enum PGMigrations {
     /// Version 4: the change log's `changes` in the compact form (``ChangeCodec``): `bytea`.
     static let v4CompactChanges = """
     ALTER TABLE change_log ALTER COLUMN changes TYPE bytea USING convert_to(changes, 'UTF8');
+    """
+
+    /// Version 5: `sync_base.agreed_seq` (``Migrations/v5AgreedMark``).
+    static let v5AgreedMark = """
+    ALTER TABLE sync_base ADD COLUMN agreed_seq bigint;
     """
 }
