@@ -214,7 +214,7 @@ struct StoreSafetyCLITests {
     @Test func readingCommandsDoNotMigrateAnOlderStore() throws {
         let dir = try TempDir()
         let store = try sampleStore(dir, week: false)
-        do { let s = try JournalStore.open(at: store); try s.db.exec("DROP TABLE diary_forecast; DROP TABLE diary_event; DROP TABLE diary_feed; PRAGMA user_version = 2; PRAGMA wal_checkpoint(TRUNCATE)") }
+        do { let s = try JournalStore.open(at: store); try s.db.exec("DROP TABLE diary_forecast; DROP TABLE diary_event; DROP TABLE diary_feed; ALTER TABLE sync_base DROP COLUMN agreed_seq; PRAGMA user_version = 2; PRAGMA wal_checkpoint(TRUNCATE)") }
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
         for args in [["status"], ["history", "cls-5А"], ["journal", "export"]] {
             let r = cli(args, store: store)

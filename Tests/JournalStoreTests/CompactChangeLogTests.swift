@@ -63,6 +63,7 @@ struct CompactChangeLogTests {
                 (7, 'subject', 'math', 'create', '[{"field":"name","old":null,"new":"Математика"}]', 'journal', '2026-09-01T10:00:00.000Z'),
                 (9, 'subject', 'math', 'update', '[{"field":"name","old":"Математика","new":"Алгебра"}]', 'journal', '2026-09-02T10:00:00.000Z');
             DELETE FROM change_log WHERE seq = 9;
+            ALTER TABLE sync_base DROP COLUMN agreed_seq;
             PRAGMA user_version = 3;
             """)
         let store = try JournalStore.open(at: path)
