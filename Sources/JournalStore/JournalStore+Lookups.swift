@@ -1,20 +1,19 @@
 import JournalModel
 
-/// What the counterparts' adapters need to know from the store, read by the use case before
-/// a run and handed to the adapter as data (an adapter holds no store connection).
+/// What the counterparts' adapters need to know from the store, read by the engine or the use
+/// case and handed to the adapter as data (an adapter holds no store connection).
 extension JournalStore {
-    /// Where each lesson bound to the counterpart is: the class's external id there and the date.
-    public func lessonPlaces(counterpart: String) throws -> [(lessonExternalID: String, classExternalID: String, date: String)] {
-        var out: [(lessonExternalID: String, classExternalID: String, date: String)] = []
-        try db.forEach("""
-            SELECT il.external_id, ic.external_id, l.date FROM identity il
+    /// The class (the counterpart's external id) and date of the lesson bound to the
+    /// counterpart under `lessonExternalID`; nil when it is not bound, or its class is not.
+    public func lessonPlace(counterpart: String, lessonExternalID: String) throws -> (classExternalID: String, date: String)? {
+        try db.rows("""
+            SELECT ic.external_id, l.date FROM identity il
             JOIN lesson l ON l.id = il.local_id
             JOIN identity ic ON ic.counterpart = il.counterpart AND ic.entity = 'class' AND ic.local_id = l.class
-            WHERE il.counterpart = ? AND il.entity = 'lesson'
-            """, [.text(counterpart)]) { row in
-            if let lesson = row[0].text, let cls = row[1].text { out.append((lesson, cls, row[2].text ?? "")) }
+            WHERE il.counterpart = ? AND il.entity = 'lesson' AND il.external_id = ?
+            """, [.text(counterpart), .text(lessonExternalID)]).first.flatMap { row in
+            row[0].text.map { ($0, row[1].text ?? "") }
         }
-        return out
     }
 
     /// The external ids of the counterpart's homework whose base is live (agreed fields kept).

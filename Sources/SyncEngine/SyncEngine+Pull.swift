@@ -124,6 +124,9 @@ extension SyncEngine {
             case .markPlace(let from, let below):
                 out[need] = try store.markPlace(counterpart: counterpart.name, externalIDFrom: from, below: below)
                     .map { PullAnswer.markPlace(lesson: $0.lesson, workType: $0.workType, weight: $0.weight) } ?? .nothing
+            case .lessonPlace(let lesson):
+                out[need] = try store.lessonPlace(counterpart: counterpart.name, lessonExternalID: lesson)
+                    .flatMap { p in CivilDate(iso: p.date).map { PullAnswer.lessonPlace(classExternalID: p.classExternalID, date: $0) } } ?? .nothing
             }
         }
         return out

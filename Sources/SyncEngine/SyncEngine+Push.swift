@@ -240,6 +240,8 @@ extension SyncEngine {
     /// `stored`: the outbox fields of the batch's upserts when known; read from the outbox otherwise.
     private func sendBatch(_ ops: [OutboundOperation], _ stored: [String: FieldValues], _ ctx: RunContext) async throws -> Int {
         try crash(.beforePush)
+        let needs = await counterpart.needs(before: ops)
+        if !needs.isEmpty { await counterpart.answer(try answers(to: needs)) }
         let results = try await reach("the push of \(ops.count) operation(s)", attempts: pullAttempts) { try await counterpart.push(ops) }
         try crash(.afterPush)
         try store.transaction {

@@ -38,9 +38,15 @@ public protocol Counterpart: Sendable {
     /// codes and an empty list. Default: the record unchanged.
     func remap(_ record: RemoteRecord) -> RemoteRecord
 
-    /// The journal's answers to what the counterpart asked with ``PullPage/needs(_:)``, given
-    /// before the same page is asked for again. Default: nothing to take.
+    /// The journal's answers to what the counterpart asked with ``PullPage/needs(_:)`` or
+    /// ``needs(before:)``, given before the same page is asked for again or the batch is
+    /// pushed. Default: nothing to take.
     func answer(_ answers: [PullNeed: PullAnswer]) async
+
+    /// What the counterpart needs to know of the journal before it can push `ops` (the class
+    /// and date of the lessons new marks go to, say): the engine answers (``answer(_:)``)
+    /// and then pushes. Default: nothing.
+    func needs(before ops: [OutboundOperation]) async -> [PullNeed]
 }
 
 extension Counterpart {
@@ -53,6 +59,8 @@ extension Counterpart {
     public func remap(_ record: RemoteRecord) -> RemoteRecord { record }
 
     public func answer(_ answers: [PullNeed: PullAnswer]) async {}
+
+    public func needs(before ops: [OutboundOperation]) async -> [PullNeed] { [] }
 
     public func compareVersions(_ a: String, _ b: String) -> ComparisonResult? {
         guard let x = Int(a), let y = Int(b) else { return a == b ? .orderedSame : nil }
@@ -112,12 +120,18 @@ public enum PullNeed: Sendable, Hashable {
     /// an АСУ РСО assignment's marks (ids `ASSIGNMENT:STUDENT`) give its lesson, work type
     /// and weight, so a change-feed mark of an old assignment needs no class-week page.
     case markPlace(externalIDsFrom: String, below: String)
+    /// Where a lesson bound to this counterpart (its external id) sits: the counterpart's
+    /// external id of its class, and its date. An АСУ РСО adapter reads an old lesson's
+    /// class-week page with them.
+    case lessonPlace(lessonExternalID: String)
 }
 
 /// The journal's answer to a ``PullNeed``.
 public enum PullAnswer: Sendable, Hashable {
     /// The lesson and work type (the counterpart's external ids) and the weight of one such mark.
     case markPlace(lesson: String, workType: String, weight: Int)
+    /// The class (the counterpart's external id) and the date of the lesson asked about.
+    case lessonPlace(classExternalID: String, date: CivilDate)
     /// The journal holds nothing of what was asked.
     case nothing
 }

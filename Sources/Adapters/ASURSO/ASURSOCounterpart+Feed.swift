@@ -40,6 +40,15 @@ extension ASURSOCounterpart {
             heldFeedPage = (since, status, body, endpoint)
             return .needs(unknown.map(Self.markPlaceNeed))
         }
+        // Marks of assignments the journal does not know either: their lessons' class-week pages
+        // are read, and for an old lesson (not on this page) the journal is asked where it sits.
+        let unplaced = try Self.unplacedLessons(items, since: since,
+                                                known: { self.assignments[$0] != nil || (self.journalAssignments[$0] ?? nil) != nil },
+                                                placed: placeKnownOrAsked)
+        if !unplaced.isEmpty {
+            heldFeedPage = (since, status, body, endpoint)
+            return .needs(unplaced.map { .lessonPlace(lessonExternalID: String($0)) })
+        }
         let mark = memory.begin()
         do {
             var records: [RemoteRecord] = []
@@ -80,6 +89,26 @@ extension ASURSOCounterpart {
                   let ver = try? item.field("ver").asInt(), ver > since,
                   let aid = try? item.object("data").asuID("assignmentId"), !known(aid), seen.insert(aid).inserted else { continue }
             out.append(aid)
+        }
+        return out
+    }
+
+    /// The lessons of the page's mark upserts (after `since`) whose assignment is not `known`,
+    /// that are neither `placed` nor listed on the page themselves, in order of first
+    /// appearance; items that break the document are left to the strict reading that follows.
+    static func unplacedLessons(_ items: [JSONReader], since: Int, known: (Int) -> Bool, placed: (Int) -> Bool) throws -> [Int] {
+        var listed = Set<Int>(), out: [Int] = [], seen = Set<Int>()
+        for item in items {
+            guard (try? item.string("kind")) == "lesson", (try? item.string("op")) == "upsert",
+                  let id = try? item.object("data").asuID("classmeetingId") else { continue }
+            listed.insert(id)
+        }
+        for item in items {
+            guard (try? item.string("kind")) == "mark", (try? item.string("op")) == "upsert",
+                  let ver = try? item.field("ver").asInt(), ver > since, let data = try? item.object("data"),
+                  let aid = try? data.asuID("assignmentId"), !known(aid),
+                  let lid = try? data.asuID("classmeetingId"), !listed.contains(lid), !placed(lid), seen.insert(lid).inserted else { continue }
+            out.append(lid)
         }
         return out
     }

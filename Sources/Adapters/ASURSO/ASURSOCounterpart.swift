@@ -40,13 +40,16 @@ public actor ASURSOCounterpart: Counterpart {
 
     /// A parked record mapped again with the code tables as they are now.
     public nonisolated func remap(_ record: RemoteRecord) -> RemoteRecord { codes.remap(record) }
-    /// The class and date of lessons the journal shares with АСУ РСО (handed over by the
-    /// gateway, which holds the identity map): needed when the feed names an old lesson.
-    var knownLessonPlaces: [String: (classID: Int, date: CivilDate)] = [:]
-    public func setLessonPlaces(_ places: [String: (classID: Int, date: CivilDate)]) { knownLessonPlaces = places }
+    /// Lessons the journal was asked about (``PullNeed/lessonPlace(lessonExternalID:)``) and
+    /// what it answered, their class and date (nil: it shares no such lesson): needed when the
+    /// feed names, or a new mark goes to, an old lesson whose assignments this run has not seen.
+    var journalPlaces: [Int: (classID: Int, date: CivilDate)?] = [:]
 
-    /// The journal's place of a lesson (handed over by the gateway), if it shares it.
-    func journalLessonPlace(_ lessonID: Int) -> (classID: Int, date: CivilDate)? { knownLessonPlaces[String(lessonID)] }
+    /// The journal's place of a lesson, as it answered.
+    func journalLessonPlace(_ lessonID: Int) -> (classID: Int, date: CivilDate)? { journalPlaces[lessonID] ?? nil }
+
+    /// Whether the lesson's place is known this run (seen) or was asked about.
+    func placeKnownOrAsked(_ lessonID: Int) -> Bool { lessonPlace[lessonID] != nil || journalPlaces[lessonID] != nil }
 
     /// Assignments the journal was asked about (``PullNeed/markPlace(externalIDsFrom:below:)``)
     /// and what it answered (nil: it holds no mark of it).
@@ -58,14 +61,32 @@ public actor ASURSOCounterpart: Counterpart {
 
     public func answer(_ answers: [PullNeed: PullAnswer]) async {
         for (need, answer) in answers {
-            guard case .markPlace(let from, _) = need, let id = Int(from.dropLast()) else { continue }
-            switch answer {
-            case .markPlace(let lesson, let type, let weight):
+            switch (need, answer) {
+            case (.markPlace(let from, _), .markPlace(let lesson, let type, let weight)):
+                guard let id = Int(from.dropLast()) else { continue }
                 if let l = Int(lesson), let t = Int(type) { journalAssignments[id] = (l, t, weight) } else { journalAssignments[id] = .some(nil) }
-            case .nothing:
-                journalAssignments[id] = .some(nil)
+            case (.markPlace(let from, _), _):
+                if let id = Int(from.dropLast()) { journalAssignments[id] = .some(nil) }
+            case (.lessonPlace(let lesson), .lessonPlace(let cls, let date)):
+                guard let id = Int(lesson) else { continue }
+                journalPlaces[id] = Int(cls).map { ($0, date) } ?? .some(nil)
+            case (.lessonPlace(let lesson), _):
+                if let id = Int(lesson) { journalPlaces[id] = .some(nil) }
             }
         }
+    }
+
+    /// The lessons of the new marks among `ops` whose assignment this run has not seen and
+    /// whose place is neither seen nor asked: the journal is asked where they sit, so that
+    /// their class-week pages can be read for the assignments (``ensureAssignments(for:ref:)``).
+    public func needs(before ops: [OutboundOperation]) async -> [PullNeed] {
+        var out: [PullNeed] = []
+        var seen = Set<Int>()
+        for op in ops where op.kind == .mark && op.op == .upsert && Self.split(op.externalID) == nil && assignmentBySlot[slot(op)] == nil {
+            guard let lid = op.fields[Mark.lesson].text.flatMap(Int.init), !placeKnownOrAsked(lid), seen.insert(lid).inserted else { continue }
+            out.append(.lessonPlace(lessonExternalID: String(lid)))
+        }
+        return out
     }
 
     /// The question for assignment `id`: its marks' ids are `id:STUDENT` (":" < ";").

@@ -26,24 +26,11 @@ extension CLI {
                 var codes = codes
                 codes.journalSubjects = try JournalNamesLoader.load(store, .subject)
                 codes.journalWorkTypes = try JournalNamesLoader.load(store, .workType)
-                let c = ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
-                                          timeZone: store.school.timeZone, today: store.today)
-                let places = try ASURSOLessonPlaces.load(store)
-                try blockingAwait { await c.setLessonPlaces(places) }
-                return c
+                // Where old lessons sit (their class and date) is asked of the journal by the
+                // adapter when it needs it (`PullNeed.lessonPlace`), not loaded for every run.
+                return ASURSOCounterpart(session: ASURSOSession(client: runner.client(), account: account), codes: codes,
+                                         timeZone: store.school.timeZone, today: store.today)
             }
         },
     ]
-}
-
-/// Where each lesson the store shares with АСУ РСО is (class id there, date), so the
-/// adapter can read the page of an old lesson the change feed mentions.
-enum ASURSOLessonPlaces {
-    static func load(_ store: JournalStore) throws -> [String: (classID: Int, date: CivilDate)] {
-        var out: [String: (classID: Int, date: CivilDate)] = [:]
-        for p in try store.lessonPlaces(counterpart: "asu-rso") {
-            if let cls = Int(p.classExternalID), let d = CivilDate(iso: p.date) { out[p.lessonExternalID] = (cls, d) }
-        }
-        return out
-    }
 }
