@@ -218,6 +218,9 @@ public final class JournalStore {
         try db.transaction {
             for v in current..<target {
                 try db.exec(Migrations.steps[v])
+                if Migrations.editsSchemaText.contains(v + 1), let cookie = try db.scalar("PRAGMA schema_version")?.int {
+                    try db.exec("PRAGMA schema_version = \(cookie + 1)")
+                }
                 try db.exec("PRAGMA user_version = \(v + 1)")
             }
         }

