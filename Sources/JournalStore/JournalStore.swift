@@ -217,12 +217,28 @@ public final class JournalStore {
         guard current < target else { return }
         try db.transaction {
             for v in current..<target {
-                try db.exec(Migrations.steps[v])
-                if Migrations.editsSchemaText.contains(v + 1), let cookie = try db.scalar("PRAGMA schema_version")?.int {
-                    try db.exec("PRAGMA schema_version = \(cookie + 1)")
+                if Migrations.editsSchemaText.contains(v + 1) {
+                    try editSchemaText(db, Migrations.steps[v])
+                } else {
+                    try db.exec(Migrations.steps[v])
                 }
                 try db.exec("PRAGMA user_version = \(v + 1)")
             }
+        }
+    }
+
+    /// A step that edits tables' text under `writable_schema` (``Migrations/editsSchemaText``),
+    /// then moves the schema cookie on. Such a step only makes writes cheaper: should this
+    /// SQLite refuse it (a build whose defensive mode forbids `writable_schema`), it is undone
+    /// and the store goes on with the tables' text as it was, not left unopenable.
+    static func editSchemaText(_ db: Database, _ sql: String) throws {
+        try db.exec("SAVEPOINT edit_schema_text")
+        do {
+            try db.exec(sql)
+            if let cookie = try db.scalar("PRAGMA schema_version")?.int { try db.exec("PRAGMA schema_version = \(cookie + 1)") }
+            try db.exec("RELEASE edit_schema_text")
+        } catch {
+            try db.exec("ROLLBACK TO edit_schema_text; RELEASE edit_schema_text; PRAGMA writable_schema = OFF")
         }
     }
 

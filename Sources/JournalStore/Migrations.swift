@@ -360,7 +360,8 @@ public enum Migrations {
     /// cost of ~9% of a journal import. The predicates are equivalent, so every stored row
     /// still satisfies them and nothing on disk changes: the tables' text is edited in place
     /// (`writable_schema`), which SQLite documents for constraint changes of this kind. A
-    /// store whose text differs (none is known) is left as it is. PostgreSQL: nothing to do.
+    /// store whose text differs (none is known) is left as it is; so is every store when this
+    /// SQLite refuses the edit (``JournalStore/editSchemaText(_:_:)``). PostgreSQL: nothing to do.
     static let v6PlainChecks = """
     PRAGMA writable_schema = ON;
     UPDATE sqlite_master SET sql = replace(sql, 'CHECK (op IN (''create'',''update'',''delete''))',

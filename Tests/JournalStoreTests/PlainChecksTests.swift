@@ -67,4 +67,27 @@ struct PlainChecksTests {
         #expect(try store.history(recordID: "math").map(\.op) == ["create", "update"])
         #expect(throws: (any Error).self) { try store.db.run(Self.insertChange, [.text("upsert")]) }
     }
+
+    /// A SQLite that refuses the edit (a defensive build forbids `writable_schema`): the step is
+    /// undone, nothing is left half-edited or writable, and the store opens and writes as before.
+    @Test func aRefusedEditIsUndoneAndTheStoreGoesOn() throws {
+        let dir = try TempDir()
+        let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
+        let before = try Self.tableText(store, "change_log"), cookie = try store.db.scalar("PRAGMA schema_version")?.int
+        let db = try #require(store.db as? Database)
+        // Half of it done, then refused: the first edit must not stay.
+        try db.transaction {
+            try JournalStore.editSchemaText(db, """
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_master SET sql = replace(sql, 'op = ''create''', 'op = ''created''') WHERE type = 'table' AND name = 'change_log';
+                UPDATE no_such_table SET sql = '';
+                """)
+        }
+        #expect(try Self.tableText(store, "change_log") == before)
+        #expect(try store.db.scalar("PRAGMA schema_version")?.int == cookie)
+        #expect(try store.db.scalar("PRAGMA writable_schema")?.int == 0)
+        #expect(try store.db.scalar("PRAGMA integrity_check")?.text == "ok")
+        try store.transaction { try store.write(Record(.subject, id: "math", ["name": .text("Математика")]), origin: origin) }
+        #expect(try store.history(recordID: "math").map(\.op) == ["create"])
+    }
 }
