@@ -35,16 +35,16 @@ extension ASURSOCounterpart {
         // Marks of assignments not seen this run: the journal may know where they sit (one
         // question for the page, answered by the engine from the store), which saves reading
         // the class-week page of each. The page is read again from this answer, not fetched.
-        let unknown = try Self.unknownAssignments(items, since: since, known: { self.assignments[$0] != nil || self.journalAssignments[$0] != nil })
+        let upserts = Self.markUpserts(items, since: since)
+        let unknown = Self.firstSeen(upserts.marks.lazy.map(\.assignment).filter { self.assignments[$0] == nil && self.journalAssignments[$0] == nil })
         if !unknown.isEmpty {
             heldFeedPage = (since, status, body, endpoint)
             return .needs(unknown.map(Self.markPlaceNeed))
         }
         // Marks of assignments the journal does not know either: their lessons' class-week pages
         // are read, and for an old lesson (not on this page) the journal is asked where it sits.
-        let unplaced = try Self.unplacedLessons(items, since: since,
-                                                known: { self.assignments[$0] != nil || (self.journalAssignments[$0] ?? nil) != nil },
-                                                placed: placeKnownOrAsked)
+        let unplaced = Self.firstSeen(upserts.marks.lazy.filter { self.assignments[$0.assignment] == nil && (self.journalAssignments[$0.assignment] ?? nil) == nil }
+            .compactMap(\.lesson).filter { !upserts.lessons.contains($0) && !self.placeKnownOrAsked($0) })
         if !unplaced.isEmpty {
             heldFeedPage = (since, status, body, endpoint)
             return .needs(unplaced.map { .lessonPlace(lessonExternalID: String($0)) })
@@ -78,39 +78,24 @@ extension ASURSOCounterpart {
         }
     }
 
-    /// The assignments of the page's mark upserts (after `since`) that are neither seen nor
-    /// asked about, in order of first appearance; items that break the document are left to
-    /// the strict reading that follows.
-    static func unknownAssignments(_ items: [JSONReader], since: Int, known: (Int) -> Bool) throws -> [Int] {
-        var out: [Int] = []
-        var seen = Set<Int>()
+    /// The page's mark upserts after `since` (their assignment, and their lesson when readable),
+    /// in order, and the lessons the page itself lists: read leniently, once, for the questions
+    /// asked before the page; items that break the document are left to the strict reading that follows.
+    static func markUpserts(_ items: [JSONReader], since: Int) -> (marks: [(assignment: Int, lesson: Int?)], lessons: Set<Int>) {
+        var marks: [(assignment: Int, lesson: Int?)] = [], lessons = Set<Int>()
         for item in items {
-            guard (try? item.string("kind")) == "mark", (try? item.string("op")) == "upsert",
-                  let ver = try? item.field("ver").asInt(), ver > since,
-                  let aid = try? item.object("data").asuID("assignmentId"), !known(aid), seen.insert(aid).inserted else { continue }
-            out.append(aid)
+            guard (try? item.string("op")) == "upsert", let kind = try? item.string("kind"), let data = try? item.object("data") else { continue }
+            if kind == "lesson", let id = try? data.asuID("classmeetingId") { lessons.insert(id) }
+            guard kind == "mark", let ver = try? item.field("ver").asInt(), ver > since, let aid = try? data.asuID("assignmentId") else { continue }
+            marks.append((aid, try? data.asuID("classmeetingId")))
         }
-        return out
+        return (marks, lessons)
     }
 
-    /// The lessons of the page's mark upserts (after `since`) whose assignment is not `known`,
-    /// that are neither `placed` nor listed on the page themselves, in order of first
-    /// appearance; items that break the document are left to the strict reading that follows.
-    static func unplacedLessons(_ items: [JSONReader], since: Int, known: (Int) -> Bool, placed: (Int) -> Bool) throws -> [Int] {
-        var listed = Set<Int>(), out: [Int] = [], seen = Set<Int>()
-        for item in items {
-            guard (try? item.string("kind")) == "lesson", (try? item.string("op")) == "upsert",
-                  let id = try? item.object("data").asuID("classmeetingId") else { continue }
-            listed.insert(id)
-        }
-        for item in items {
-            guard (try? item.string("kind")) == "mark", (try? item.string("op")) == "upsert",
-                  let ver = try? item.field("ver").asInt(), ver > since, let data = try? item.object("data"),
-                  let aid = try? data.asuID("assignmentId"), !known(aid),
-                  let lid = try? data.asuID("classmeetingId"), !listed.contains(lid), !placed(lid), seen.insert(lid).inserted else { continue }
-            out.append(lid)
-        }
-        return out
+    /// `ids` without repeats, in order of first appearance.
+    static func firstSeen(_ ids: some Sequence<Int>) -> [Int] {
+        var seen = Set<Int>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     /// A class id of the school (from `webapi/classes`).
