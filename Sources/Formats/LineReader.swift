@@ -46,6 +46,29 @@ public struct LineReader {
         }
     }
 
+    /// How many lines the file has (its line ends, plus a last line without one), read in
+    /// bounded memory without building any line: for sizing what a pass over it will keep.
+    public static func count(path: String) throws -> Int {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw UnreadableFile(path: path) }
+        defer { try? h.close() }
+        var lines = 0
+        var last: UInt8 = 0x0A
+        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+                guard let base = b.baseAddress else { return }
+                var p = base, left = b.count
+                while left > 0, let hit = memchr(p, 0x0A, left) {
+                    lines += 1
+                    let next = UnsafeRawPointer(hit) + 1
+                    left -= next - p
+                    p = next
+                }
+            }
+            last = chunk.last ?? last
+        }
+        return last == 0x0A ? lines : lines + 1
+    }
+
     private mutating func finish(_ line: [UInt8]) -> [UInt8] {
         lineNumber += 1
         if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(line.dropFirst(3)) }

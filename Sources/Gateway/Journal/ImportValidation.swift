@@ -20,8 +20,10 @@ struct ImportValidation {
     private var defined: [Int: Int32] = [:]
     /// Deletions are rare: kept in full.
     private var deleted: [EntityKind: [String: Int]] = [:]
-    /// hash(kind, natural key) → (hash of the id, line).
-    private var naturalKeys: [Int: (id: Int, line: Int32)] = [:]
+    /// hash(kind, natural key) → the id's hash (its low 32 bits) and the line, packed into
+    /// 8 bytes (a tuple would take 16). Two ids of one key whose hashes share their low 32
+    /// bits (one pair in 4 billion) pass here; the table's unique key then refuses them.
+    private var naturalKeys: [Int: UInt64] = [:]
     private var storeKnown: [EntityKind: Set<String>] = [:]
     /// Kinds with no record in the store (the validating pass writes nothing, so this
     /// holds throughout): a first import asks the store nothing about them.
@@ -47,8 +49,13 @@ struct ImportValidation {
     /// hash(kind, id) → the file id already bound to the store record this one's key names.
     private let claims: [Int: String]
 
-    init(store: JournalStore, aliases: JournalAliases = JournalAliases(), claims: [ImportBinder.Claim] = []) {
+    /// `expectedLines`: about how many lines the file has; the tables of ids and keys are
+    /// made that large at once (growing them by doubling holds the old and the new table
+    /// at once: the import's peak memory).
+    init(store: JournalStore, aliases: JournalAliases = JournalAliases(), claims: [ImportBinder.Claim] = [], expectedLines: Int = 0) {
         self.store = store
+        defined.reserveCapacity(expectedLines)
+        naturalKeys.reserveCapacity(expectedLines)
         self.rules = JournalRules(today: store.today)
         self.aliases = aliases
         self.claims = Dictionary(claims.map { (Self.key($0.kind, $0.id), $0.otherID) }) { a, _ in a }
@@ -90,10 +97,11 @@ struct ImportValidation {
         for v in JournalRules.checkFields(r) { problems.append(Problem(line: line, message: "\(name): \(v)")) }
         if let key = r.naturalKey {
             let k = Self.key(r.kind, key)
-            if let other = naturalKeys[k], other.id != idKey {
-                problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as the \(r.kind.rawValue) on line \(other.line)"))
+            let idBits = UInt64(UInt32(truncatingIfNeeded: idKey))
+            if let other = naturalKeys[k], other >> 32 != idBits {
+                problems.append(Problem(line: line, message: "\(name) has the same \(r.kind.naturalKey.joined(separator: " + ")) as the \(r.kind.rawValue) on line \(UInt32(truncatingIfNeeded: other))"))
             } else {
-                naturalKeys[k] = (idKey, Int32(truncatingIfNeeded: line))
+                naturalKeys[k] = idBits << 32 | UInt64(UInt32(truncatingIfNeeded: line))
                 if !isEmptyInStore(r.kind), let existing = store.recordByNaturalKey(r), existing.id != r.id {
                     pendingKeys.append((line, r, existing.id))
                 }

@@ -42,11 +42,12 @@ public struct JournalImportResult: Sendable {
     }
 }
 
-/// Imports a native journal file (JSON Lines): everything validated first, then applied
-/// in one transaction, or nothing at all.
+/// Imports a native journal file (JSON Lines): everything validated and applied in one
+/// transaction, or nothing at all.
 ///
-/// The file is read twice (validate, then apply) so memory stays bounded by the ids it
-/// holds, not by its records.
+/// The validation runs on a thread and a store connection of its own while the apply
+/// writes (``BackgroundValidation``); its problems roll the apply back before it commits.
+/// Each reads the file itself, so memory stays bounded by the ids it holds, not by its records.
 public struct JournalImporter {
     public let store: JournalStore
     public let origin: Origin
@@ -57,28 +58,74 @@ public struct JournalImporter {
     public func run(path: String, dryRun: Bool = false) throws -> JournalImportResult {
         var binder = try ImportBinder(store: store)
         if binder.isNeeded {
-            try forEachLine(path) { line, parsed in if case .success(let l) = parsed { binder.visit(line: line, l) } }
+            try Self.forEachLine(path) { line, parsed in if case .success(let l) = parsed { binder.visit(line: line, l) } }
             binder.finish()
         }
         let aliases = binder.aliases
-        var check = ImportValidation(store: store, aliases: aliases, claims: binder.claims)
+        let claims = binder.claims
+        // The validation runs beside the apply on a connection of its own, when one opens
+        // (``BackgroundValidation``); otherwise first, on this one, as it always did.
+        var background: BackgroundValidation?
+        var outcome: BackgroundValidation.Outcome?
+        if let reader = try? JournalStore.open(at: store.path, readOnly: true) {
+            reader.now = store.now
+            let box = UncheckedStore(reader)
+            background = BackgroundValidation { try Self.validate(box.store, path: path, aliases: aliases, claims: claims) }
+        } else {
+            outcome = try Self.validate(store, path: path, aliases: aliases, claims: claims)
+            try Self.refuse(outcome!.problems, path: path)
+        }
+        var result: JournalImportResult
+        do {
+            result = try apply(path: path, dryRun: dryRun, aliases: aliases, bindings: binder.bindings) {
+                // Before the commit: the validation's problems undo everything the apply wrote.
+                guard let background else { return }
+                outcome = try background.wait()
+                try Self.refuse(outcome!.problems, path: path)
+            } stop: { background?.hasProblems ?? false }
+        } catch {
+            // What stopped the apply may be what the validation explains (a bad line, a
+            // missing reference): its problems, or what stopped it, come first, as when it ran first.
+            if let background, outcome == nil {
+                let checked = try background.wait()
+                try Self.refuse(checked.problems, path: path)
+            }
+            throw error
+        }
+        result.bound = binder.bindings
+        result.warnings = (outcome?.warnings ?? []).map { "\(path):\($0.line): \($0.message)" }
+        return result
+    }
+
+    /// Every line checked (``ImportValidation``): the problems and the warnings, by line.
+    private static func validate(_ store: JournalStore, path: String, aliases: JournalAliases,
+                                 claims: [ImportBinder.Claim]) throws -> BackgroundValidation.Outcome {
+        var check = ImportValidation(store: store, aliases: aliases, claims: claims, expectedLines: try LineReader.count(path: path))
         try forEachLine(path) { line, parsed in check.visit(line: line, parsed) }
         let problems = try check.finish { visit in
             try forEachLine(path) { line, parsed in if case .success(let l) = parsed { visit(line, aliases.rewrite(l)) } }
         }
-        if !problems.isEmpty {
-            let details = problems.map { "\(path):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0.message)" }
-            throw GatewayError.badInput(.problems, ["n": "\(problems.count)"], at: .init(path), details: details)
-        }
-        var result = try apply(path: path, dryRun: dryRun, aliases: aliases, bindings: binder.bindings)
-        result.bound = binder.bindings
-        result.warnings = check.warnings.map { "\(path):\($0.line): \($0.message)" }
-        return result
+        return (problems, check.warnings)
+    }
+
+    private static func refuse(_ problems: [ImportValidation.Problem], path: String) throws {
+        guard !problems.isEmpty else { return }
+        let details = problems.map { "\(path):\($0.line)\($0.column.map { ":\($0)" } ?? ""): \($0.message)" }
+        throw GatewayError.badInput(.problems, ["n": "\(problems.count)"], at: .init(path), details: details)
+    }
+
+    /// The validation's own connection, handed to its thread (used there alone).
+    private struct UncheckedStore: @unchecked Sendable {
+        let store: JournalStore
+        init(_ store: JournalStore) { self.store = store }
     }
 
     private struct Rollback: Error {}
 
-    private func apply(path: String, dryRun: Bool, aliases: JournalAliases, bindings: [ImportBinding]) throws -> JournalImportResult {
+    /// `beforeCommit` runs last inside the transaction (its error rolls everything back);
+    /// `stop`, asked every few thousand lines, ends the apply early (it is rolled back).
+    private func apply(path: String, dryRun: Bool, aliases: JournalAliases, bindings: [ImportBinding],
+                       beforeCommit: @escaping () throws -> Void, stop: @escaping () -> Bool) throws -> JournalImportResult {
         var result = JournalImportResult()
         // Kinds the store holds no record of: a record of one is new (the validating pass
         // refuses an id that appears twice in a file), and is written without asking the
@@ -88,7 +135,8 @@ public struct JournalImporter {
         let body = {
             // References may point forward in the file: check them at commit.
             try store.deferForeignKeyChecks()
-            try forEachLine(path) { number, parsed in
+            try Self.forEachLine(path) { number, parsed in
+                if number & 4095 == 0, stop() { throw Rollback() }
                 guard case .success(let fileLine) = parsed else { return }
                 let line = aliases.rewrite(fileLine)
                 result.lines += 1
@@ -124,14 +172,18 @@ public struct JournalImporter {
                 } catch let e as StoreFailure where e.category == .constraint {
                     throw GatewayError.badInput(.refusesFile, at: .init(path), details: ["\(path): \(e.message)"])
                 }
+                try beforeCommit()
                 if dryRun { throw Rollback() }
             }
-        } catch is Rollback {}
+        } catch is Rollback {
+            // Stopped early for the validation's problems: they are what the import reports.
+            try beforeCommit()
+        }
         return result
     }
 
     /// Calls `body` with each non-blank line's number and decoded content.
-    func forEachLine(_ path: String, _ body: (Int, Result<JournalLine, LineProblems>) throws -> Void) throws {
+    static func forEachLine(_ path: String, _ body: (Int, Result<JournalLine, LineProblems>) throws -> Void) throws {
         var reader = try LineReader(path: path)
         while let bytes = try reader.next() {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
