@@ -27,7 +27,7 @@ struct PlainChecksTests {
     @Test func theChecksAreComparisonsAndStillRefuse() throws {
         let dir = try TempDir()
         let store = try JournalStore.create(at: dir.path("s.sqlite"), school: "Школа", timeZone: "Europe/Samara")
-        #expect(store.schemaVersion == 6)
+        #expect(store.schemaVersion == Migrations.latest)
         #expect(try Self.tableText(store, "change_log").contains("CHECK (op = 'create' OR op = 'update' OR op = 'delete')"))
         #expect(try Self.tableText(store, "outbox").contains("OR status = 'failed')"))
         #expect(try Self.ephemeralTables(store) == 0)
@@ -59,7 +59,7 @@ struct PlainChecksTests {
         let old = try JournalStore.open(at: path, migrateTo: 5)
         #expect(try Self.ephemeralTables(old) == 2, "version 5's IN lists: one temporary B-tree each")
         let store = try JournalStore.open(at: path)
-        #expect(store.schemaVersion == 6)
+        #expect(store.schemaVersion == Migrations.latest)
         #expect(try Self.ephemeralTables(store) == 0)
         #expect(try store.db.scalar("PRAGMA integrity_check")?.text == "ok")
         #expect(try store.history(recordID: "math").map(\.op) == ["create"])

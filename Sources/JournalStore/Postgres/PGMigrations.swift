@@ -19,7 +19,7 @@
 ///   written before it is kept as its UTF-8 bytes (a JSON document starts with `[` or `{`,
 ///   a compact entry with its format version 1).
 enum PGMigrations {
-    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark, v6PlainChecks]
+    static let steps: [String] = [v1, v2, v3Diary, v4CompactChanges, v5AgreedMark, v6PlainChecks, v7AccountIndex]
 
     /// The latest version; equal to ``Migrations/latest`` (a test checks it).
     static var latest: Int { steps.count }
@@ -344,5 +344,12 @@ enum PGMigrations {
     /// that cost SQLite a temporary B-tree per row; PostgreSQL evaluates `IN` lists directly.
     static let v6PlainChecks = """
     SELECT 1;
+    """
+
+    /// Version 7: the index by account holds only the entries a person made
+    /// (``Migrations/v7AccountIndex``).
+    static let v7AccountIndex = """
+    DROP INDEX change_log_account;
+    CREATE INDEX change_log_account ON change_log (account, at) WHERE account IS NOT NULL;
     """
 }
