@@ -38,6 +38,26 @@ public enum JournalLineDecoder {
         }
     }
 
+    /// The kind a line names when `type` is its first key, written plainly
+    /// (`{"type": "mark", …`); nil otherwise. Reads no further: for a pass that passes over
+    /// lines of some kinds without decoding them (a line it cannot sniff is decoded).
+    public static func leadingKind(_ bytes: [UInt8]) -> EntityKind? {
+        bytes.withUnsafeBufferPointer { buf in
+            var p = Parser(b: buf)
+            p.skipSpace()
+            guard p.i < buf.count, buf[p.i] == 0x7B else { return nil }
+            p.i += 1
+            p.skipSpace()
+            guard let key = p.plainString(), p.equals(key, typeName) else { return nil }
+            p.skipSpace()
+            guard p.i < buf.count, buf[p.i] == 0x3A else { return nil }
+            p.i += 1
+            p.skipSpace()
+            guard let r = p.plainString() else { return nil }
+            return tables.first(where: { p.equals(r, $0.name) })?.kind
+        }
+    }
+
     /// Whether the bytes are well-formed UTF-8 (ASCII checked eight bytes at a time).
     static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count

@@ -81,6 +81,22 @@ struct JournalBindingTests {
         #expect(s.record(.mark, id: "mark-p") == nil, "deleting the alias deletes the store's record")
     }
 
+    /// The binding pass reads the lines of the kinds that can bind (the store holds records
+    /// of them, or of the guardians, or aliases) and of the kinds their keys name; it passes
+    /// over the rest unread.
+    @Test func theBindingPassSkipsOnlyKindsThatCannotBind() throws {
+        let dir = try TempDir()
+        let contingentOnly = try JournalStore.open(at: try sampleStore(dir, week: false))
+        var binder = try ImportBinder(store: contingentOnly)
+        let skipped = binder.skippableKinds()
+        #expect(skipped.isSuperset(of: [.mark, .attendance, .homework, .lesson, .finalMark]), "\(skipped)")
+        #expect(skipped.isDisjoint(with: [.student, .classUnit, .guardian, .guardianship]), "\(skipped)")
+        let portal = try Self.portalStore(TempDir())
+        var second = try ImportBinder(store: portal)
+        let none = second.skippableKinds()
+        #expect(none.isDisjoint(with: [.mark, .lesson, .teacher, .subject, .workType, .classUnit]), "\(none)")
+    }
+
     @Test func aStoreRecordBoundToAnotherFileIDIsAProblemNamingBoth() throws {
         let dir = try TempDir()
         let s = try Self.portalStore(dir)

@@ -74,4 +74,13 @@ struct JournalLineDecoderTests {
         #expect(Array("ascii only, longer than eight bytes".utf8).withUnsafeBufferPointer { JournalLineDecoder.isValidUTF8($0) })
         #expect(!(Array("ascii, then a lone continuation byte".utf8) + [0x80]).withUnsafeBufferPointer { JournalLineDecoder.isValidUTF8($0) })
     }
+
+    @Test func sniffsTheKindOnlyWhenTypeComesFirst() {
+        #expect(JournalLineDecoder.leadingKind(Array(#"{"type":"mark","id":"M1","value":"5"}"#.utf8)) == .mark)
+        #expect(JournalLineDecoder.leadingKind(Array(#"  { "type" : "work_type" , broken"#.utf8)) == .workType, "reads no further than the type")
+        #expect(JournalLineDecoder.leadingKind(Array(#"{"id":"M1","type":"mark"}"#.utf8)) == nil, "type not first")
+        #expect(JournalLineDecoder.leadingKind(Array(#"{"type":"ma\u0072k","id":"M1"}"#.utf8)) == nil, "an escape")
+        #expect(JournalLineDecoder.leadingKind(Array(#"{"type":"lessons","id":"L1"}"#.utf8)) == nil, "no such kind")
+        #expect(JournalLineDecoder.leadingKind(Array(#"["type","mark"]"#.utf8)) == nil)
+    }
 }

@@ -107,6 +107,24 @@ struct ImportBinder {
 
     private static func key(_ kind: EntityKind, _ id: String) -> Int { ImportValidation.key(kind, id) }
 
+    /// The kinds whose lines the pass can pass over unread: no store record to bind to, no
+    /// alias kept, nothing the guardians' binding reads, and not named by the natural key of
+    /// a kind that binds (whose records wait for their key's records to settle). A journal
+    /// import after the contingent one reads its few pupils' and classes' lines, not its marks.
+    mutating func skippableKinds() -> Set<EntityKind> {
+        func binds(_ k: EntityKind) -> Bool {
+            if !(aliases.map[k]?.isEmpty ?? true) { return true }
+            if k == .guardianship { return !isEmptyInStore(.guardian) }
+            return !isEmptyInStore(k) && (!k.naturalKey.isEmpty || k == .guardian)
+        }
+        let binding = EntityKind.allCases.filter(binds)
+        let named = Set(binding.flatMap { $0.naturalKeyFields.compactMap { f -> EntityKind? in
+            if case .ref(let target) = f.spec.type { return target }
+            return nil
+        } })
+        return Set(EntityKind.allCases.filter { !binding.contains($0) && !named.contains($0) })
+    }
+
     mutating func visit(line: Int, _ parsed: JournalLine) {
         switch parsed {
         case .deletion(let kind, let id): inFile.insert(Self.key(kind, id))

@@ -58,7 +58,8 @@ public struct JournalImporter {
     public func run(path: String, dryRun: Bool = false) throws -> JournalImportResult {
         var binder = try ImportBinder(store: store)
         if binder.isNeeded {
-            try Self.forEachLine(path) { line, parsed in if case .success(let l) = parsed { binder.visit(line: line, l) } }
+            let skipped = binder.skippableKinds()
+            try Self.forEachLine(path, skipping: skipped) { line, parsed in if case .success(let l) = parsed { binder.visit(line: line, l) } }
             binder.finish()
         }
         let aliases = binder.aliases
@@ -183,10 +184,12 @@ public struct JournalImporter {
     }
 
     /// Calls `body` with each non-blank line's number and decoded content.
-    static func forEachLine(_ path: String, _ body: (Int, Result<JournalLine, LineProblems>) throws -> Void) throws {
+    /// `skipping`: kinds whose lines are passed over when their first key says so (not decoded).
+    static func forEachLine(_ path: String, skipping: Set<EntityKind> = [], _ body: (Int, Result<JournalLine, LineProblems>) throws -> Void) throws {
         var reader = try LineReader(path: path)
         while let bytes = try reader.next() {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if !skipping.isEmpty, let kind = JournalLineDecoder.leadingKind(bytes), skipping.contains(kind) { continue }
             let parsed: Result<JournalLine, LineProblems>
             if let line = JournalLineDecoder.decode(bytes) {
                 // The plain well-formed line, decoded from its bytes (no JSON tree).
