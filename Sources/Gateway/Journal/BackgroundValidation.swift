@@ -25,7 +25,6 @@ final class BackgroundValidation: @unchecked Sendable {
             done.unlock()
         }
         thread.name = "journal-import validation"
-        // The validation keeps the whole file's ids and keys; the default 512 KiB stack is plenty.
         thread.start()
     }
 
